@@ -1,0 +1,11 @@
+# The two commands of the README. Both set everything up first (system packages, .venv).
+.PHONY: setup run test
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	.venv/bin/lotse serve
+
+test: setup
+	bash scripts/test.sh

@@ -1,0 +1,5 @@
+import sys
+
+from lotse.cli import main
+
+sys.exit(main())
