@@ -1,0 +1,260 @@
+"""The tester log format, shared by the phone (writer, replay) and the server (upload check).
+
+One JSON object per line (JSON Lines) so a log that is cut off by a crash or a full disk loses at
+most its last line, and so a reader can skip one corrupt line and keep the rest. Every line carries
+the schema version ``v``, a monotonic time stamp ``t`` in seconds, the pseudonymous ``session`` and
+the event ``type``; the other fields depend on the type (see ``EVENT_FIELDS``). Fields beyond
+those named are allowed, so a newer phone can add detail without breaking an older server, but
+fields that could name a person or a device (``IDENTITY_FIELDS``) are refused: logs are
+pseudonymous by design.
+
+Pure standard library: the server imports this without Kivy, bleak or matplotlib.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+#: the schema version written by this code; readers refuse lines from a newer version
+SCHEMA_VERSION = 1
+
+#: a pseudonym: random letters/digits, never derived from a name or a device
+SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+#: top-level keys that could identify a person or a phone; refused on every line
+IDENTITY_FIELDS = frozenset(
+    {
+        "name", "user", "user_id", "username", "account", "email", "phone", "phone_number",
+        "device", "device_id", "device_name", "android_id", "imei", "serial", "advertising_id",
+        "token", "password", "ip", "ip_address",
+    }
+)
+
+_NUMBER = (int, float)
+
+# A field spec: (allowed Python types after json.loads, required?)
+_Spec = tuple[tuple[type, ...], bool]
+
+#: event type -> {field: (types, required)}; the common fields v, t, session, type come on top
+EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
+    "app_start": {"app_version": ((str,), False), "lang": ((str,), False),
+                  "started_at": ((str,), False)},
+    "settings": {"settings": ((dict,), False)},
+    "route_requested": {"origin": ((dict, list), False), "destination": ((dict, list), False),
+                        "profile": ((str,), False)},
+    # replay re-runs guidance on `route` (the POST /v1/routes body); without it only positions
+    "route_received": {"route": ((dict,), False), "distance_m": (_NUMBER, False)},
+    # manufacturer_data {"<company id>": hex} / service_data {"<uuid>": hex} let replay rebuild
+    # the advertisement exactly; `beacon` is the frame's identity, e.g. "ibeacon:<uuid>:<maj>:<min>"
+    "advert": {"beacon": ((str,), True), "rssi": (_NUMBER, True),
+               "manufacturer_data": ((dict,), False), "service_data": ((dict,), False),
+               "tx_power": ((int,), False)},
+    "gps_fix": {"lat": (_NUMBER, True), "lon": (_NUMBER, True), "accuracy_m": (_NUMBER, True)},
+    "position": {"lat": (_NUMBER, True), "lon": (_NUMBER, True),
+                 "uncertainty_m": (_NUMBER, True), "source": ((str,), True)},
+    "announcement": {"text": ((str,), True), "priority": ((str, int), True),
+                     "planned_t": ((*_NUMBER, type(None)), True),
+                     "actual_t": ((*_NUMBER, type(None)), True),
+                     "key": ((str, type(None)), False), "lang": ((str,), False)},
+    "gesture": {"gesture": ((str,), True)},
+    "marker": {"lat": (_NUMBER, False), "lon": (_NUMBER, False), "note": ((str,), False)},
+    "error": {"message": ((str,), True), "where": ((str,), False)},
+    "off_route": {"distance_m": (_NUMBER, False), "lat": (_NUMBER, False),
+                  "lon": (_NUMBER, False)},
+    "reroute": {"reason": ((str,), False)},
+    "arrival": {"distance_m": (_NUMBER, False)},
+    "truth": {"lat": (_NUMBER, True), "lon": (_NUMBER, True)},
+}
+
+#: every event type a log may contain, in the order of a typical trip
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_FIELDS)
+
+_COMMON = ("v", "t", "session", "type")
+
+#: numeric fields with a meaningful range: field -> (min, max)
+_RANGES: dict[str, tuple[float, float]] = {
+    "lat": (-90.0, 90.0),
+    "lon": (-180.0, 180.0),
+    "rssi": (-130.0, 20.0),
+    "accuracy_m": (0.0, math.inf),
+    "uncertainty_m": (0.0, math.inf),
+    "t": (0.0, math.inf),
+}
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {int: "number", float: "number", str: "string", dict: "object", list: "array",
+             type(None): "null"}
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
+def _check_value(name: str, value: Any, types: tuple[type, ...]) -> None:
+    # bool is an int in Python but never a valid number in this log
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise ValueError(f"field '{name}' must be {_type_names(types)}, got {value!r:.40}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"field '{name}' must be a finite number, got {value!r}")
+    if name in _RANGES and isinstance(value, _NUMBER):
+        low, high = _RANGES[name]
+        if not low <= value <= high:
+            raise ValueError(f"field '{name}' out of range [{low:g}, {high:g}]: {value!r}")
+
+
+def validate_line(event: dict) -> dict:
+    """Check one decoded log line against the schema; return it unchanged when it is valid.
+
+    Raises ``ValueError`` whose message names the offending field, so an upload can be refused
+    with a message a tester understands and a reader can report which line is wrong.
+    """
+    if not isinstance(event, dict):
+        raise ValueError(f"a log line must be a JSON object, got {type(event).__name__}")
+    for key in _COMMON:
+        if key not in event:
+            raise ValueError(f"missing field '{key}'")
+    version = event["v"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"field 'v' must be an integer schema version, got {version!r:.40}")
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"field 'v': unsupported schema version {version} "
+                         f"(this reader knows {SCHEMA_VERSION})")
+    _check_value("t", event["t"], _NUMBER)
+    session = event["session"]
+    if not isinstance(session, str) or not SESSION_PATTERN.match(session):
+        raise ValueError("field 'session' must be a pseudonym of 8-64 letters, digits, '-' or '_'")
+    kind = event["type"]
+    if kind not in EVENT_FIELDS:
+        raise ValueError(f"field 'type': unknown event type {kind!r:.40}")
+    identity = IDENTITY_FIELDS.intersection(event)
+    if identity:
+        raise ValueError(f"field '{sorted(identity)[0]}' is not allowed: logs are pseudonymous")
+    for name, (types, required) in EVENT_FIELDS[kind].items():
+        if name not in event:
+            if required:
+                raise ValueError(f"missing field '{name}' for a {kind} event")
+            continue
+        _check_value(name, event[name], types)
+    return event
+
+
+def encode_line(event: dict) -> str:
+    """One event as one line of compact JSON (no NaN, no newline inside), ending in a newline."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def decode_line(text: str | bytes) -> dict:
+    """Parse and validate one line; ``ValueError`` (also for bad JSON) says what is wrong."""
+    try:
+        event = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+    except UnicodeDecodeError:
+        raise ValueError("not valid UTF-8 text") from None
+    return validate_line(event)
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A line that could not be used: its 1-based number in its file and why."""
+
+    line: int
+    message: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:" if self.file else "line "
+        return f"{where}{self.line}: {self.message}"
+
+
+@dataclass
+class LogRead:
+    """The usable events of a log, in file order, and the lines that were skipped."""
+
+    events: list[dict] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
+    lines: int = 0
+
+    @property
+    def sessions(self) -> list[str]:
+        return list(dict.fromkeys(e["session"] for e in self.events))
+
+    def of_type(self, *types: str) -> list[dict]:
+        return [e for e in self.events if e["type"] in types]
+
+
+def iter_lines(lines: Iterable[str | bytes], source: str = "") -> Iterator[dict | LineProblem]:
+    """Yield each valid event, or a ``LineProblem`` for a line that is corrupt or off-schema.
+
+    Blank lines are ignored. Corrupt lines are never fatal: one bad line in a two-hour walk must
+    not hide the rest of it.
+    """
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield decode_line(raw)
+        except ValueError as exc:
+            yield LineProblem(number, str(exc), source)
+
+
+def parse_lines(lines: Iterable[str | bytes], source: str = "") -> LogRead:
+    """Read every line into a ``LogRead`` (events plus numbered problems)."""
+    result = LogRead()
+    for item in iter_lines(lines, source):
+        result.lines += 1
+        if isinstance(item, LineProblem):
+            logger.warning("skipping %s", item)
+            result.problems.append(item)
+        else:
+            result.events.append(item)
+    return result
+
+
+def rotated_parts(path: Path) -> list[tuple[int, Path]]:
+    """The rotated older parts of the log at ``path`` as (number, file), oldest (lowest) first."""
+    path = Path(path)
+    pattern = re.compile(re.escape(path.stem) + r"\.(\d+)" + re.escape(path.suffix) + "$")
+    found = []
+    if path.parent.is_dir():
+        for candidate in path.parent.iterdir():
+            match = pattern.match(candidate.name)
+            if match:
+                found.append((int(match.group(1)), candidate))
+    return sorted(found)
+
+
+def log_parts(path: Path) -> list[Path]:
+    """The files of one log, oldest first: rotated parts ``trip.1.jsonl``, ``trip.2.jsonl`` … then
+    the file being written (``trip.jsonl``). Matches the naming of ``mobile.logbook.TripLogger``."""
+    parts = [p for _, p in rotated_parts(path)]
+    if Path(path).exists():
+        parts.append(Path(path))
+    return parts
+
+
+def read_log(path: Path, include_rotated: bool = False) -> LogRead:
+    """Read a log file (and, on request, its rotated older parts first), skipping corrupt lines.
+
+    Lines are read as bytes and decoded one by one, so a stray invalid UTF-8 byte spoils only
+    its own line. Raises ``FileNotFoundError`` when there is no such log.
+    """
+    path = Path(path)
+    parts = log_parts(path) if include_rotated else [path]
+    if not parts or not parts[-1].exists():
+        raise FileNotFoundError(f"no such log: {path}")
+    result = LogRead()
+    for part in parts:
+        with part.open("rb") as handle:
+            one = parse_lines(handle, source=part.name if include_rotated else "")
+        result.events += one.events
+        result.problems += one.problems
+        result.lines += one.lines
+    return result

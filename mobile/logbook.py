@@ -1,0 +1,154 @@
+"""The phone's tester log writer: opt-in, pseudonymous, size-bounded JSON Lines.
+
+Logging is off by default; the app holds a ``NullLogger`` until the tester turns it on, so the
+guidance code calls ``logger.event(...)`` unconditionally and never asks whether logging is on.
+``TripLogger`` writes each event as one complete line (one ``write`` and a flush, so a crash loses
+at most the line being written), checks it against ``lotse.triplog`` before writing, and rotates to
+a numbered part when the file would pass ``max_bytes`` so a long test day cannot fill the phone.
+
+The session id is random (``secrets``) and new for every logger: nothing in a log names the tester
+or the phone.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lotse.triplog import SCHEMA_VERSION, encode_line, rotated_parts, validate_line
+
+logger = logging.getLogger(__name__)
+
+#: a file is rotated before it would grow past this size (bytes)
+DEFAULT_MAX_BYTES = 5_000_000
+#: rotated parts kept beside the current file; older parts are deleted
+DEFAULT_MAX_PARTS = 20
+#: a line is never allowed to be larger than this, whatever max_bytes is (bytes)
+MIN_MAX_BYTES = 1024
+
+
+def new_session_id() -> str:
+    """A fresh pseudonym: 16 random hex digits, unrelated to any person, account or device."""
+    return secrets.token_hex(8)
+
+
+class TripLogger:
+    """Append tester events to ``path``; rotated parts are ``<stem>.1<suffix>``, ``.2`` …
+
+    ``event(type, **fields)`` stamps ``v``, ``t`` (``fields['t']`` when the caller drives time,
+    as the pipeline and a simulated walk do; otherwise ``clock()``), ``session`` and ``type``.
+    Time stamps never go backwards within a logger. With ``strict`` (the default) an event that
+    breaks the schema raises ``ValueError``; without it the event is dropped with a warning, so a
+    logging mistake can never stop guidance for a blind walker.
+    """
+
+    enabled = True
+
+    def __init__(
+        self,
+        path: Path | str,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        *,
+        max_parts: int = DEFAULT_MAX_PARTS,
+        clock: Callable[[], float] = time.monotonic,
+        session: str | None = None,
+        strict: bool = True,
+    ) -> None:
+        if max_bytes < MIN_MAX_BYTES:
+            raise ValueError(f"max_bytes must be at least {MIN_MAX_BYTES}, got {max_bytes}")
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.max_parts = max_parts
+        self.session = session or new_session_id()
+        self.strict = strict
+        self._clock = clock
+        self._last_t = 0.0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("ab")
+        self._size = self._handle.tell()
+        self.lines_written = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def event(self, type: str, **fields: Any) -> dict | None:
+        """Write one event; return the line as written (``None`` when dropped or closed)."""
+        if self._handle.closed:
+            logger.warning("trip log closed; dropping %s event", type)
+            return None
+        t = fields.pop("t", None)
+        t = float(self._clock() if t is None else t)
+        if t < self._last_t:
+            logger.warning("time stamp %.3f before previous %.3f; clamped", t, self._last_t)
+            t = self._last_t
+        line_event = {"v": SCHEMA_VERSION, "t": round(t, 4), "session": self.session,
+                      "type": type, **fields}
+        try:
+            validate_line(line_event)
+            data = encode_line(line_event).encode("utf-8")
+        except (ValueError, TypeError) as exc:
+            if self.strict:
+                raise ValueError(f"{type} event not logged: {exc}") from None
+            logger.warning("%s event not logged: %s", type, exc)
+            return None
+        if self._size and self._size + len(data) > self.max_bytes:
+            self._rotate()
+        self._handle.write(data)
+        self._handle.flush()
+        self._size += len(data)
+        self._last_t = t
+        self.lines_written += 1
+        return line_event
+
+    def _part(self, index: int) -> Path:
+        return self.path.with_name(f"{self.path.stem}.{index}{self.path.suffix}")
+
+    def _rotate(self) -> None:
+        """Close the full file, move it to the next free part number, start an empty one."""
+        self._handle.close()
+        existing = rotated_parts(self.path)
+        index = existing[-1][0] + 1 if existing else 1
+        self.path.rename(self._part(index))
+        for number, old in existing:
+            if number <= index - self.max_parts:
+                old.unlink(missing_ok=True)
+        logger.info("trip log rotated to %s", self._part(index).name)
+        self._handle = self.path.open("ab")
+        self._size = 0
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+
+    def __enter__(self) -> TripLogger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class NullLogger:
+    """The logger while logging is off: same interface, writes nothing, keeps nothing."""
+
+    enabled = False
+    session = None
+    path = None
+    lines_written = 0
+    closed = False
+
+    def event(self, type: str, **fields: Any) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> NullLogger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -1,0 +1,116 @@
+"""The shared log schema: good lines pass, each kind of bad line fails naming its field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lotse.triplog import (
+    EVENT_TYPES,
+    IDENTITY_FIELDS,
+    SCHEMA_VERSION,
+    parse_lines,
+    read_log,
+    validate_line,
+)
+
+SESSION = "a1b2c3d4e5f60718"
+
+
+def line(type_: str, **fields) -> dict:
+    return {"v": SCHEMA_VERSION, "t": 12.5, "session": SESSION, "type": type_, **fields}
+
+
+GOOD = [
+    line("app_start", app_version="0.1.0"),
+    line("settings", settings={"lang": "de", "logging_enabled": True}),
+    line("route_requested", origin={"lat": 49.44, "lon": 7.77}, destination=[49.443, 7.768]),
+    line("route_received", route={"geometry": {"type": "LineString", "coordinates": []}}),
+    line("advert", beacon="ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:7", rssi=-71,
+         manufacturer_data={"76": "0215f7826da64fa24e988024bc5b71e0893e00010007c5"}),
+    line("gps_fix", lat=49.4441, lon=7.7689, accuracy_m=8.0),
+    line("position", lat=49.4441, lon=7.7689, uncertainty_m=4.2, source="beacons"),
+    line("announcement", text="Links abbiegen", priority="GUIDANCE", planned_t=12.0,
+         actual_t=12.4),
+    line("announcement", text="Position unsicher", priority=3, planned_t=None, actual_t=None),
+    line("gesture", gesture="double_tap"),
+    line("marker"),
+    line("error", message="Kein Netz"),
+    line("off_route", distance_m=23.0),
+    line("reroute", reason="off_route"),
+    line("arrival"),
+    line("truth", lat=49.4442, lon=7.7690),
+]
+
+
+def test_every_event_type_has_a_good_example():
+    assert {e["type"] for e in GOOD} == set(EVENT_TYPES)
+
+
+@pytest.mark.parametrize("event", GOOD, ids=lambda e: e["type"])
+def test_good_lines_pass(event):
+    assert validate_line(dict(event)) == event
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({k: v for k, v in line("marker").items() if k != "t"}, "'t'"),
+        ({k: v for k, v in line("marker").items() if k != "session"}, "'session'"),
+        (line("marker") | {"v": 2}, "'v'"),
+        (line("marker") | {"v": "1"}, "'v'"),
+        (line("marker") | {"t": -1}, "'t'"),
+        (line("marker") | {"t": "soon"}, "'t'"),
+        (line("marker") | {"session": "x"}, "'session'"),
+        (line("marker") | {"type": "teleport"}, "'type'"),
+        (line("advert", beacon="b1"), "'rssi'"),
+        (line("advert", beacon="b1", rssi=True), "'rssi'"),
+        (line("advert", beacon="b1", rssi=-500), "'rssi'"),
+        (line("gps_fix", lat=95.0, lon=7.7, accuracy_m=5), "'lat'"),
+        (line("gps_fix", lat=49.0, lon=7.7, accuracy_m=float("nan")), "'accuracy_m'"),
+        (line("position", lat=49.0, lon=7.7, uncertainty_m=3), "'source'"),
+        (line("announcement", text="x", priority="INFO", planned_t=1.0), "'actual_t'"),
+        (line("gesture"), "'gesture'"),
+        (line("marker", device_id="abc"), "'device_id'"),
+        (line("app_start", name="Erika Mustermann"), "'name'"),
+    ],
+)
+def test_bad_lines_name_the_field(event, field):
+    with pytest.raises(ValueError, match=field):
+        validate_line(event)
+
+
+def test_not_an_object():
+    with pytest.raises(ValueError, match="JSON object"):
+        validate_line([1, 2])  # type: ignore[arg-type]
+
+
+def test_identity_fields_are_all_refused():
+    for key in IDENTITY_FIELDS:
+        with pytest.raises(ValueError, match=key):
+            validate_line(line("marker") | {key: "x"})
+
+
+def test_reader_reports_corrupt_lines_with_numbers_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "trip.jsonl"
+    rows = [json.dumps(GOOD[0]), '{"v":1,"t":1', "", json.dumps(line("gesture")),
+            json.dumps(GOOD[5])]
+    path.write_bytes("\n".join(rows).encode() + b"\n\xff\xfe garbage\n")
+    read = read_log(path)
+    assert [e["type"] for e in read.events] == ["app_start", "gps_fix"]
+    assert [(p.line, p.message.split(":")[0]) for p in read.problems] == [
+        (2, "not valid JSON"), (4, "missing field 'gesture' for a gesture event"),
+        (6, "not valid UTF-8 text")]
+    assert str(read.problems[0]).startswith("line 2: ")
+    assert read.sessions == [SESSION]
+
+
+def test_parse_lines_accepts_text(tmp_path):
+    read = parse_lines([json.dumps(e) for e in GOOD])
+    assert len(read.events) == len(GOOD) and not read.problems
+
+
+def test_missing_log_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such log"):
+        read_log(tmp_path / "nope.jsonl")
