@@ -1,0 +1,1 @@
+"""Bluetooth LE: beacon frames (iBeacon, Eddystone UID/TLM) and the scanner seam."""
