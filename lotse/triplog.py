@@ -53,11 +53,13 @@ EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
                         "profile": ((str,), False)},
     # replay re-runs guidance on `route` (the POST /v1/routes body); without it only positions
     "route_received": {"route": ((dict,), False), "distance_m": (_NUMBER, False)},
-    # manufacturer_data {"<company id>": hex} / service_data {"<uuid>": hex} let replay rebuild
-    # the advertisement exactly; `beacon` is the frame's identity, e.g. "ibeacon:<uuid>:<maj>:<min>"
+    # `beacon` is the frame's identity (mobile.ble.frames.beacon_key, "ibeacon:<uuid>:<maj>:<min>"
+    # or "eddystone:<namespace>:<instance>"); replay rebuilds the frame from it and
+    # `measured_power`, or the exact advertisement from manufacturer_data {"<company id>": hex}
+    # and service_data {"<uuid>": hex} when those were logged
     "advert": {"beacon": ((str,), True), "rssi": (_NUMBER, True),
-               "manufacturer_data": ((dict,), False), "service_data": ((dict,), False),
-               "tx_power": ((int,), False)},
+               "measured_power": ((int,), False),
+               "manufacturer_data": ((dict,), False), "service_data": ((dict,), False)},
     "gps_fix": {"lat": (_NUMBER, True), "lon": (_NUMBER, True), "accuracy_m": (_NUMBER, True)},
     "position": {"lat": (_NUMBER, True), "lon": (_NUMBER, True),
                  "uncertainty_m": (_NUMBER, True), "source": ((str,), True)},

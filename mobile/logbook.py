@@ -17,7 +17,7 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from lotse.triplog import SCHEMA_VERSION, encode_line, rotated_parts, validate_line
 
@@ -36,7 +36,50 @@ def new_session_id() -> str:
     return secrets.token_hex(8)
 
 
-class TripLogger:
+class _Stamper:
+    """What every real logger shares: stamping, monotonic time, schema check, strictness."""
+
+    enabled = True
+
+    def __init__(self, clock: Callable[[], float], session: str | None, strict: bool) -> None:
+        self.session = session or new_session_id()
+        self.strict = strict
+        self._clock = clock
+        self._last_t = 0.0
+        self.lines_written = 0
+
+    def _stamp(self, type: str, fields: dict[str, Any]) -> tuple[dict, bytes] | None:
+        """The validated event and its encoded line, or ``None`` when dropped (not strict)."""
+        t = fields.pop("t", None)
+        t = float(self._clock() if t is None else t)
+        if t < self._last_t:
+            logger.warning("time stamp %.3f before previous %.3f; clamped", t, self._last_t)
+            t = self._last_t
+        event = {"v": SCHEMA_VERSION, "t": round(t, 4), "session": self.session, "type": type,
+                 **fields}
+        try:
+            validate_line(event)
+            data = encode_line(event).encode("utf-8")
+        except (ValueError, TypeError) as exc:
+            if self.strict:
+                raise ValueError(f"{type} event not logged: {exc}") from None
+            logger.warning("%s event not logged: %s", type, exc)
+            return None
+        self._last_t = t
+        self.lines_written += 1
+        return event, data
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class TripLogger(_Stamper):
     """Append tester events to ``path``; rotated parts are ``<stem>.1<suffix>``, ``.2`` …
 
     ``event(type, **fields)`` stamps ``v``, ``t`` (``fields['t']`` when the caller drives time,
@@ -45,8 +88,6 @@ class TripLogger:
     breaks the schema raises ``ValueError``; without it the event is dropped with a warning, so a
     logging mistake can never stop guidance for a blind walker.
     """
-
-    enabled = True
 
     def __init__(
         self,
@@ -60,17 +101,13 @@ class TripLogger:
     ) -> None:
         if max_bytes < MIN_MAX_BYTES:
             raise ValueError(f"max_bytes must be at least {MIN_MAX_BYTES}, got {max_bytes}")
+        super().__init__(clock, session, strict)
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.max_parts = max_parts
-        self.session = session or new_session_id()
-        self.strict = strict
-        self._clock = clock
-        self._last_t = 0.0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = self.path.open("ab")
         self._size = self._handle.tell()
-        self.lines_written = 0
 
     @property
     def closed(self) -> bool:
@@ -81,35 +118,22 @@ class TripLogger:
         if self._handle.closed:
             logger.warning("trip log closed; dropping %s event", type)
             return None
-        t = fields.pop("t", None)
-        t = float(self._clock() if t is None else t)
-        if t < self._last_t:
-            logger.warning("time stamp %.3f before previous %.3f; clamped", t, self._last_t)
-            t = self._last_t
-        line_event = {"v": SCHEMA_VERSION, "t": round(t, 4), "session": self.session,
-                      "type": type, **fields}
-        try:
-            validate_line(line_event)
-            data = encode_line(line_event).encode("utf-8")
-        except (ValueError, TypeError) as exc:
-            if self.strict:
-                raise ValueError(f"{type} event not logged: {exc}") from None
-            logger.warning("%s event not logged: %s", type, exc)
+        stamped = self._stamp(type, fields)
+        if stamped is None:
             return None
+        event, data = stamped
         if self._size and self._size + len(data) > self.max_bytes:
             self._rotate()
         self._handle.write(data)
         self._handle.flush()
         self._size += len(data)
-        self._last_t = t
-        self.lines_written += 1
-        return line_event
+        return event
 
     def _part(self, index: int) -> Path:
         return self.path.with_name(f"{self.path.stem}.{index}{self.path.suffix}")
 
     def _rotate(self) -> None:
-        """Close the full file, move it to the next free part number, start an empty one."""
+        """Close the full file, move it to the next part number, start an empty one."""
         self._handle.close()
         existing = rotated_parts(self.path)
         index = existing[-1][0] + 1 if existing else 1
@@ -125,11 +149,32 @@ class TripLogger:
         if not self._handle.closed:
             self._handle.close()
 
-    def __enter__(self) -> TripLogger:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class MemoryLogger(_Stamper):
+    """Keeps validated events in ``events``: replay captures the re-run with it, tests read it."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        session: str | None = None,
+        strict: bool = True,
+    ) -> None:
+        super().__init__(clock, session, strict)
+        self.events: list[dict] = []
+        self.closed = False
+
+    def event(self, type: str, **fields: Any) -> dict | None:
+        if self.closed:
+            return None
+        stamped = self._stamp(type, fields)
+        if stamped is None:
+            return None
+        self.events.append(stamped[0])
+        return stamped[0]
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class NullLogger:

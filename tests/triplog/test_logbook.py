@@ -112,3 +112,16 @@ def test_null_logger_writes_nothing(tmp_path):
         assert log.event("marker", note="x") is None
         assert not log.enabled
     assert list(tmp_path.iterdir()) == []
+
+
+def test_memory_logger_keeps_the_same_lines(tmp_path):
+    from mobile.logbook import MemoryLogger
+
+    mem = MemoryLogger(clock=StepClock(), session="replay-0001")
+    mem.event("truth", lat=49.44, lon=7.77)
+    with pytest.raises(ValueError, match="'lon'"):
+        mem.event("truth", lat=49.44)
+    mem.close()
+    assert mem.event("marker") is None
+    assert mem.events == [{"v": 1, "t": 100.0, "session": "replay-0001", "type": "truth",
+                           "lat": 49.44, "lon": 7.77}]
