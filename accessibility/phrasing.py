@@ -1,0 +1,230 @@
+"""Maneuver facts → one short spoken message, in German or English.
+
+Follows the Wayfindr rules in DESIGN.md: the action at the decision point ("at"), a preparatory
+hint ahead of it ("prep", hazards before their distance), a confirmation after it ("confirm").
+Verbosity changes length, never meaning: every level starts with the same action; "normal" adds
+street, landmark and what the cane meets (handrail, guide line), "detailed" adds surface and what
+comes next. All words come from the `.po` catalogue; this module only picks and orders them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from accessibility import messages
+from accessibility.facts import ManeuverFacts
+from accessibility.streets import now_on, street_at, street_into
+from accessibility.units import clock_from_angle, distance_phrase, format_distance
+
+log = logging.getLogger(__name__)
+
+__all__ = ["maneuver_text", "format_distance", "turn_from_angle", "FORMS", "VERBOSITIES"]
+
+FORMS: tuple[str, ...] = ("prep", "at", "confirm")
+VERBOSITIES: tuple[str, ...] = ("brief", "normal", "detailed")
+
+# turn thresholds on the absolute angle, degrees
+STRAIGHT_BELOW_DEG = 20.0
+SLIGHT_BELOW_DEG = 60.0
+NORMAL_BELOW_DEG = 135.0
+UTURN_FROM_DEG = 170.0
+
+#: maneuvers that are a warning: their prep form says the hazard first, then the distance
+_HAZARD_TYPES = frozenset({"barrier", "hazard"})
+#: how the street enters the "normal" message, per maneuver type
+_STREET_FRAMES = {
+    "depart": street_at,
+    "continue": street_at,
+    "turn": street_into,
+    "cross": lambda name, lang: messages.text("street.name", lang, street=name),
+    "open_square": lambda name, lang: messages.text("street.name", lang, street=name),
+}
+_CONFIRM_WITHOUT_STREET = {
+    "cross": "confirm.cross",
+    "steps": "confirm.steps",
+    "barrier": "confirm.passed",
+    "hazard": "confirm.passed",
+    "open_square": "confirm.open_square",
+}
+_SETT = frozenset({"sett", "cobblestone", "unhewn_cobblestone", "paving_stones:uneven"})
+_UNPAVED = frozenset({"unpaved", "gravel", "fine_gravel", "dirt", "ground", "grass", "compacted"})
+_KNOWN_BARRIERS = frozenset(
+    {"bollard", "gate", "lift_gate", "cycle_barrier", "chain", "block", "kerb"}
+)
+
+
+def turn_from_angle(angle_deg: float) -> str:
+    """Turn word for a signed angle (+ = right), on the thresholds above."""
+    size = abs(angle_deg)
+    if size >= UTURN_FROM_DEG:
+        return "uturn"
+    if size < STRAIGHT_BELOW_DEG:
+        return "straight"
+    side = "right" if angle_deg > 0 else "left"
+    if size < SLIGHT_BELOW_DEG:
+        return f"slight_{side}"
+    if size < NORMAL_BELOW_DEG:
+        return side
+    return f"sharp_{side}"
+
+
+def _clock(facts: ManeuverFacts) -> int | None:
+    if facts.clock is not None:
+        return facts.clock
+    return None if facts.angle_deg is None else clock_from_angle(facts.angle_deg)
+
+
+def _hazard_words(facts: ManeuverFacts, lang: str) -> str:
+    texts = facts.hazard_text or {}
+    said = texts.get(lang) or texts.get(messages.DEFAULT_LANG) or next(iter(texts.values()), "")
+    if said:
+        return messages.text("hazard.prefix", lang, hazard=said)
+    return messages.text("maneuver.hazard", lang)
+
+
+def _barrier_words(facts: ManeuverFacts, lang: str) -> str:
+    if facts.barrier == "kerb" and facts.kerb in ("raised", "lowered", "flush"):
+        kerb = messages.text(f"kerb.{facts.kerb}", lang)
+        return messages.text("hazard.prefix", lang, hazard=kerb)
+    if facts.barrier in _KNOWN_BARRIERS:
+        return messages.text(f"barrier.{facts.barrier}", lang)
+    if facts.barrier is None and facts.kerb in ("raised", "lowered", "flush"):
+        kerb = messages.text(f"kerb.{facts.kerb}", lang)
+        return messages.text("hazard.prefix", lang, hazard=kerb)
+    return messages.text("maneuver.barrier", lang)
+
+
+def _core(facts: ManeuverFacts, lang: str, clock_face: bool) -> list[str]:
+    """The action itself: the part every verbosity says."""
+    kind = facts.type
+    if kind == "turn":
+        turn = facts.turn or (None if facts.angle_deg is None else turn_from_angle(facts.angle_deg))
+        parts = [messages.text(f"turn.{turn}" if turn else "maneuver.turn", lang)]
+    elif kind == "cross":
+        key = f"crossing.{facts.crossing}" if facts.crossing else "maneuver.cross"
+        parts = [messages.text(key, lang)]
+    elif kind == "steps":
+        key = f"steps.{facts.steps_direction}" if facts.steps_direction else "maneuver.steps"
+        parts = [messages.text(key, lang)]
+        if facts.step_count:
+            parts.append(messages.plural("steps.count", facts.step_count, lang))
+    elif kind == "barrier":
+        parts = [_barrier_words(facts, lang)]
+    elif kind == "hazard":
+        parts = [_hazard_words(facts, lang)]
+    elif kind == "arrive":
+        parts = [messages.text(f"arrive.{facts.side}" if facts.side else "maneuver.arrive", lang)]
+    else:  # depart, continue, open_square, tactile_paving
+        parts = [messages.text(f"maneuver.{kind}", lang)]
+    clock = _clock(facts)
+    if clock_face and clock is not None and kind in ("depart", "continue", "turn"):
+        parts.append(messages.text("frame.clock", lang, clock=clock))
+    return parts
+
+
+def _normal_extras(facts: ManeuverFacts, lang: str) -> list[str]:
+    """Street, landmark, and what the cane will meet."""
+    parts: list[str] = []
+    if facts.landmark:
+        parts.append(messages.text("frame.landmark", lang, landmark=facts.landmark))
+    frame = _STREET_FRAMES.get(facts.type)
+    if frame and facts.street:
+        parts.append(frame(facts.street, lang))
+    if facts.type == "steps" and facts.handrail:
+        parts.append(messages.text(f"handrail.{facts.handrail}", lang))
+    if facts.type == "cross":
+        if facts.kerb == "raised":
+            parts.append(messages.text("kerb.raised", lang))
+        if facts.tactile_paving:
+            parts.append(messages.text("maneuver.tactile_paving", lang))
+    return parts
+
+
+def _detailed_extras(facts: ManeuverFacts, lang: str) -> list[str]:
+    parts: list[str] = []
+    if facts.tactile_paving and facts.type not in ("cross", "tactile_paving"):
+        parts.append(messages.text("maneuver.tactile_paving", lang))
+    if facts.type == "cross" and facts.kerb in ("lowered", "flush"):
+        parts.append(messages.text(f"kerb.{facts.kerb}", lang))
+    if facts.type == "open_square":
+        parts.append(messages.text("open_square.no_edge", lang))
+    if facts.surface in _SETT:
+        parts.append(messages.text("surface.sett", lang))
+    elif facts.surface in _UNPAVED:
+        parts.append(messages.text("surface.unpaved", lang))
+    return parts
+
+
+def _then(facts: ManeuverFacts, lang: str) -> list[str]:
+    if facts.type == "arrive" or not facts.distance_m:
+        return []
+    return [messages.text("frame.then", lang, distance=distance_phrase(facts.distance_m, lang))]
+
+
+def _sentence(parts: list[str]) -> str:
+    text = ", ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _confirm(facts: ManeuverFacts, lang: str, verbosity: str) -> str:
+    if facts.type in ("arrive", "tactile_paving"):
+        return _at(facts, lang, False, verbosity)
+    if facts.street and facts.type in _STREET_FRAMES and facts.type != "cross":
+        parts = [now_on(facts.street, lang)]
+    else:
+        parts = [messages.text(_CONFIRM_WITHOUT_STREET.get(facts.type, "confirm.on_track"), lang)]
+    if verbosity == "detailed":
+        parts += _then(facts, lang)
+    return _sentence(parts)
+
+
+def _at(facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str) -> str:
+    parts = _core(facts, lang, clock_face)
+    if verbosity != "brief":
+        parts += _normal_extras(facts, lang)
+    if verbosity == "detailed":
+        parts += _detailed_extras(facts, lang) + _then(facts, lang)
+    return _sentence(parts)
+
+
+def _prep(
+    facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str, distance_to_m: float | None
+) -> str:
+    parts = _core(facts, lang, clock_face)
+    if verbosity != "brief":
+        parts += _normal_extras(facts, lang)
+    if verbosity == "detailed":
+        parts += _detailed_extras(facts, lang)
+    action = ", ".join(parts)
+    if distance_to_m is None:
+        return _sentence([messages.text("frame.soon", lang, action=action)])
+    distance = distance_phrase(distance_to_m, lang, dative=True)
+    key = "frame.prep.hazard" if facts.type in _HAZARD_TYPES else "frame.prep"
+    return _sentence([messages.text(key, lang, action=action, distance=distance)])
+
+
+def maneuver_text(
+    facts: ManeuverFacts,
+    lang: str = "de",
+    form: str = "at",
+    clock_face: bool = False,
+    verbosity: str = "normal",
+    distance_to_m: float | None = None,
+) -> str:
+    """One message for one maneuver.
+
+    `form`: "prep" (ahead of the point; says `distance_to_m` when given, else "gleich …"),
+    "at" (at the decision point) or "confirm" (after it). `clock_face` adds "auf 2 Uhr" to
+    left/right rather than replacing it: the clock face alone confuses many users.
+    Raises ValueError for an unknown language, form or verbosity.
+    """
+    messages.check_lang(lang)
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}; choose one of {', '.join(FORMS)}")
+    if verbosity not in VERBOSITIES:
+        raise ValueError(f"unknown verbosity {verbosity!r}; choose one of {', '.join(VERBOSITIES)}")
+    if form == "prep":
+        return _prep(facts, lang, clock_face, verbosity, distance_to_m)
+    if form == "confirm":
+        return _confirm(facts, lang, verbosity)
+    return _at(facts, lang, clock_face, verbosity)
