@@ -157,7 +157,7 @@ def decode_line(text: str | bytes) -> dict:
     try:
         event = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except UnicodeDecodeError:
         raise ValueError("not valid UTF-8 text") from None
     return validate_line(event)
@@ -213,7 +213,7 @@ def parse_lines(lines: Iterable[str | bytes], source: str = "") -> LogRead:
     for item in iter_lines(lines, source):
         result.lines += 1
         if isinstance(item, LineProblem):
-            logger.warning("skipping %s", item)
+            logger.debug("skipping %s", item)
             result.problems.append(item)
         else:
             result.events.append(item)

@@ -1,0 +1,61 @@
+"""``lotse replay LOG [--truth ROUTE] [--out DIR]``: re-run a tester log and write a report.
+
+Prints one summary line on success. Bad input (no such log, a log without one valid line, an
+unreadable truth or beacon plan) is one line on stderr and exit code 2, never a traceback;
+corrupt lines inside a log are only counted and listed in the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: the shipped inner-city beacon plan (owned by the phone engine), used when --beacons is not given
+DEFAULT_PLAN = Path(__file__).resolve().parent / "data" / "beacon_plan_cc.geojson"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lotse replay",
+        description="Re-run a tester log through the current positioning and guidance code "
+                    "and write DIR/report.html with plots.")
+    p.add_argument("log", type=Path, help="the log (JSON Lines); rotated parts are read too")
+    p.add_argument("--truth", type=Path, metavar="ROUTE",
+                   help="the true route: GeoJSON LineString or route JSON")
+    p.add_argument("--out", type=Path, metavar="DIR", default=None,
+                   help="report folder (default: <log name>-report beside the log)")
+    p.add_argument("--beacons", type=Path, metavar="PLAN", default=None,
+                   help="beacon plan GeoJSON for 'heard vs expected' "
+                        f"(default: {DEFAULT_PLAN.name})")
+    p.add_argument("--lang", choices=("de", "en"), default="de",
+                   help="language of the re-run's announcements")
+    p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from mobile.replay import replay
+    from mobile.report import write_report
+
+    out = args.out or args.log.with_name(args.log.stem + "-report")
+    plan = args.beacons or (DEFAULT_PLAN if DEFAULT_PLAN.exists() else None)
+    try:
+        data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.lang,
+                      do_rerun=not args.no_rerun)
+        summary = write_report(out, data)
+    except (ValueError, OSError) as exc:
+        print(f"lotse replay: {exc}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""What a replay report says, computed from events: tracks, errors, decision points, beacons.
+
+Pure data in, plain data out (no matplotlib, no HTML), so each finding can be tested on its own
+and the plots and the page only draw what is decided here. Distances are measured in metres in
+ETRS89 / UTM zone 32N (EPSG:25832), the projection Kaiserslautern's own surveyors use.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from pyproj import Transformer
+from rapidfuzz import fuzz
+from shapely.geometry import LineString, Point
+
+logger = logging.getLogger(__name__)
+
+#: a walker within this distance of a decision point has reached it (m)
+REACHED_RADIUS_M = 8.0
+#: a planned beacon this close to the route should be heard on the walk (m)
+EXPECTED_BEACON_RADIUS_M = 25.0
+#: an announcement is taken for a maneuver when its text is at least this similar (0-100)
+TEXT_MATCH_MIN = 70.0
+#: an announcement this long after the walker reached the point came late (s)
+LATE_AFTER_S = 2.0
+
+_TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
+
+
+def project(lat: Sequence[float] | float, lon: Sequence[float] | float) -> tuple:
+    """(lat, lon) in degrees → (x, y) in metres (arrays in, arrays out)."""
+    return _TO_METRES.transform(lon, lat)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One point of a track: time, place and (for estimates) the stated uncertainty."""
+
+    t: float
+    lat: float
+    lon: float
+    uncertainty_m: float | None = None
+
+
+def track(events: Iterable[dict], kind: str = "position") -> list[Fix]:
+    """The fixes of one event type (position, gps_fix or truth) in time order."""
+    fixes = [
+        Fix(e["t"], e["lat"], e["lon"], e.get("uncertainty_m", e.get("accuracy_m")))
+        for e in events
+        if e["type"] == kind
+    ]
+    return sorted(fixes, key=lambda f: f.t)
+
+
+@dataclass
+class Truth:
+    """Where the walker really was: a timed track (simulated walks) or only a line (--truth)."""
+
+    timed: list[Fix] = field(default_factory=list)
+    line: list[tuple[float, float]] = field(default_factory=list)  # (lat, lon)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.timed or self.line)
+
+    def points(self) -> list[tuple[float, float]]:
+        return [(f.lat, f.lon) for f in self.timed] or list(self.line)
+
+    def error_m(self, fix: Fix) -> float | None:
+        """Distance from an estimate to the truth at its time (or to the true line)."""
+        if len(self.timed) >= 2:
+            times = np.array([f.t for f in self.timed])
+            if not times[0] <= fix.t <= times[-1]:
+                return None
+            lat = float(np.interp(fix.t, times, [f.lat for f in self.timed]))
+            lon = float(np.interp(fix.t, times, [f.lon for f in self.timed]))
+            (x0, y0), (x1, y1) = project(lat, lon), project(fix.lat, fix.lon)
+            return float(np.hypot(x1 - x0, y1 - y0))
+        line = _metric_line(self.points())
+        if line is None:
+            return None
+        return float(line.distance(Point(project(fix.lat, fix.lon))))
+
+
+def _metric_line(points: Sequence[tuple[float, float]]) -> LineString | None:
+    if len(points) < 2:
+        return None
+    xs, ys = project([p[0] for p in points], [p[1] for p in points])
+    return LineString(list(zip(xs, ys, strict=True)))
+
+
+def route_points(route: dict | None) -> list[tuple[float, float]]:
+    """The route's LineString as (lat, lon) pairs ([] without a route)."""
+    if not route:
+        return []
+    coords = (route.get("geometry") or {}).get("coordinates") or []
+    return [(float(lat), float(lon)) for lon, lat, *_ in coords]
+
+
+def errors(fixes: Sequence[Fix], truth: Truth) -> list[tuple[float, float]]:
+    """(t, error in metres) for every estimate the truth covers."""
+    out = []
+    for fix in fixes:
+        err = truth.error_m(fix)
+        if err is not None:
+            out.append((fix.t, err))
+    return out
+
+
+@dataclass(frozen=True)
+class ErrorStats:
+    count: int
+    mean_m: float
+    median_m: float
+    p95_m: float
+    max_m: float
+
+
+def error_stats(errs: Sequence[tuple[float, float]]) -> ErrorStats | None:
+    if not errs:
+        return None
+    values = sorted(e for _, e in errs)
+    return ErrorStats(len(values), statistics.fmean(values), statistics.median(values),
+                      float(np.percentile(values, 95)), values[-1])
+
+
+def first_time_near(fixes: Sequence[Fix], lat: float, lon: float,
+                    radius_m: float = REACHED_RADIUS_M) -> float | None:
+    """When a track first came within ``radius_m`` of a point (None: never)."""
+    if not fixes:
+        return None
+    xs, ys = project([f.lat for f in fixes], [f.lon for f in fixes])
+    px, py = project(lat, lon)
+    near = np.flatnonzero(np.hypot(np.asarray(xs) - px, np.asarray(ys) - py) <= radius_m)
+    return fixes[int(near[0])].t if near.size else None
+
+
+def _match_announcements(maneuvers: Sequence[dict], announcements: Sequence[dict]) -> dict:
+    """maneuver index → time of the first announcement whose text is that maneuver's.
+
+    The phone may phrase a maneuver in another form ("In 20 Metern …") than the route's text, so
+    texts are compared fuzzily and each announcement goes to its single best maneuver.
+    """
+    first: dict[int, float] = {}
+    texts = [str(m.get("text", "")) for m in maneuvers]
+    for ann in sorted(announcements, key=lambda a: a.get("actual_t") or a["t"]):
+        scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
+        if not scores:
+            break
+        best = int(np.argmax(scores))
+        if scores[best] >= TEXT_MATCH_MIN and best not in first:
+            first[best] = ann.get("actual_t") or ann["t"]
+    return first
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One decision point: when it was reached, when its instruction came (log and re-run)."""
+
+    index: int
+    type: str
+    text: str
+    at_m: float | None
+    reached_t: float | None
+    log_t: float | None
+    rerun_t: float | None
+
+    @property
+    def shift_s(self) -> float | None:
+        if self.log_t is None or self.rerun_t is None:
+            return None
+        return self.rerun_t - self.log_t
+
+    def late(self, which: str) -> bool:
+        said = self.log_t if which == "log" else self.rerun_t
+        return self.reached_t is not None and said is not None and (
+            said - self.reached_t > LATE_AFTER_S)
+
+
+def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[dict],
+                    walked: Sequence[Fix]) -> list[DecisionRow]:
+    """The table of decision points; ``walked`` is the best track known (truth, else estimate)."""
+    maneuvers = list((route or {}).get("maneuvers") or [])
+    said_log = _match_announcements(maneuvers, [e for e in logged if e["type"] == "announcement"])
+    said_rerun = _match_announcements(maneuvers,
+                                      [e for e in rerun if e["type"] == "announcement"])
+    rows = []
+    for i, m in enumerate(maneuvers):
+        loc = m.get("location") or {}
+        reached = (first_time_near(walked, loc["lat"], loc["lon"])
+                   if "lat" in loc and "lon" in loc else None)
+        rows.append(DecisionRow(i, str(m.get("type", "")), str(m.get("text", "")),
+                                m.get("at_m"), reached, said_log.get(i), said_rerun.get(i)))
+    return rows
+
+
+@dataclass(frozen=True)
+class BeaconRow:
+    """One beacon: planned or heard or both; ``flag`` when staff should go and look."""
+
+    key: str
+    placement: str
+    lat: float | None
+    lon: float | None
+    expected: bool
+    heard: int
+    best_rssi: float | None
+
+    @property
+    def flag(self) -> bool:
+        return self.expected and self.heard == 0
+
+
+def beacon_coverage(adverts: Sequence[dict], plan: Sequence[dict],
+                    along: Sequence[tuple[float, float]],
+                    radius_m: float = EXPECTED_BEACON_RADIUS_M) -> list[BeaconRow]:
+    """Beacons heard vs. expected: a planned beacon within ``radius_m`` of the walked line
+    that never appears in the log is flagged (flat battery, moved, stolen, mis-configured).
+
+    ``plan`` entries: {"key", "lat", "lon", "placement"}; ``along`` the route or true line.
+    """
+    heard: dict[str, list[float]] = {}
+    for e in adverts:
+        heard.setdefault(e["beacon"], []).append(float(e["rssi"]))
+    line = _metric_line(along)
+    rows = []
+    for b in plan:
+        expected = line is not None and line.distance(
+            Point(project(b["lat"], b["lon"]))) <= radius_m
+        rssis = heard.pop(b["key"], [])
+        if expected or rssis:
+            rows.append(BeaconRow(b["key"], b.get("placement", ""), b["lat"], b["lon"],
+                                  expected, len(rssis), max(rssis) if rssis else None))
+    for key, rssis in heard.items():  # heard but not in the plan: unknown or foreign beacons
+        rows.append(BeaconRow(key, "", None, None, False, len(rssis), max(rssis)))
+    return sorted(rows, key=lambda r: (not r.flag, not r.expected, r.key))

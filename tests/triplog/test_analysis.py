@@ -1,0 +1,98 @@
+"""The report's findings, each checked on a small walk along Marktstraße-sized distances."""
+
+from __future__ import annotations
+
+import pytest
+from pyproj import Geod
+
+from mobile import report_analysis as ra
+
+GEOD = Geod(ellps="WGS84")
+START = (49.4440, 7.7660)  # inner city, Kaiserslautern
+
+
+def offset(point: tuple[float, float], azimuth: float, metres: float) -> tuple[float, float]:
+    lon, lat, _ = GEOD.fwd(point[1], point[0], azimuth, metres)
+    return lat, lon
+
+
+def line_east(n: int = 11, step_m: float = 10.0) -> list[tuple[float, float]]:
+    return [offset(START, 90.0, i * step_m) for i in range(n)]
+
+
+def test_error_against_a_timed_truth_interpolates_in_time():
+    truth = ra.Truth(timed=[ra.Fix(0.0, *START), ra.Fix(10.0, *offset(START, 90, 10))])
+    # at t=5 the walker was 5 m east; an estimate 5 m east and 3 m north is 3 m off
+    estimate = ra.Fix(5.0, *offset(offset(START, 90, 5), 0, 3))
+    assert truth.error_m(estimate) == pytest.approx(3.0, abs=0.05)
+    assert truth.error_m(ra.Fix(11.0, *START)) is None  # outside the truth's time span
+
+
+def test_error_against_a_true_line_is_the_cross_track_distance():
+    truth = ra.Truth(line=line_east())
+    estimate = ra.Fix(1.0, *offset(offset(START, 90, 42), 180, 6))
+    assert truth.error_m(estimate) == pytest.approx(6.0, abs=0.05)
+    assert ra.Truth().error_m(estimate) is None and not ra.Truth().known
+
+
+def test_error_stats():
+    stats = ra.error_stats([(float(i), float(i)) for i in range(1, 101)])
+    assert stats is not None
+    assert (stats.count, stats.mean_m, stats.median_m, stats.max_m) == (100, 50.5, 50.5, 100.0)
+    assert stats.p95_m == pytest.approx(95.05)
+    assert ra.error_stats([]) is None
+
+
+def _route(points):
+    coords = [[lon, lat] for lat, lon in points]
+    end = points[-1]
+    return {"geometry": {"type": "LineString", "coordinates": coords}, "maneuvers": [
+        {"type": "depart", "text": "Gehen Sie geradeaus in die Marktstraße", "at_m": 0,
+         "location": {"lat": START[0], "lon": START[1]}},
+        {"type": "turn", "text": "Biegen Sie links ab in die Fackelstraße", "at_m": 50,
+         "location": dict(zip(("lat", "lon"), points[5], strict=True))},
+        {"type": "arrive", "text": "Sie haben Ihr Ziel erreicht", "at_m": 100,
+         "location": {"lat": end[0], "lon": end[1]}},
+    ]}
+
+
+def _say(t: float, text: str) -> dict:
+    return {"type": "announcement", "t": t, "text": text, "priority": "GUIDANCE",
+            "planned_t": t, "actual_t": t}
+
+
+def test_decision_points_match_rephrased_announcements_and_flag_late_ones():
+    points = line_east()
+    walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]  # 10 m/s, t = i
+    logged = [_say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
+              _say(3.0, "In 20 Metern links abbiegen in die Fackelstraße"),
+              _say(12.5, "Sie haben Ihr Ziel erreicht"),
+              _say(6.0, "Achtung, Baustelle")]
+    rerun = [_say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
+             _say(4.0, "In 20 Metern links abbiegen in die Fackelstraße")]
+    rows = ra.decision_points(_route(points), logged, rerun, walked)
+    assert [(r.type, r.reached_t, r.log_t, r.rerun_t) for r in rows] == [
+        ("depart", 0.0, 0.2, 0.2), ("turn", 5.0, 3.0, 4.0), ("arrive", 10.0, 12.5, None)]
+    assert rows[1].shift_s == pytest.approx(1.0)
+    assert rows[2].late("log") and not rows[1].late("log") and not rows[2].late("rerun")
+
+
+def test_beacons_never_heard_along_the_route_are_flagged():
+    points = line_east()
+    plan = [
+        {"key": "ibeacon:u:1:1", "lat": offset(points[2], 0, 5)[0],
+         "lon": offset(points[2], 0, 5)[1], "placement": "Eingang Rathaus"},
+        {"key": "ibeacon:u:1:2", "lat": offset(points[8], 180, 10)[0],
+         "lon": offset(points[8], 180, 10)[1], "placement": "Stiftsplatz"},
+        {"key": "ibeacon:u:1:3", "lat": offset(points[5], 0, 300)[0],
+         "lon": offset(points[5], 0, 300)[1], "placement": "far away"},
+    ]
+    adverts = [{"type": "advert", "beacon": "ibeacon:u:1:1", "rssi": r} for r in (-80, -65)]
+    adverts.append({"type": "advert", "beacon": "ibeacon:x:9:9", "rssi": -90})
+    rows = {r.key: r for r in ra.beacon_coverage(adverts, plan, points)}
+    assert set(rows) == {"ibeacon:u:1:1", "ibeacon:u:1:2", "ibeacon:x:9:9"}
+    assert rows["ibeacon:u:1:2"].flag and rows["ibeacon:u:1:2"].heard == 0
+    assert not rows["ibeacon:u:1:1"].flag and rows["ibeacon:u:1:1"].best_rssi == -65
+    assert not rows["ibeacon:x:9:9"].expected and rows["ibeacon:x:9:9"].lat is None
+    # without any line to compare with, nothing can be expected
+    assert not any(r.flag for r in ra.beacon_coverage(adverts, plan, []))

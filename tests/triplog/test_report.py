@@ -1,0 +1,113 @@
+"""The report from a log alone (no re-run): files, links, non-empty plots, corrupt lines listed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+from matplotlib.image import imread
+
+from mobile.cli_replay import main as replay_main
+from mobile.logbook import TripLogger
+from tests.triplog.test_analysis import START, _route, line_east, offset
+
+
+def write_walk(path, *, truth: bool = True, corrupt: bool = True):
+    """A 100 m walk east with estimates 4 m north of the truth, a marker, two announcements."""
+    points = line_east()
+    with TripLogger(path) as log:
+        log.event("app_start", t=0.0)
+        log.event("route_received", t=0.5, route=_route(points))
+        for i, p in enumerate(points):
+            t = 1.0 + i
+            if truth:
+                log.event("truth", t=t, lat=p[0], lon=p[1])
+            log.event("advert", t=t, beacon="ibeacon:u:1:1", rssi=-70 - i)
+            est = offset(p, 0, 4)
+            log.event("position", t=t, lat=est[0], lon=est[1], uncertainty_m=5.0,
+                      source="beacons")
+            if i == 0:
+                log.event("announcement", t=t, text="Gehen Sie geradeaus in die Marktstraße",
+                          priority="GUIDANCE", planned_t=t, actual_t=t)
+            if i == 6:
+                log.event("marker", t=t, note="Ansage kam zu spät")
+        log.event("arrival", t=12.0)
+    good = len(path.read_text(encoding="utf-8").splitlines())
+    if corrupt:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write('{"v":1,"t":13,"session":"abc\n')
+            handle.write(json.dumps({"v": 1, "t": 14, "session": "a" * 16, "type": "gps_fix",
+                                     "lat": 49.0}) + "\n")
+    return good
+
+
+def assert_png_not_empty(path):
+    pixels = imread(path)
+    assert pixels.ndim == 3 and pixels.shape[0] > 200 and pixels.shape[1] > 200
+    assert float(np.var(pixels[..., :3])) > 0.001
+
+
+def test_report_files_exist_link_and_show_something(tmp_path, capsys):
+    log = tmp_path / "trip.jsonl"
+    good = write_walk(log)
+    out = tmp_path / "report"
+    assert replay_main([str(log), "--out", str(out), "--no-rerun"]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()
+    assert len(summary) == 1 and summary[0].startswith("replay: ")
+    assert "2 corrupt lines skipped" in summary[0]
+    assert "mean error log 4.0 m" in summary[0]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert images == ["map.png", "error.png"]
+    for name in images:
+        assert_png_not_empty(out / name)
+    assert "© OpenStreetMap contributors" in page
+    # corrupt lines are listed with their numbers
+    assert good == 38
+    assert f"<td>{good + 1}</td>" in page and "not valid JSON" in page
+    assert f"<td>{good + 2}</td>" in page and "missing field &#x27;lon&#x27;" in page
+    assert "Ansage kam zu spät" in page
+
+
+def test_report_without_truth_still_works(tmp_path, capsys):
+    log = tmp_path / "trip.jsonl"
+    write_walk(log, truth=False, corrupt=False)
+    assert replay_main([str(log), "--out", str(tmp_path / "r"), "--no-rerun"]) == 0
+    assert "no truth" in capsys.readouterr().out
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img src="([^"]+)"', page) == ["map.png"]
+    assert "Keine Wahrheit bekannt" in page
+    assert_png_not_empty(tmp_path / "r" / "map.png")
+
+
+def test_truth_route_file_gives_cross_track_error(tmp_path, capsys):
+    log = tmp_path / "trip.jsonl"
+    write_walk(log, truth=False, corrupt=False)
+    truth = tmp_path / "truth.geojson"
+    coords = [[lon, lat] for lat, lon in line_east()]
+    truth.write_text(json.dumps({"type": "Feature", "properties": {},
+                                 "geometry": {"type": "LineString", "coordinates": coords}}))
+    args = [str(log), "--truth", str(truth), "--out", str(tmp_path / "r"), "--no-rerun"]
+    assert replay_main(args) == 0
+    assert "mean error log 4.0 m" in capsys.readouterr().out
+    assert (tmp_path / "r" / "error.png").exists()
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    assert replay_main([str(tmp_path / "missing.jsonl"), "--no-rerun"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such log" in err
+    junk = tmp_path / "junk.jsonl"
+    junk.write_text("not json\n{}\n")
+    assert replay_main([str(junk), "--out", str(tmp_path / "j")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no valid events (2 corrupt lines)" in err
+    assert not (tmp_path / "j").exists()
+    log = tmp_path / "trip.jsonl"
+    write_walk(log, corrupt=False)
+    bad_truth = tmp_path / "t.json"
+    bad_truth.write_text('{"type": "Point", "coordinates": [7.7, 49.4]}')
+    assert replay_main([str(log), "--truth", str(bad_truth), "--no-rerun"]) == 2
+    assert "no GeoJSON LineString" in capsys.readouterr().err
+    assert START  # the walk starts in the inner city
