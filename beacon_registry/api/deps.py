@@ -1,0 +1,82 @@
+"""Dependencies every router shares: the request's session (one transaction), the service area,
+and `require_role(...)` for the decorator of each write endpoint.
+
+The session commits after the endpoint returns and before the response is sent (scope
+"function"), so a failed commit still becomes an error response and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from beacon_registry.area import ServiceArea
+from beacon_registry.models import ApiToken
+from beacon_registry.tokens import authenticate, role_allows
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RegistryContext:
+    """What the routers need from the app: where the data is and which area it serves."""
+
+    session_factory: sessionmaker
+    area: ServiceArea
+
+
+def get_context(request: Request) -> RegistryContext:
+    return request.app.state.registry
+
+
+def get_session(ctx: Annotated[RegistryContext, Depends(get_context)]) -> Iterator[Session]:
+    session = ctx.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+ContextDep = Annotated[RegistryContext, Depends(get_context)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_token(
+    session: SessionDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiToken:
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise HTTPException(
+            401,
+            "authentication required: send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    tok = authenticate(session, creds.credentials)
+    if tok is None:
+        raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    return tok
+
+
+CurrentToken = Annotated[ApiToken, Depends(current_token)]
+
+
+def require_role(role: str):
+    """Dependency for a decorator: 403 unless the caller's role is `role` or stronger."""
+
+    def check(token: CurrentToken) -> ApiToken:
+        if not role_allows(token.role, role):
+            raise HTTPException(403, f"this needs the {role} role; your token has {token.role}")
+        return token
+
+    return Depends(check)

@@ -1,0 +1,34 @@
+"""Turn the registry's exceptions and request validation errors into one-line JSON answers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from beacon_registry.errors import ImportRejected, RegistryError
+
+logger = logging.getLogger(__name__)
+
+
+def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
+    body = {"detail": str(exc), "field": exc.field}
+    if isinstance(exc, ImportRejected):
+        body["report"] = exc.report
+    return JSONResponse(body, status_code=exc.status)
+
+
+def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    err = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    loc = [str(p) for p in err["loc"] if p not in ("body", "query", "path")]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    field = ".".join(loc) if loc else None
+    detail = f"{field}: {msg}" if field else msg
+    return JSONResponse({"detail": detail, "field": field}, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RegistryError, _registry_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,29 @@
+"""`GET /v1/bundle`: the offline area bundle with an ETag; 304 when the phone has it already."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from beacon_registry.api.deps import ContextDep, SessionDep
+from beacon_registry.bundle import build_bundle
+
+router = APIRouter(prefix="/v1", tags=["public"])
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+@router.get("/bundle")
+def get_bundle(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
+    bundle, etag = build_bundle(session, ctx.area, datetime.now(UTC))
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(bundle, headers=headers)

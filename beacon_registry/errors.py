@@ -1,0 +1,48 @@
+"""The registry's own exceptions; the API turns each into one status code and a one-line message.
+
+Every error that comes from bad input names the field, because staff fix data by field.
+"""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """Base class; `status` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+class InvalidField(RegistryError, ValueError):
+    status = 422
+
+
+class NotFound(RegistryError, LookupError):
+    status = 404
+
+
+class Conflict(RegistryError):
+    """A duplicate identity or a record changed by someone else since it was read."""
+
+    status = 409
+
+
+class StaleVersion(Conflict):
+    pass
+
+
+class PayloadTooLarge(RegistryError):
+    status = 413
+
+
+class ImportRejected(RegistryError):
+    """A bulk import under the all-or-nothing rule found bad rows; `report` lists them all."""
+
+    status = 422
+
+    def __init__(self, report: dict) -> None:
+        super().__init__(f"{len(report['rejected'])} row(s) rejected; nothing was imported", "file")
+        self.report = report

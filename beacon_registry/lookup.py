@@ -1,0 +1,128 @@
+"""What the phone hears about a beacon and what is near a point: read-only, no login.
+
+Assembled here rather than in the routes so the bundle, the benchmarks and the tests see the same
+answer the HTTP API gives.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from beacon_registry.area import ServiceArea
+from beacon_registry.errors import NotFound
+from beacon_registry.models import Beacon, Notice, Place
+from beacon_registry.opening import evaluate
+from beacon_registry.phrasing import status_text
+
+logger = logging.getLogger(__name__)
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance; plenty for a few hundred metres in one city."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def _text(de: str, en: str, lang: str) -> str:
+    return (en or de) if lang == "en" else (de or en)
+
+
+def current_notices_clause(now: datetime):
+    return and_(Notice.status == "active", Notice.valid_from <= now, Notice.valid_to > now)
+
+
+def place_view(place: Place, now: datetime, lang: str) -> dict[str, Any]:
+    state = evaluate(place.opening_hours, now)
+    return {
+        "id": place.id,
+        "name": place.name,
+        "category": place.category,
+        "lat": place.lat,
+        "lon": place.lon,
+        "opening_hours": place.opening_hours,
+        "open_now": None if state.state == "unknown" else state.is_open,
+        "next_change": state.next_change.isoformat() if state.next_change else None,
+        "status_text": status_text(state, now, lang),
+        "phone": place.phone,
+        "notes": place.notes,
+    }
+
+
+def find_beacon(session: Session, identity: str) -> Beacon:
+    beacon = session.scalar(
+        select(Beacon).where(Beacon.identity == identity, Beacon.status != "retired")
+    )
+    if beacon is None:
+        raise NotFound("no beacon with this identity", "identity")
+    return beacon
+
+
+def beacon_lookup(
+    session: Session, area: ServiceArea, identity: str, now: datetime, lang: str = "de"
+) -> dict[str, Any]:
+    beacon = find_beacon(session, identity)
+    place = session.get(Place, beacon.place_id) if beacon.place_id else None
+    if place is not None and place.status == "retired":
+        place = None
+    targets = [Notice.beacon_id == beacon.id, Notice.area == area.name]
+    if place is not None:
+        targets.append(Notice.place_id == place.id)
+    notices = session.scalars(
+        select(Notice).where(current_notices_clause(now), or_(*targets)).order_by(Notice.id)
+    )
+    return {
+        "id": beacon.id,
+        "kind": beacon.kind,
+        "lang": lang,
+        "placement": _text(beacon.placement_de, beacon.placement_en, lang),
+        "lat": beacon.lat,
+        "lon": beacon.lon,
+        "level": beacon.level,
+        "place": place_view(place, now, lang) if place is not None else None,
+        "notices": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "text": _text(n.text_de, n.text_en, lang),
+                "valid_to": n.valid_to.isoformat(),
+            }
+            for n in notices
+        ],
+    }
+
+
+def places_near(
+    session: Session,
+    lat: float,
+    lon: float,
+    radius_m: float,
+    now: datetime,
+    lang: str = "de",
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    dlat = radius_m / 111_320.0
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    rows = session.scalars(
+        select(Place).where(
+            Place.status == "active",
+            Place.lat.between(lat - dlat, lat + dlat),
+            Place.lon.between(lon - dlon, lon + dlon),
+        )
+    )
+    found = []
+    for place in rows:
+        d = distance_m(lat, lon, place.lat, place.lon)
+        if d <= radius_m:
+            found.append((d, place))
+    found.sort(key=lambda item: item[0])
+    return [place_view(p, now, lang) | {"distance_m": round(d, 1)} for d, p in found[:limit]]
