@@ -32,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--beacons", type=Path, metavar="PLAN", default=None,
                    help="beacon plan GeoJSON for 'heard vs expected' "
                         f"(default: {DEFAULT_PLAN.name})")
-    p.add_argument("--lang", choices=("de", "en"), default="de",
-                   help="language of the re-run's announcements")
+    p.add_argument("--lang", choices=("de", "en"), default=None,
+                   help="language of the re-run's announcements (default: as on the walk)")
     p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
     return p
 

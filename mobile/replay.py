@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,34 +143,117 @@ def load_plan(path: Path) -> list[dict]:
     return plan
 
 
-def rerun(read: LogRead, route: dict | None, plan: Sequence[dict], lang: str = "de",
-          tick_s: float = TICK_S) -> list[dict]:
-    """Feed the log's adverts and GPS fixes to a fresh pipeline; return what it logged."""
+@dataclass
+class RerunSetup:
+    """What the re-run needs besides the radio: taken from the log, so it matches the walk."""
+
+    route: dict | None
+    later_routes: list[dict]  # re-routes the walk received, served again in order
+    lang: str
+    verbosity: str
+    clock_face: bool
+    started_at: datetime | None  # wall clock at the log's first event (opening hours)
+
+
+def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
+    """Route, language and verbosity as the walker had them (the last ``settings`` before the
+    route, then ``lang`` if given)."""
+    routes = [e["route"] for e in events
+              if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
+    settings: dict = {}
+    for e in events:
+        if e["type"] == "settings" and isinstance(e.get("settings"), dict):
+            settings.update(e["settings"])
+    started = next((e.get("started_at") for e in events
+                    if e["type"] == "app_start" and e.get("started_at")), None)
+    try:
+        started_at = datetime.fromisoformat(started) if started else None
+    except ValueError:
+        logger.warning("app_start started_at %r is not ISO 8601; using now", started)
+        started_at = None
+    return RerunSetup(routes[0] if routes else None, routes[1:],
+                      lang or str(settings.get("lang", "de")),
+                      str(settings.get("verbosity", "normal")),
+                      bool(settings.get("clock_face", False)), started_at)
+
+
+def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
+          tick_s: float = TICK_S, timings: list[float] | None = None) -> list[dict]:
+    """Feed the log's route, adverts and GPS fixes to a fresh pipeline; return what it logged.
+
+    ``timings``, when given, receives the wall time (s) each fed event took, ticks included
+    (the replay benchmark reads it).
+    """
+    setup = rerun_setup(read.events, lang)
+    first_route_t = next((e["t"] for e in read.events if e["type"] == "route_received"
+                          and isinstance(e.get("route"), dict)), None)
     fed = sorted((e for e in read.events if e["type"] in FED_TYPES), key=lambda e: e["t"])
     if not fed:
         raise ValueError("the log has no advertisements or GPS fixes to re-run")
-    clock = ReplayClock(fed[0]["t"])
+    t_start = min(fed[0]["t"], first_route_t if first_route_t is not None else fed[0]["t"])
+    clock = ReplayClock(t_start)
     capture = MemoryLogger(clock=clock, session="replay-" + read.sessions[0][:16])
-    pipeline = _build_pipeline(route, plan, capture, clock, lang)
+    pipeline = _build_pipeline(setup, plan, capture, clock, t_start)
+    route_pending = setup.route is not None
     for event in fed:
+        started = time.perf_counter()
+        if route_pending and first_route_t <= event["t"]:
+            _tick_until(pipeline, clock, first_route_t, tick_s)
+            _set_route(pipeline, first_route_t, setup.route)
+            route_pending = False
         _tick_until(pipeline, clock, event["t"], tick_s)
         if event["type"] == "advert":
             pipeline.on_advertisement(event["t"], advertisement_from_event(event), event["rssi"])
         else:
             pipeline.on_gps(event["t"], event["lat"], event["lon"], event["accuracy_m"])
+        if timings is not None:
+            timings.append(time.perf_counter() - started)
     _tick_until(pipeline, clock, fed[-1]["t"] + DRAIN_S, tick_s)
     capture.close()
     return capture.events
 
 
-def _build_pipeline(route: dict | None, plan: Sequence[dict], capture: MemoryLogger,
-                    clock: ReplayClock, lang: str) -> Any:
-    """A fresh ``GuidancePipeline`` on the logged route, logging into ``capture``."""
+def _set_route(pipeline: Any, t: float, body: dict) -> None:
+    from mobile.guidance_route import RouteFormatError
+
     try:
-        from mobile.pipeline import GuidancePipeline
-    except ImportError as exc:
-        raise ValueError(f"the guidance pipeline is not available ({exc})") from None
-    return GuidancePipeline(route=route, beacons=plan, logger=capture, clock=clock, lang=lang)
+        pipeline.set_route(t, body)
+    except RouteFormatError as exc:
+        raise ValueError(f"the logged route cannot be followed: {exc}") from None
+
+
+def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogger,
+                    clock: ReplayClock, t_start: float) -> Any:
+    """A fresh ``GuidancePipeline`` with a recording voice, logging into ``capture``.
+
+    Re-routes are answered with the routes the walk received, in order, so a re-run that goes
+    off route where the walk did follows the same new route; when they run out, re-routing
+    fails aloud, as it would without a network.
+    """
+    from accessibility.speech import SpeechQueue
+    from accessibility.voices import RecorderVoice
+    from mobile.guidance import Voice
+    from mobile.pipeline import GuidancePipeline
+    from mobile.positioning import BeaconInfo
+
+    beacons = [BeaconInfo.make(b["key"], b["lat"], b["lon"], b.get("measured_power"),
+                               {"de": b.get("placement", "")}) for b in plan]
+    queue = list(setup.later_routes)
+
+    def rerouter(lat: float, lon: float) -> dict:
+        if not queue:
+            raise LookupError("no further route in the log")
+        return queue.pop(0)
+
+    started_at = setup.started_at or datetime.now().astimezone()
+
+    def wall_clock() -> datetime:
+        return started_at + timedelta(seconds=clock.now - t_start)
+
+    speech = SpeechQueue(RecorderVoice(clock=clock), clock=clock)
+    voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
+    return GuidancePipeline(speech, beacons, voice=voice, logger=capture, rerouter=rerouter,
+                            wall_clock=wall_clock)
 
 
 def _tick_until(pipeline: Any, clock: ReplayClock, until: float, step: float) -> None:
@@ -180,7 +266,7 @@ def _tick_until(pipeline: Any, clock: ReplayClock, until: float, step: float) ->
 
 
 def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | None = None,
-           lang: str = "de", do_rerun: bool = True) -> ReplayData:
+           lang: str | None = None, do_rerun: bool = True) -> ReplayData:
     """Read a log (with its rotated parts), re-run it, and gather what the report needs.
 
     A re-run that cannot be made (no adverts, no route, the pipeline failing on this log) is
@@ -197,7 +283,7 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
     events, note = None, "nicht verlangt"
     if do_rerun:
         try:
-            events = rerun(read, route, plan, lang)
+            events = rerun(read, plan, lang)
             note = f"mit dem aktuellen Code, {len(events)} Ereignisse"
         except ValueError as exc:
             note = f"nicht möglich: {exc}"

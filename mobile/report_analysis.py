@@ -8,6 +8,7 @@ ETRS89 / UTM zone 32N (EPSG:25832), the projection Kaiserslautern's own surveyor
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ EXPECTED_BEACON_RADIUS_M = 25.0
 TEXT_MATCH_MIN = 70.0
 #: an announcement this long after the walker reached the point came late (s)
 LATE_AFTER_S = 2.0
+
+#: the pipeline's callout keys that name a maneuver: "r<route>-" + mobile.guidance's key
+_KEY = re.compile(r"^(?:r(\d+)-)?(maneuver|prep|depart|arrival)(?:-(\d+))?$")
 
 _TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
 
@@ -139,27 +143,53 @@ def first_time_near(fixes: Sequence[Fix], lat: float, lon: float,
     return fixes[int(near[0])].t if near.size else None
 
 
-def _match_announcements(maneuvers: Sequence[dict], announcements: Sequence[dict]) -> dict:
-    """maneuver index → time of the first announcement whose text is that maneuver's.
+def _said_at(ann: dict) -> float:
+    """When an announcement was heard: its actual start, else when it was logged."""
+    actual = ann.get("actual_t")
+    return ann["t"] if actual is None else actual
 
-    The phone may phrase a maneuver in another form ("In 20 Metern …") than the route's text, so
-    texts are compared fuzzily and each announcement goes to its single best maneuver.
+
+def _maneuver_of_key(key: object, maneuvers: Sequence[dict]) -> tuple[str, int] | None:
+    """("prep"|"at", maneuver index) for the pipeline's callout keys on the first route."""
+    match = _KEY.match(key) if isinstance(key, str) and maneuvers else None
+    if match is None or match.group(1) not in (None, "1"):
+        return None
+    kind, number = match.group(2), match.group(3)
+    if kind == "depart" and maneuvers[0].get("type") == "depart":
+        return "at", 0
+    if kind == "arrival" and maneuvers[-1].get("type") == "arrive":
+        return "at", len(maneuvers) - 1
+    if number is not None and int(number) < len(maneuvers):
+        return ("prep" if kind == "prep" else "at"), int(number)
+    return None
+
+
+def match_announcements(maneuvers: Sequence[dict], announcements: Sequence[dict]
+                        ) -> dict[tuple[str, int], float]:
+    """(form, maneuver index) → when the first such announcement was heard.
+
+    The pipeline's callout keys (``r1-prep-3``, ``r1-maneuver-3``, ``r1-depart``, ``r1-arrival``)
+    say exactly which maneuver of the first route was meant; later routes (re-routes) are not
+    the route on the map. A log without keys (an older phone) falls back to comparing texts
+    fuzzily, since the phone may phrase a maneuver differently from the route's text; then each
+    announcement goes to its single best maneuver, as form "at".
     """
-    first: dict[int, float] = {}
+    first: dict[tuple[str, int], float] = {}
     texts = [str(m.get("text", "")) for m in maneuvers]
-    for ann in sorted(announcements, key=lambda a: a.get("actual_t") or a["t"]):
-        scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
-        if not scores:
-            break
-        best = int(np.argmax(scores))
-        if scores[best] >= TEXT_MATCH_MIN and best not in first:
-            first[best] = ann.get("actual_t") or ann["t"]
+    for ann in sorted(announcements, key=_said_at):
+        which = _maneuver_of_key(ann.get("key"), maneuvers)
+        if which is None and texts and not ann.get("key"):
+            scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
+            best = int(np.argmax(scores))
+            which = ("at", best) if scores[best] >= TEXT_MATCH_MIN else None
+        if which is not None and which not in first:
+            first[which] = _said_at(ann)
     return first
 
 
 @dataclass(frozen=True)
 class DecisionRow:
-    """One decision point: when it was reached, when its instruction came (log and re-run)."""
+    """One decision point: when it was reached, when its hint and instruction came (log, re-run)."""
 
     index: int
     type: str
@@ -168,9 +198,12 @@ class DecisionRow:
     reached_t: float | None
     log_t: float | None
     rerun_t: float | None
+    log_prep_t: float | None = None
+    rerun_prep_t: float | None = None
 
     @property
     def shift_s(self) -> float | None:
+        """How much later (+) or earlier (-) the re-run gave the instruction than the log."""
         if self.log_t is None or self.rerun_t is None:
             return None
         return self.rerun_t - self.log_t
@@ -185,16 +218,18 @@ def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[
                     walked: Sequence[Fix]) -> list[DecisionRow]:
     """The table of decision points; ``walked`` is the best track known (truth, else estimate)."""
     maneuvers = list((route or {}).get("maneuvers") or [])
-    said_log = _match_announcements(maneuvers, [e for e in logged if e["type"] == "announcement"])
-    said_rerun = _match_announcements(maneuvers,
-                                      [e for e in rerun if e["type"] == "announcement"])
+    said_log = match_announcements(maneuvers, [e for e in logged if e["type"] == "announcement"])
+    said_rerun = match_announcements(maneuvers,
+                                     [e for e in rerun if e["type"] == "announcement"])
     rows = []
     for i, m in enumerate(maneuvers):
         loc = m.get("location") or {}
         reached = (first_time_near(walked, loc["lat"], loc["lon"])
                    if "lat" in loc and "lon" in loc else None)
         rows.append(DecisionRow(i, str(m.get("type", "")), str(m.get("text", "")),
-                                m.get("at_m"), reached, said_log.get(i), said_rerun.get(i)))
+                                m.get("at_m"), reached, said_log.get(("at", i)),
+                                said_rerun.get(("at", i)), said_log.get(("prep", i)),
+                                said_rerun.get(("prep", i))))
     return rows
 
 

@@ -96,3 +96,18 @@ def test_beacons_never_heard_along_the_route_are_flagged():
     assert not rows["ibeacon:x:9:9"].expected and rows["ibeacon:x:9:9"].lat is None
     # without any line to compare with, nothing can be expected
     assert not any(r.flag for r in ra.beacon_coverage(adverts, plan, []))
+
+
+def test_callout_keys_name_the_maneuver_exactly():
+    points = line_east()
+    walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
+    said = [_say(0.5, "Los geht's") | {"key": "r1-depart"},
+            _say(2.0, "Gleich links") | {"key": "r1-prep-1"},
+            _say(4.5, "Jetzt links") | {"key": "r1-maneuver-1"},
+            _say(4.9, "Jetzt links") | {"key": "r1-maneuver-1"},  # a repeat: the first counts
+            _say(6.0, "Jetzt rechts") | {"key": "r2-maneuver-2"},  # another route's maneuver
+            _say(7.0, "Gehen Sie geradeaus in die Marktstraße") | {"key": "r1-reassure"},
+            _say(10.5, "Ziel") | {"key": "arrival", "actual_t": 11.0}]
+    rows = ra.decision_points(_route(points), said, [], walked)
+    assert [(r.log_prep_t, r.log_t) for r in rows] == [(None, 0.5), (2.0, 4.5), (None, 11.0)]
+    assert [r.rerun_t for r in rows] == [None, None, None]
