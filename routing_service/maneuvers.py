@@ -1,0 +1,252 @@
+"""A path becomes the walker's maneuvers: decision points only, as ``ManeuverFacts`` plus text.
+
+A node is a decision point when the walker has a choice (three or more ways meet) and turns or the
+street changes, or when something there must be announced whatever the angle: a crossing, the
+start of steps, a barrier or raised kerb, the edge of an open square, the start of tactile paving,
+an obstacle from an overlay. A straight walk through a two-way node is never a maneuver.
+Angles are measured over the first/last metres of the ways (not one short OSM segment), so
+a kink in the drawing next to a junction does not turn "straight" into "slight left".
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.ops import substring
+
+from accessibility.facts import ManeuverFacts
+from accessibility.phrasing import maneuver_text, turn_from_angle
+from accessibility.units import clock_from_angle
+from routing_service.compiled import WalkNetwork
+from routing_service.costs import EdgeFeatures
+from routing_service.ingest import CROSSING, SQUARE
+from routing_service.overlays import Overlay
+from routing_service.pathfind import Piece
+
+log = logging.getLogger(__name__)
+
+#: how far along a way its direction is measured (metres)
+BEARING_REACH_M = 10.0
+#: a destination closer than this to the way is "on" it: no left/right side is given
+SIDE_MIN_OFFSET_M = 1.5
+#: pieces shorter than this (snapping exactly onto a node) are dropped
+MIN_PIECE_M = 0.05
+ROADS = frozenset({"primary", "primary_link", "secondary", "secondary_link", "tertiary",
+                   "tertiary_link", "residential", "unclassified", "service", "living_street",
+                   "road", "track"})
+#: when several things happen at one node, the maneuver takes the first type in this order
+TYPE_ORDER = ("cross", "steps", "barrier", "open_square", "turn", "tactile_paving", "continue")
+
+
+@dataclass
+class Leg:
+    """Geometry of a path: route coordinates (lon, lat) and where each piece starts."""
+
+    coords: np.ndarray
+    xy: list[np.ndarray]
+    starts: list[int]
+    lengths: list[float]
+    pieces: list[Piece]
+
+
+def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
+    """Cut partial edges to the snapped points and join the pieces into one line."""
+    index = net.index
+    kept = [p for p in pieces if net.edge_length[p.edge] * (p.end - p.start) >= MIN_PIECE_M]
+    if not kept:  # origin and destination on the same spot
+        kept = pieces[:1]
+    xy, lengths = [], []
+    for p in kept:
+        full = index.xy[net.geom_offsets[p.edge]:net.geom_offsets[p.edge + 1]]
+        if p.start > 0 or p.end < 1:
+            part = substring(index.lines[p.edge], p.start, p.end, normalized=True)
+            full = shapely.get_coordinates(part)
+            if len(full) < 2:
+                full = np.vstack([full, full])
+        xy.append(full)
+        lengths.append(float(net.edge_length[p.edge] * (p.end - p.start)))
+    starts, joined = [], []
+    for part in xy:
+        starts.append(max(len(joined) - 1, 0))
+        joined.extend(part if not joined else part[1:])
+    joined_xy = np.array(joined)
+    lat, lon = index.proj.inverse(joined_xy[:, 0], joined_xy[:, 1])
+    return Leg(np.column_stack((lon, lat)), xy, starts, lengths, kept)
+
+
+def _bearing(dx: float, dy: float) -> float:
+    return math.degrees(math.atan2(dx, dy)) % 360
+
+
+def _heading(xy: np.ndarray, from_end: bool) -> float:
+    """Direction of travel over the first (or last) BEARING_REACH_M of a piece."""
+    pts = xy[::-1] if from_end else xy
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    reach = np.searchsorted(np.cumsum(seg), BEARING_REACH_M) + 1
+    far = pts[min(reach, len(pts) - 1)]
+    dx, dy = (far - pts[0]) if not from_end else (pts[0] - far)
+    return _bearing(dx, dy)
+
+
+def _signed(angle: float) -> float:
+    return (angle + 180.0) % 360.0 - 180.0
+
+
+class Describer:
+    """Turns a ``Leg`` into maneuver dicts (facts + text + position fields)."""
+
+    def __init__(self, net: WalkNetwork, features: EdgeFeatures, degree: np.ndarray) -> None:
+        self.net, self.f, self.degree = net, features, degree
+        et = net.edge_tags
+        self.name = et.column("name")
+        self.highway = et.column("highway")
+        self.crossing_way = et.isin("footway", {"crossing"}) | et.isin("highway", {"crossing"})
+        self.square = et.column(SQUARE)
+        self.node_crossing = net.node_tags.column(CROSSING)
+
+    def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
+                 destination: tuple[float, float]) -> list[dict[str, Any]]:
+        pieces, net = leg.pieces, self.net
+        at = np.r_[0.0, np.cumsum(leg.lengths)]
+        first = pieces[0].edge
+        found: list[tuple[int, ManeuverFacts]] = [(0, ManeuverFacts(
+            type="depart", street=self.name[first], tactile_paving=bool(self.f.tactile[first]),
+            surface=net.edge_tags.value("surface", first)))]
+        seen_overlays: set[str] = set()
+        found += self._hazards(0, first, touched, seen_overlays)
+        for i in range(1, len(pieces)):
+            facts = self._junction(leg, i)
+            if facts is not None:
+                found.append((i, facts))
+            found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
+        found.append((len(pieces), self._arrival(leg, destination)))
+
+        out = []
+        for k, (i, facts) in enumerate(found):
+            next_at = at[found[k + 1][0]] if k + 1 < len(found) else at[i]
+            facts = _with_distance(facts, float(next_at - at[i]))
+            point = leg.starts[i] if i < len(pieces) else len(leg.coords) - 1
+            if i < len(pieces):
+                bearing = _heading(leg.xy[i], from_end=False)
+            else:
+                bearing = _heading(leg.xy[-1], from_end=True)
+            lon, lat = leg.coords[point]
+            out.append({**facts.to_dict(), "text": maneuver_text(facts, lang=lang, form="at"),
+                        "distance_m": round(facts.distance_m or 0.0, 1),
+                        "at_m": round(float(at[i]), 1), "bearing_deg": round(bearing, 1),
+                        "location": {"lat": round(float(lat), 7), "lon": round(float(lon), 7)},
+                        "geometry_index": int(point)})
+        return out
+
+    def _junction(self, leg: Leg, i: int) -> ManeuverFacts | None:
+        """The maneuver at the node between piece i-1 and piece i, or None."""
+        net, f = self.net, self.f
+        prev, cur = leg.pieces[i - 1].edge, leg.pieces[i].edge
+        node = int(net.edge_u[cur])
+        angle = _signed(_heading(leg.xy[i], False) - _heading(leg.xy[i - 1], True))
+        turn = turn_from_angle(angle)
+        types = set()
+        crossing = None
+        on_foot = self.highway[prev] not in ROADS and self.highway[cur] not in ROADS
+        if self.crossing_way[cur] and not self.crossing_way[prev]:
+            crossing = net.edge_tags.value(CROSSING, cur) or self.node_crossing[net.edge_v[cur]] \
+                or "unmarked"
+        elif self.node_crossing[node] is not None and on_foot and not self.crossing_way[prev]:
+            crossing = self.node_crossing[node]
+        if crossing:
+            types.add("cross")
+        steps = bool(f.steps[cur]) and not f.steps[prev]
+        if steps:
+            types.add("steps")
+        barrier = net.node_tags.value("barrier", node)
+        kerb = net.node_tags.value("kerb", node)
+        if barrier or kerb in ("raised", "rolled"):
+            types.add("barrier")
+        if self.square[cur] is not None and self.square[prev] is None:
+            types.add("open_square")
+        if f.tactile[cur] and not f.tactile[prev]:
+            types.add("tactile_paving")
+        if self.degree[node] >= 3:
+            if turn != "straight":
+                types.add("turn")
+            elif self.name[cur] != self.name[prev] and self.name[cur] is not None:
+                types.add("continue")
+        if not types:
+            return None
+        kind = next(t for t in TYPE_ORDER if t in types)
+        return ManeuverFacts(
+            type=kind, turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
+            street=self.name[cur], crossing=crossing,
+            step_count=_int(net.edge_tags.value("step_count", cur)) if steps else None,
+            handrail=self._handrail(cur) if steps else None,
+            steps_direction=self._steps_direction(cur) if steps else None,
+            tactile_paving=bool(f.tactile[cur]), barrier=barrier or ("kerb" if kerb else None),
+            kerb=kerb, surface=net.edge_tags.value("surface", cur))
+
+    def _hazards(self, i: int, edge: int, touched: dict[int, list[Overlay]],
+                 seen: set[str]) -> list[tuple[int, ManeuverFacts]]:
+        """One hazard maneuver per penalty overlay, where the route first meets it."""
+        out = []
+        for overlay in touched.get(edge, []):
+            if overlay.id in seen or overlay.effect != "penalty":
+                continue
+            seen.add(overlay.id)
+            text = overlay.description or {"de": overlay.kind, "en": overlay.kind}
+            out.append((i, ManeuverFacts(type="hazard", hazard_text=dict(text),
+                                         street=self.name[edge])))
+        return out
+
+    def _arrival(self, leg: Leg, destination: tuple[float, float]) -> ManeuverFacts:
+        """Arrive; the side is where the requested point lies relative to the last heading."""
+        end_xy = leg.xy[-1][-1]
+        lat, lon = destination
+        target = self.net.index.proj.forward(np.array([[lon, lat]]))[0]
+        heading = math.radians(_heading(leg.xy[-1], from_end=True))
+        dx, dy = target - end_xy
+        side = None
+        if math.hypot(dx, dy) >= SIDE_MIN_OFFSET_M:
+            cross = math.sin(heading) * dy - math.cos(heading) * dx  # > 0: target to the left
+            side = "left" if cross > 0 else "right"
+        return ManeuverFacts(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
+
+    def _handrail(self, e: int) -> str | None:
+        tags = self.net.edge_tags
+        left = tags.value("handrail:left", e) == "yes"
+        right = tags.value("handrail:right", e) == "yes"
+        if left and right:
+            side = "both"
+        elif left or right:
+            side = "left" if left else "right"
+            if tags.value("reversed", e) == "True":  # walking the way backwards swaps sides
+                side = "right" if left else "left"
+        elif tags.value("handrail", e) == "no":
+            side = "none"
+        else:
+            side = None  # "yes" without a side: say nothing rather than guess a side
+        return side
+
+    def _steps_direction(self, e: int) -> str | None:
+        incline = self.net.edge_tags.value("incline", e)
+        if incline not in ("up", "down"):
+            return None
+        if self.net.edge_tags.value("reversed", e) == "True":
+            return "down" if incline == "up" else "up"
+        return incline
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _with_distance(facts: ManeuverFacts, metres: float) -> ManeuverFacts:
+    from dataclasses import replace
+
+    return replace(facts, distance_m=max(metres, 0.0))

@@ -1,0 +1,125 @@
+"""Cheapest path between two snapped points with scipy's compiled Dijkstra.
+
+The graph is a CSR matrix over node pairs (parallel edges reduced to the cheaper one). The origin
+lies somewhere along an edge, so a virtual node N is appended as the matrix's last row with edges
+to both ends of the origin's way; the destination's two ends are compared after the search.
+A ``limit`` stops the search early when the caller only needs to know "is it within X".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from routing_service.compiled import WalkNetwork
+from routing_service.snap import Snap
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a directed edge walked from fraction ``start`` to ``end`` (0..1, start < end)."""
+
+    edge: int
+    start: float = 0.0
+    end: float = 1.0
+
+
+@dataclass(frozen=True)
+class Path:
+    cost: float
+    pieces: list[Piece]
+
+
+class PairGraph:
+    """The fixed CSR structure of a network; per request only the data vector changes."""
+
+    def __init__(self, net: WalkNetwork) -> None:
+        self.net = net
+        n = net.n_nodes
+        u, v = net.edge_u.astype(np.int64), net.edge_v.astype(np.int64)
+        self.order = np.lexsort((v, u))
+        key = u[self.order] * (n + 1) + v[self.order]
+        first = np.r_[True, key[1:] != key[:-1]]
+        self.starts = np.flatnonzero(first)
+        self.pair_key = key[first]
+        self.indices = v[self.order][first].astype(np.int32)
+        counts = np.bincount(u[self.order][first], minlength=n)
+        self.indptr = np.r_[0, np.cumsum(counts)].astype(np.int32)
+
+    def reduce(self, cost: np.ndarray) -> np.ndarray:
+        """Cheapest parallel edge of every node pair."""
+        return np.minimum.reduceat(cost[self.order], self.starts)
+
+    def edge_between(self, a: int, b: int, cost: np.ndarray) -> int:
+        n = self.net.n_nodes
+        i = int(np.searchsorted(self.pair_key, a * (n + 1) + b))
+        stop = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.order)
+        group = self.order[self.starts[i]:stop]
+        return int(group[np.argmin(cost[group])])
+
+    def shortest(self, cost: np.ndarray, pair_cost: np.ndarray, origin: Snap, dest: Snap,
+                 limit: float = np.inf) -> Path | None:
+        """Cheapest path origin -> dest, or None if there is none (within ``limit``)."""
+        net, n = self.net, self.net.n_nodes
+        e_o, t_o = origin.edge, origin.fraction
+        r_o = int(net.edge_rev[e_o])
+        # virtual origin row: to the end node along e_o, to the start node along its reverse
+        targets = [int(net.edge_v[e_o])]
+        weights = [cost[e_o] * (1 - t_o)]
+        if r_o >= 0:
+            targets.append(int(net.edge_u[e_o]))
+            weights.append(cost[r_o] * t_o)
+        graph = csr_matrix(
+            (np.r_[pair_cost, weights], np.r_[self.indices, targets],
+             np.r_[self.indptr, self.indptr[-1] + len(targets)]), shape=(n + 1, n + 1))
+        dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True,
+                              limit=limit)
+        best = _direct(net, cost, origin, dest)
+        e_d, t_d = dest.edge, dest.fraction
+        r_d = int(net.edge_rev[e_d])
+        arrivals = [(dist[net.edge_u[e_d]] + cost[e_d] * t_d, int(net.edge_u[e_d]),
+                     Piece(e_d, 0.0, t_d))]
+        if r_d >= 0:
+            arrivals.append((dist[net.edge_v[e_d]] + cost[r_d] * (1 - t_d),
+                             int(net.edge_v[e_d]), Piece(r_d, 0.0, 1 - t_d)))
+        for total, node, last in arrivals:
+            if np.isfinite(total) and total <= limit and (best is None or total < best.cost):
+                best = Path(float(total), self._unwind(pred, cost, node, origin) + [last])
+        return best
+
+    def _unwind(self, pred: np.ndarray, cost: np.ndarray, node: int, origin: Snap) -> list[Piece]:
+        n, net = self.net.n_nodes, self.net
+        nodes = [node]
+        while pred[nodes[-1]] != n:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
+        e_o, t_o = origin.edge, origin.fraction
+        if nodes[0] == int(net.edge_v[e_o]):
+            first = Piece(e_o, t_o, 1.0)
+        else:
+            first = Piece(int(net.edge_rev[e_o]), 1 - t_o, 1.0)
+        pairs = zip(nodes, nodes[1:], strict=False)
+        middle = [Piece(self.edge_between(a, b, cost)) for a, b in pairs]
+        return [first, *middle]
+
+
+def _direct(net: WalkNetwork, cost: np.ndarray, origin: Snap, dest: Snap) -> Path | None:
+    """Both points on the same way: walk straight along it (if that way is usable)."""
+    e, t_o = origin.edge, origin.fraction
+    if dest.edge == e:
+        t_d = dest.fraction
+    elif dest.edge == net.edge_rev[e]:
+        t_d = 1 - dest.fraction
+    else:
+        return None
+    if t_d >= t_o:
+        piece, c = Piece(e, t_o, t_d), cost[e] * (t_d - t_o)
+    else:
+        r = int(net.edge_rev[e])
+        if r < 0:
+            return None
+        piece, c = Piece(r, 1 - t_o, 1 - t_d), cost[r] * (t_o - t_d)
+    return Path(float(c), [piece]) if np.isfinite(c) else None

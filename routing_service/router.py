@@ -1,0 +1,173 @@
+"""The route request: validate, snap, cost, search, fall back if the detour is too long, describe.
+
+Per-profile cost vectors (and their reduction to the CSR graph) are cached per option set, so a
+request without overlays pays only for the Dijkstra search and the description.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from lotse import ATTRIBUTION
+from routing_service.compiled import WalkNetwork
+from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
+from routing_service.errors import InvalidRequest, NoRoute
+from routing_service.maneuvers import Describer, build_leg
+from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
+from routing_service.overlays import Overlay, OverlayProvider, active_overlays, apply_overlays
+from routing_service.pathfind import PairGraph, Path
+
+log = logging.getLogger(__name__)
+
+LANGS = ("de", "en")
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
+#: local hours counted as dark for the lit=no rule (a year-round simplification of dusk)
+NIGHT_FROM_H, NIGHT_UNTIL_H = 20, 7
+#: cost vectors kept per (profile, options, night)
+COST_CACHE_SIZE = 16
+
+WARNINGS = {
+    "detour": {"de": "Der barrierearme Weg wäre zu lang; es folgt der kürzere Weg. Bitte Vorsicht.",
+               "en": "The accessible route would be too long; this is the shorter route. "
+                     "Take care."},
+    "option_range": {"de": "Umwegfaktor außerhalb des Bereichs, Standardwert {value} verwendet.",
+                     "en": "Detour factor out of range, default {value} used."},
+    "steps": {"de": "Der Weg enthält Stufen.", "en": "The route includes steps."},
+    "unmarked": {"de": "Der Weg quert eine Straße ohne Ampel.",
+                 "en": "The route crosses a road without traffic lights."},
+}
+
+
+@dataclass
+class Route:
+    """A described route; ``to_dict()`` is exactly the body of POST /v1/routes."""
+
+    profile: str
+    lang: str
+    distance_m: float
+    duration_s: float
+    coords: np.ndarray
+    maneuvers: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "distance_m": round(self.distance_m, 1),
+            "duration_s": round(self.duration_s, 1),
+            "geometry": {"type": "LineString",
+                         "coordinates": [[round(float(x), 7), round(float(y), 7)]
+                                         for x, y in self.coords]},
+            "maneuvers": self.maneuvers,
+            "warnings": self.warnings,
+            "attribution": ATTRIBUTION,
+            "profile": self.profile,
+            "lang": self.lang,
+        }
+
+
+def check_point(name: str, point: tuple[float, float]) -> tuple[float, float]:
+    try:
+        lat, lon = float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError) as exc:
+        raise InvalidRequest(f"{name}: expected (lat, lon)") from exc
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidRequest(f"{name}: latitude must be within ±90 and longitude within ±180",
+                             f"{name}: Breite muss zwischen ±90, Länge zwischen ±180 liegen")
+    return lat, lon
+
+
+class Router:
+    """Routes over one network; safe to share between requests (caches only grow to a bound)."""
+
+    def __init__(self, network: WalkNetwork) -> None:
+        self.net = network
+        self.model = CostModel(network)
+        self.graph = PairGraph(network)
+        self.describer = Describer(network, self.model.features, np.diff(self.graph.indptr))
+        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def route(self, origin: tuple[float, float], destination: tuple[float, float],
+              profile: str = "blind", options: RouteOptions | None = None, lang: str = "de",
+              overlays: OverlayProvider | Iterable[Overlay] | None = None,
+              when: datetime | None = None) -> Route:
+        if profile not in PROFILES:
+            raise InvalidRequest(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+        if lang not in LANGS:
+            raise InvalidRequest(f"unknown language {lang!r}; use de or en")
+        origin, destination = check_point("from", origin), check_point("to", destination)
+        options = options or RouteOptions()
+        when = when or datetime.now(UTC)
+        if when.tzinfo is None:
+            raise InvalidRequest("'when' must carry a time zone")
+        warnings: list[str] = []
+        factor, out_of_range = MAX_DETOUR_FACTOR.resolve(options.max_detour_factor)
+        if out_of_range:
+            warnings.append(WARNINGS["option_range"][lang].format(value=factor))
+
+        o_snap = self.net.snap(*origin)
+        d_snap = self.net.snap(*destination)
+        local_hour = when.astimezone(LOCAL_TZ).hour
+        night = local_hour >= NIGHT_FROM_H or local_hour < NIGHT_UNTIL_H
+        active = active_overlays(overlays, when)
+        cost, pair_cost, touched = self._costs(profile, options, night, active)
+        path = self.graph.shortest(cost, pair_cost, o_snap, d_snap)
+        if path is None:
+            raise NoRoute("no route between these points with the chosen options",
+                          "Kein Weg zwischen diesen Punkten mit den gewählten Einstellungen")
+        if profile != "walk":
+            plain = self._plain_within(options, active, o_snap, d_snap, path, factor)
+            if plain is not None:
+                path = plain
+                warnings.append(WARNINGS["detour"][lang])
+        leg = build_leg(self.net, path.pieces)
+        maneuvers = self.describer.describe(leg, lang, touched, destination)
+        distance = float(sum(leg.lengths))
+        steps = sum(1 for p in leg.pieces if self.model.features.steps[p.edge])
+        if steps:
+            warnings.append(WARNINGS["steps"][lang])
+        if any(m.get("crossing") == "unmarked" for m in maneuvers):
+            warnings.append(WARNINGS["unmarked"][lang])
+        duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
+        return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings)
+
+    def _costs(self, profile: str, options: RouteOptions, night: bool,
+               active: list[Overlay]) -> tuple[np.ndarray, np.ndarray, dict[int, list[Overlay]]]:
+        key = (profile, options.avoid_steps, options.signalled_crossings_only,
+               options.tactile_for(profile), night)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            cost, pair_cost = self._cache[key]
+        else:
+            cost = self.model.costs(profile, options, night)
+            pair_cost = self.graph.reduce(cost)
+            self._cache[key] = (cost, pair_cost)
+            if len(self._cache) > COST_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        if active:
+            cost, touched = apply_overlays(self.net, cost, active)
+            return cost, self.graph.reduce(cost), touched
+        return cost, pair_cost, {}
+
+    def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
+                      path: Path, factor: float) -> Path | None:
+        """The plain walk path if the accessible one is more than ``factor`` times longer.
+
+        The plain path keeps the user's hard choices (no steps, signalled crossings only) and
+        closures; only preferences are dropped. The search stops at length/factor, so the usual
+        case (no long detour) costs a small fraction of a full search.
+        """
+        length = sum(self.net.edge_length[p.edge] * (p.end - p.start) for p in path.pieces)
+        hard = RouteOptions(avoid_steps=options.avoid_steps, prefer_tactile_paving=False,
+                            signalled_crossings_only=options.signalled_crossings_only)
+        blocks = [o for o in active if o.effect == "block"]
+        cost, pair_cost, _ = self._costs("walk", hard, False, blocks)
+        return self.graph.shortest(cost, pair_cost, o_snap, d_snap, limit=length / factor)

@@ -1,0 +1,101 @@
+"""Points to the network: a spatial index over edge geometries in a local metric projection.
+
+A city is ~10 km across, so a local equirectangular projection around the network's centre is
+accurate to well under a metre here and costs one vectorised multiplication (no pyproj at load).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from routing_service.errors import OutsideServiceArea
+
+if TYPE_CHECKING:
+    from routing_service.compiled import WalkNetwork
+
+log = logging.getLogger(__name__)
+
+#: beyond this distance from any walkable way a point is outside the service area (metres)
+SNAP_LIMIT_M = 150.0
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Where a requested point meets the network."""
+
+    edge: int          # directed edge index (either direction of the way)
+    fraction: float    # 0 at the edge's start node, 1 at its end node
+    lat: float
+    lon: float
+    distance_m: float  # from the requested point to the network
+
+
+class LocalProjection:
+    """lon/lat <-> metres east/north of a fixed origin."""
+
+    def __init__(self, lat0: float, lon0: float) -> None:
+        self.lat0, self.lon0 = lat0, lon0
+        self.kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
+        self.ky = math.radians(1) * EARTH_RADIUS_M
+
+    def forward(self, lonlat: np.ndarray) -> np.ndarray:
+        lonlat = np.asarray(lonlat, dtype=np.float64)
+        return np.column_stack(((lonlat[..., 0] - self.lon0) * self.kx,
+                                (lonlat[..., 1] - self.lat0) * self.ky))
+
+    def inverse(self, x: float, y: float) -> tuple[float, float]:
+        """(lat, lon) of a projected point."""
+        return self.lat0 + y / self.ky, self.lon0 + x / self.kx
+
+    def geometry(self, geom: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geom, lambda xy: self.forward(xy))
+
+
+class EdgeIndex:
+    """STRtree over one direction of every way (the reverse shares the geometry)."""
+
+    def __init__(self, net: WalkNetwork) -> None:
+        self.net = net
+        min_lon, min_lat, max_lon, max_lat = net.bbox
+        self.proj = LocalProjection((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
+        self.xy = self.proj.forward(net.geom_coords)
+        parts = np.repeat(np.arange(net.n_edges), np.diff(net.geom_offsets))
+        self.lines = shapely.linestrings(self.xy, indices=parts)
+        # index each way once: the edge with the smaller number of each (e, rev) pair
+        rev = net.edge_rev
+        self.indexed = np.flatnonzero((rev < 0) | (np.arange(net.n_edges) < rev))
+        self.tree = shapely.STRtree(self.lines[self.indexed])
+
+    def snap(self, lat: float, lon: float, limit_m: float = SNAP_LIMIT_M) -> Snap:
+        point = shapely.points(self.proj.forward(np.array([[lon, lat]]))[0])
+        hits, dists = self.tree.query_nearest(point, max_distance=limit_m, return_distance=True)
+        if len(hits) == 0:
+            raise OutsideServiceArea(
+                f"({lat:.5f}, {lon:.5f}) is outside the service area: no walkable way within "
+                f"{limit_m:.0f} m",
+                f"({lat:.5f}, {lon:.5f}) liegt außerhalb des Gebiets: kein Fußweg im Umkreis "
+                f"von {limit_m:.0f} m")
+        edge = int(self.indexed[hits[0]])
+        line = self.lines[edge]
+        along = shapely.line_locate_point(line, point)
+        total = shapely.length(line)
+        nearest = shapely.line_interpolate_point(line, along)
+        plat, plon = self.proj.inverse(shapely.get_x(nearest), shapely.get_y(nearest))
+        fraction = float(along / total) if total > 0 else 0.0
+        return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=float(dists[0]))
+
+    def edges_near(self, geom_lonlat: BaseGeometry, radius_m: float) -> np.ndarray:
+        """Directed edges (both directions) within ``radius_m`` of a lon/lat geometry."""
+        geom = self.proj.geometry(geom_lonlat)
+        hits = self.tree.query(geom, predicate="dwithin", distance=radius_m)
+        edges = self.indexed[hits]
+        rev = self.net.edge_rev[edges]
+        return np.unique(np.concatenate([edges, rev[rev >= 0]]))
