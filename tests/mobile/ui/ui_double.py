@@ -1,0 +1,129 @@
+"""A small stand-in for `mobile.controller.GuideController`, for the screen tests only.
+
+It keeps the contract's method names, records every call, speaks through a real `SpeechQueue`
+with a real `RecorderVoice` on a hand-driven clock, and validates settings with the real
+`AppSettings`, so the screens meet the same speech rules and setting errors as in the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accessibility.speech import Message, Priority, SpeechQueue
+from accessibility.voices import RecorderVoice
+from mobile.app_settings import AppSettings, Favourite
+
+#: inner-city place names (approximate coordinates) for the canned search
+PLACES = [
+    {"name": "Stiftsplatz", "category": "Platz", "kind": "place", "lat": 49.4441, "lon": 7.7698},
+    {"name": "Hauptbahnhof", "category": "Bahnhof", "kind": "station", "lat": 49.4366,
+     "lon": 7.7688},
+    {"name": "Stadtbibliothek", "category": "Bibliothek", "kind": "amenity", "lat": 49.4447,
+     "lon": 7.7710},
+]
+
+
+class HandClock:
+    """Time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class ControllerDouble:
+    def __init__(self) -> None:
+        self.clock = HandClock()
+        self.voice = RecorderVoice(clock=self.clock)
+        self.speech = SpeechQueue(self.voice, clock=self.clock)
+        self.settings = AppSettings(
+            favourites=(Favourite(name="Zuhause", lat=49.4452, lon=7.7655),)
+        )
+        self.calls: list[tuple[str, tuple]] = []
+        self.fail: dict[str, Exception] = {}
+        self.guiding: Any = None
+        self.paused = False
+        self.mode = "online"
+
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+        if name in self.fail:
+            raise self.fail[name]
+
+    def called(self, name: str) -> list[tuple]:
+        return [args for called, args in self.calls if called == name]
+
+    @property
+    def favourites(self):
+        return self.settings.favourites
+
+    def update_settings(self, **changes: Any) -> AppSettings:
+        self._record("update_settings", changes)
+        self.settings = self.settings.changed(**changes)
+        return self.settings
+
+    def where_am_i(self) -> str:
+        self._record("where_am_i")
+        return "Ungefähr an der Fackelstraße, in der Nähe vom Stiftsplatz."
+
+    def around_me(self) -> list[str]:
+        self._record("around_me")
+        return ["Stadtbibliothek, 40 Meter auf 2 Uhr, geöffnet bis 19 Uhr",
+                "Ampel mit Tonsignal, 15 Meter geradeaus"]
+
+    def search(self, q: str) -> list[dict]:
+        self._record("search", q)
+        return [p for p in PLACES if q.lower() in p["name"].lower()]
+
+    def preview(self, destination: Any) -> list[str]:
+        self._record("preview", destination)
+        return ["Gehen Sie los auf der Fackelstraße.", "In 40 Metern rechts abbiegen.",
+                "Ampel mit Tonsignal überqueren.", "Sie sind am Ziel, rechts."]
+
+    def start_guidance(self, destination: Any) -> None:
+        self._record("start_guidance", destination)
+        self.guiding = destination
+
+    def start_simulation(self, origin: Any, destination: Any) -> None:
+        self._record("start_simulation", origin, destination)
+        self.guiding = destination
+        self.mode = "simulated"
+
+    def pause(self) -> None:
+        self._record("pause")
+        self.paused = True
+
+    def resume(self) -> None:
+        self._record("resume")
+        self.paused = False
+
+    def stop(self) -> None:
+        self._record("stop")
+        self.guiding = None
+
+    def repeat(self) -> None:
+        self._record("repeat")
+        self.speech.repeat_last()
+
+    def mark_problem(self) -> None:
+        self._record("mark_problem")
+
+    def status(self) -> dict:
+        if self.guiding is None:
+            return {"mode": self.mode, "next": None, "distance_m": None, "position_quality": None}
+        return {"mode": self.mode, "next": "In 40 Metern rechts abbiegen.", "distance_m": 38.6,
+                "position_quality": "ungefähr", "paused": self.paused}
+
+    def tick(self, now: float) -> None:
+        self._record("tick", now)
+        self.speech.tick()
+
+    def warn(self, text: str) -> None:
+        """The engine's side: a safety warning, which UI speech must never talk over."""
+        self.speech.submit(Message(text, Priority.SAFETY))
+        self.speech.tick()
