@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class Router:
         self.graph = PairGraph(network)
         self.describer = Describer(network, self.model.features, np.diff(self.graph.indptr))
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()  # the HTTP service routes from a thread pool
 
     def route(self, origin: tuple[float, float], destination: tuple[float, float],
               profile: str = "blind", options: RouteOptions | None = None, lang: str = "de",
@@ -143,15 +145,18 @@ class Router:
                active: list[Overlay]) -> tuple[np.ndarray, np.ndarray, dict[int, list[Overlay]]]:
         key = (profile, options.avoid_steps, options.signalled_crossings_only,
                options.tactile_for(profile), night)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            cost, pair_cost = self._cache[key]
-        else:
-            cost = self.model.costs(profile, options, night)
-            pair_cost = self.graph.reduce(cost)
-            self._cache[key] = (cost, pair_cost)
-            if len(self._cache) > COST_CACHE_SIZE:
-                self._cache.popitem(last=False)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is None:
+            cached = self.model.costs(profile, options, night)
+            cached = (cached, self.graph.reduce(cached))
+            with self._lock:
+                self._cache[key] = cached
+                if len(self._cache) > COST_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        cost, pair_cost = cached
         if active:
             cost, touched = apply_overlays(self.net, cost, active)
             return cost, self.graph.reduce(cost), touched

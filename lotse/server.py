@@ -1,0 +1,51 @@
+"""``lotse serve``: one HTTP service over the default (or given) OSM extract.
+
+The routing API is the core; the registry mounts its routers and overlay provider here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"lotse serve: {message}\n")
+
+
+def build_app(osm_path: Path | None = None, cache_dir: Path | None = None) -> FastAPI:
+    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract)."""
+    from lotse.paths import settings
+    from routing_service.api import create_app
+    from routing_service.ingest import load_network
+
+    conf = settings()
+    network = load_network(osm_path or conf.osm_path, cache_dir=cache_dir or conf.cache_dir)
+    return create_app(network, overlay_provider=None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _OneLineParser(prog="lotse serve", description="Run the Lotse HTTP service.")
+    parser.add_argument("--osm", type=Path, help="OSM extract; default: the inner-city extract")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from routing_service.errors import LotseRoutingError
+
+    try:
+        app = build_app(args.osm)
+    except LotseRoutingError as exc:
+        print(f"lotse serve: {exc}", file=sys.stderr)
+        return 1
+    import uvicorn
+
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0

@@ -1,0 +1,149 @@
+"""The routing HTTP API: routes, destination search, the compiled graph for offline phones.
+
+Pure routing errors map to clear 4xx answers (bad input 422, outside the service area 422,
+no route 404); request validation errors are flattened into one readable ``detail`` line.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from lotse import ATTRIBUTION
+from routing_service.compiled import WalkNetwork
+from routing_service.errors import LotseRoutingError, NoRoute
+from routing_service.options import RouteOptions
+from routing_service.overlays import OverlayProvider
+from routing_service.router import Router
+
+log = logging.getLogger(__name__)
+
+
+class LatLon(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+
+class RouteRequest(BaseModel):
+    """Body of POST /v1/routes."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    origin: LatLon = Field(alias="from")
+    to: LatLon
+    profile: Literal["walk", "blind", "low_vision"] = "blind"
+    options: RouteOptions = Field(default_factory=RouteOptions)
+    lang: Literal["de", "en"] = "de"
+    #: the moment to route for (closures, darkness); default now
+    when: AwareDatetime | None = None
+
+
+def _error(status: int, exc: LotseRoutingError, lang: str) -> JSONResponse:
+    return JSONResponse(status_code=status,
+                        content={"detail": exc.message(lang), "message": exc.messages,
+                                 "error": type(exc).__name__})
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
+        msg = "malformed JSON" if err.get("type") == "json_invalid" else err.get("msg", "invalid")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter:
+    api = APIRouter(prefix="/v1/routes", tags=["routes"])
+
+    @api.post("", summary="An accessible walking route with spoken-ready maneuvers")
+    def post_route(body: RouteRequest) -> Any:
+        when = body.when or datetime.now(UTC)
+        warnings: list[str] = []
+        overlays = []
+        if provider is not None:
+            try:
+                overlays = list(provider.overlays(when))
+            except Exception:  # a broken registry must not stop guidance; say so instead
+                log.exception("overlay provider failed")
+                warnings.append("Hinweise zu Hindernissen sind gerade nicht verfügbar."
+                                if body.lang == "de" else "Obstacle information is unavailable.")
+        try:
+            route = router.route((body.origin.lat, body.origin.lon), (body.to.lat, body.to.lon),
+                                 profile=body.profile, options=body.options, lang=body.lang,
+                                 overlays=overlays, when=when)
+        except NoRoute as exc:
+            return _error(404, exc, body.lang)
+        except LotseRoutingError as exc:
+            return _error(422, exc, body.lang)
+        data = route.to_dict()
+        data["warnings"] = warnings + data["warnings"]
+        return data
+
+    return api
+
+
+def places_router(net: WalkNetwork) -> APIRouter:
+    api = APIRouter(prefix="/v1/places", tags=["places"])
+
+    @api.get("/search", summary="Destinations by name, tolerant of typos and umlaut spellings")
+    def search(q: str = Query(min_length=1, max_length=200),
+               limit: int = Query(10, ge=1, le=50)) -> dict[str, Any]:
+        return {"query": q, "results": net.search_places(q, limit=limit),
+                "attribution": ATTRIBUTION}
+
+    return api
+
+
+def graph_router(net: WalkNetwork) -> APIRouter:
+    api = APIRouter(prefix="/v1/graph", tags=["graph"])
+    cache: dict[str, bytes] = {}
+
+    @api.get("/{graph_hash}", summary="The compiled walk graph (.npz, no pickle) for offline use",
+             response_class=Response)
+    def graph(graph_hash: str, request: Request) -> Response:
+        if graph_hash != net.graph_hash:
+            return JSONResponse(status_code=404, content={
+                "detail": f"unknown graph {graph_hash!r}; this service has {net.graph_hash}"})
+        etag = f'"{net.graph_hash}"'
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        if "body" not in cache:
+            path = net.compiled_path
+            cache["body"] = path.read_bytes() if path and path.is_file() else net.to_bytes()
+        return Response(cache["body"], media_type="application/octet-stream",
+                        headers={"ETag": etag, "Cache-Control": "public, max-age=86400",
+                                 "Content-Disposition":
+                                     f'attachment; filename="lotse-graph-{net.graph_hash}.npz"'})
+
+    return api
+
+
+def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = None) -> FastAPI:
+    """The routing API over one network; ``lotse serve`` mounts the registry beside it."""
+    app = FastAPI(title="Lotse routing", version="0.1.0",
+                  description=f"Accessible pedestrian routing. Map data {ATTRIBUTION}.")
+    router = Router(network)
+    app.state.network, app.state.router = network, router
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": _validation_detail(exc)})
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "graph_hash": network.graph_hash, "nodes": network.n_nodes,
+                "edges": network.n_edges, "bbox": list(network.bbox), "attribution": ATTRIBUTION}
+
+    app.include_router(routes_router(router, overlay_provider))
+    app.include_router(places_router(network))
+    app.include_router(graph_router(network))
+    return app
