@@ -70,7 +70,7 @@ def _run(args, session, ctx) -> int:
         )
         print(
             f"places: {report['created']} created, {report['updated']} updated, "
-              f"{report['unchanged']} unchanged, "
+            f"{report['unchanged']} unchanged, "
             f"{len(report['rejected'])} rejected, {report['hours_dropped']} with invalid hours"
         )
     return 0

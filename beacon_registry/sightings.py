@@ -11,11 +11,11 @@ import logging
 import threading
 import time
 from collections import deque
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from beacon_registry.db import utcnow
 from beacon_registry.lookup import find_beacon
 from beacon_registry.models import Beacon, Sighting
 
@@ -51,10 +51,11 @@ class RateLimiter:
             return True
 
 
-def record_sighting(session: Session, identity: str, rssi: int, battery_mv: int | None) -> int:
+def record_sighting(
+    session: Session, identity: str, rssi: int, battery_mv: int | None, now: datetime
+) -> int:
     """Store one sighting and refresh the beacon's last-seen time and battery; returns its id."""
     beacon = find_beacon(session, identity)
-    now = utcnow()
     session.add(Sighting(beacon_id=beacon.id, at=now, rssi=rssi, battery_mv=battery_mv))
     # a Core UPDATE, not the ORM: a phone's sighting must not bump the staff-facing version
     values: dict = {"last_seen_at": now}

@@ -8,8 +8,9 @@ The session commits after the endpoint returns and before the response is sent (
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -29,6 +30,11 @@ class RegistryContext:
 
     session_factory: sessionmaker
     area: ServiceArea
+    #: the clock that decides which notices and obstacles are current (a fixed one in tests)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock()
 
 
 def get_context(request: Request) -> RegistryContext:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -22,7 +20,7 @@ def _matches(header: str | None, etag: str) -> bool:
 
 @router.get("/bundle")
 def get_bundle(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
-    bundle, etag = build_bundle(session, ctx.area, datetime.now(UTC))
+    bundle, etag = build_bundle(session, ctx.area, ctx.now())
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy import or_, select
 
-from beacon_registry.api.deps import SessionDep, require_role
+from beacon_registry.api.deps import ContextDep, SessionDep, require_role
 from beacon_registry.models import AuditEntry, Beacon
 
 router = APIRouter(prefix="/v1/staff", tags=["staff: health"])
@@ -20,10 +20,11 @@ LOW_BATTERY_MV = 2500
 @router.get("/beacons/health", dependencies=[require_role("staff")])
 def beacon_health(
     session: SessionDep,
+    ctx: ContextDep,
     days: Annotated[int, Query(ge=1, le=365)] = 7,
     battery_below_mv: Annotated[int, Query(ge=0, le=10000)] = LOW_BATTERY_MV,
 ) -> dict[str, Any]:
-    since = datetime.now(UTC) - timedelta(days=days)
+    since = ctx.now() - timedelta(days=days)
     live = select(Beacon).where(Beacon.status == "active").order_by(Beacon.id)
     silent = session.scalars(
         live.where(or_(Beacon.last_seen_at.is_(None), Beacon.last_seen_at < since))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -53,19 +52,20 @@ def lookup_beacon(
     if not any(v is not None for v in given.values()):
         raise InvalidField("give uuid, major and minor, or namespace and instance", "uuid")
     identity = identity_from({k: v for k, v in given.items() if v is not None})
-    return beacon_lookup(session, ctx.area, identity, datetime.now(UTC), lang)
+    return beacon_lookup(session, ctx.area, identity, ctx.now(), lang)
 
 
 @router.get("/places/near")
 def get_places_near(
     session: SessionDep,
+    ctx: ContextDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     radius_m: Annotated[float, Query(gt=0, le=1000)] = 100.0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     lang: Lang = "de",
 ) -> list[dict[str, Any]]:
-    return places_near(session, lat, lon, radius_m, datetime.now(UTC), lang, limit)
+    return places_near(session, lat, lon, radius_m, ctx.now(), lang, limit)
 
 
 class SightingIn(BaseModel):
@@ -91,7 +91,9 @@ _limiter = RateLimiter()
 
 
 @router.post("/sightings", status_code=202)
-def post_sighting(body: SightingIn, request: Request, session: SessionDep) -> dict[str, Any]:
+def post_sighting(
+    body: SightingIn, request: Request, session: SessionDep, ctx: ContextDep
+) -> dict[str, Any]:
     limiter = getattr(request.app.state, "sighting_limiter", _limiter)
     client = request.client.host if request.client else "unknown"
     if not limiter.allow(client):
@@ -99,5 +101,5 @@ def post_sighting(body: SightingIn, request: Request, session: SessionDep) -> di
             429, "too many sightings; try again in a minute", headers={"Retry-After": "60"}
         )
     ident = body.model_dump(exclude={"rssi", "battery_mv"}, exclude_none=True)
-    record_sighting(session, identity_from(ident), body.rssi, body.battery_mv)
+    record_sighting(session, identity_from(ident), body.rssi, body.battery_mv, ctx.now())
     return {"accepted": True}
