@@ -76,6 +76,13 @@ class GestureRecognizer:
     def active(self) -> bool:
         return bool(self._tracks)
 
+    def may_be_second_tap(self, x: float, y: float, t: float) -> bool:
+        """Whether a finger landing here now could be the second tap of a double tap."""
+        if self._last_tap is None:
+            return False
+        lx, ly, lt = self._last_tap
+        return t - lt <= self.double_tap_s and math.hypot(x - lx, y - ly) <= self.double_tap_slop_px
+
     def down(self, touch_id: object, x: float, y: float, t: float) -> int:
         """A finger touched; returns how many fingers this gesture has used so far."""
         if not self._tracks:

@@ -110,13 +110,15 @@ class GestureSurface(FloatLayout):
 
     # --- touches --------------------------------------------------------------------------------
     def on_touch_down(self, touch) -> bool:
-        fingers = self._recognizer.down(touch.uid, touch.x, touch.y, self._clock())
+        now = self._clock()
+        second_tap = self._recognizer.may_be_second_tap(touch.x, touch.y, now)
+        fingers = self._recognizer.down(touch.uid, touch.x, touch.y, now)
         touch.grab(self)
         if fingers == 1:
             self.ctx.announcer.interrupt()
             self._focus_before = self.ring.current
             if not self.exploration_mode:
-                self._explore(touch.x, touch.y)
+                self._explore(touch.x, touch.y, repeat=not second_tap)
         return True
 
     def on_touch_move(self, touch) -> bool:
@@ -136,7 +138,10 @@ class GestureSurface(FloatLayout):
     def handle(self, gesture: Gesture) -> None:
         """Act on a recognised gesture (public so a hardware key or test can drive it too)."""
         log.debug("gesture %s", gesture)
-        if gesture.kind == DOUBLE_TAP or (gesture.kind == TAP and self.exploration_mode):
+        if gesture.kind == TAP and not self.exploration_mode:
+            return  # the touch itself already said the element
+        self.ctx.announcer.interrupt()  # what the touch began to say is moot now
+        if gesture.kind in (DOUBLE_TAP, TAP):
             self.activate()
         elif gesture.kind == SWIPE:
             self.ring.restore(self._focus_before)
@@ -163,12 +168,13 @@ class GestureSurface(FloatLayout):
         if self.manager.current == screen_before and item in self.ring.items:
             self.refresh_focusables()
 
-    def _explore(self, x: float, y: float) -> None:
+    def _explore(self, x: float, y: float, repeat: bool) -> None:
+        """Focus and say the element under the finger (again, unless a double tap is coming)."""
         for item in self.ring.items:
             if item.collide_point(*item.to_widget(x, y)) and self._visible(item, x, y):
                 if item is not self.ring.current:
                     self.ring.focus(item)
-                else:
+                elif repeat:
                     self.ring.announce()
                 return
 

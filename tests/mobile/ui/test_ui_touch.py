@@ -5,14 +5,92 @@ from __future__ import annotations
 from ui_harness import UiTest
 
 
-class TestStartScreen(UiTest):
-    def test_touching_each_element_says_its_label(self):
-        labels = [item.label for item in self.ui.ring.items]
-        assert labels[:2] == ["Wo bin ich?", "Ziel wählen"]
-        for item in self.ui.ring.items:
+class TestGestures(UiTest):
+    def test_touching_each_element_says_its_label_and_focuses_it(self):
+        items = self.ui.ring.items
+        assert [i.label for i in items[:2]] == ["Wo bin ich?", "Ziel wählen"]
+        for item in items:
             self.touch(item)
             assert self.said[-1] == item.label
             assert self.ui.ring.current is item and item.focused
+        assert sum(i.focused for i in items) == 1
 
-    def test_shot(self):
-        self.screenshot("start")
+    def test_a_new_touch_cuts_the_label_still_playing(self):
+        first, second = self.ui.ring.items[3:5]
+        self.touch(first, after=0.5)  # the next touch comes while the first label still plays
+        stops = len(self.controller.voice.stops)
+        self.touch(second)
+        assert self.said[-2:] == [first.label, second.label]
+        assert len(self.controller.voice.stops) == stops + 1
+
+    def test_double_tap_activates_the_element_and_says_the_result(self):
+        where = self.element("Wo bin ich?")
+        self.double_tap(where)
+        assert self.controller.called("where_am_i") == [()]
+        assert self.said[-1].startswith("Ungefähr an der Fackelstraße")
+        assert self.said.count("Wo bin ich?") == 1  # the second tap does not say it again
+
+        self.double_tap(self.element("Ziel wählen"))
+        assert self.ui.manager.current == "search"
+        self.settle()
+        assert self.said[-2:] == ["Ziel suchen", "Suchtext, Eingabefeld: leer"]
+
+    def test_double_tap_on_empty_space_uses_the_focused_element(self):
+        self.touch(self.element("Was ist in der Nähe?"))
+        self.double_tap((self.Window.width / 2, 5))  # below the last element
+        assert self.ui.manager.current == "around"
+
+    def test_swipes_right_and_left_step_through_elements_and_say_each(self):
+        items = self.ui.ring.items
+        assert self.ui.ring.current is items[0]
+        self.swipe("right")
+        assert self.ui.ring.current is items[1] and self.said[-1] == items[1].label
+        self.swipe("right")
+        self.swipe("left")
+        assert self.ui.ring.current is items[1] and self.said[-1] == items[1].label
+        for _ in items:
+            self.swipe("right")
+        assert self.ui.ring.current is items[-1]
+        assert self.said[-1] == "Ende der Liste."
+
+    def test_a_swipe_that_starts_on_an_element_moves_from_the_previous_focus(self):
+        items = self.ui.ring.items
+        self.touch(items[1])
+        # the swipe starts at the window centre, over another element
+        self.swipe("right")
+        assert self.ui.ring.current is items[2]
+
+    def test_swipe_down_goes_back_and_two_finger_swipes_change_screens(self):
+        self.double_tap(self.element("Ziel wählen"))
+        assert self.ui.manager.current == "search"
+        self.swipe("down")
+        assert self.ui.manager.current == "start"
+        self.swipe("up")
+        assert self.ui.manager.current == "around"
+        self.swipe("left", fingers=2)
+        assert self.ui.manager.current == "settings"
+        self.swipe("right", fingers=2)
+        assert self.ui.manager.current == "around"
+        self.settle()
+        assert "Umgebung. 2 Elemente" in self.said
+
+    def test_ui_speech_never_talks_over_a_safety_warning(self):
+        self.controller.warn("Achtung: Baustelle auf dem Gehweg.")
+        stops = len(self.controller.voice.stops)
+        self.touch(self.element("Favoriten"), after=0.2)
+        assert self.said[-1] == "Achtung: Baustelle auf dem Gehweg."
+        assert len(self.controller.voice.stops) == stops
+        self.settle()
+        assert self.said[-1] == "Favoriten"
+
+    def test_with_touch_exploration_on_a_tap_activates_the_focus(self):
+        """TalkBack passes the user's double tap on as one tap, wherever the finger was."""
+        self.ui.exploration_mode = True
+        self.settle()
+        before = len(self.said)
+        self.touch(self.element("Favoriten"), hold=0.8)  # a press: TalkBack's, the app stays quiet
+        assert len(self.said) == before and self.ui.ring.current.label == "Wo bin ich?"
+        self.swipe("right")
+        assert self.ui.ring.current.label == "Ziel wählen" and self.said[-1] == "Ziel wählen"
+        self.touch((self.Window.width / 2, self.Window.height / 2))
+        assert self.ui.manager.current == "search"

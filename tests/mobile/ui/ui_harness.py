@@ -51,13 +51,14 @@ class UiTest(GraphicUnitTest):
     def centre(self, widget) -> tuple[float, float]:
         return widget.to_window(*widget.center)
 
-    def touch(self, widget_or_pos, hold: float = 0.05) -> None:
+    def touch(self, widget_or_pos, hold: float = 0.05, after: float = 1.0) -> None:
+        """One finger down and up; `after` s pass before the next (more than a double tap's gap)."""
         x, y = widget_or_pos if isinstance(widget_or_pos, tuple) else self.centre(widget_or_pos)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.clock.advance(hold)
         touch.touch_up()
-        self.clock.advance(1.0)  # the next touch is a new one, not the second of a double tap
+        self.clock.advance(after)
 
     def double_tap(self, widget_or_pos) -> None:
         x, y = widget_or_pos if isinstance(widget_or_pos, tuple) else self.centre(widget_or_pos)
