@@ -56,7 +56,7 @@ class Pyttsx3Voice(Voice):
     def __init__(self, rate_wpm: int = DEFAULT_RATE_WPM, pitch: int = DEFAULT_PITCH) -> None:
         problem = audio_output_problem()
         if problem:
-            raise NoVoiceError(f"cannot speak aloud: {problem}; write a WAV file instead")
+            raise NoVoiceError(f"cannot speak aloud: {problem}")
         self.rate_wpm = check_rate(rate_wpm)
         self.pitch = pitch
         self._jobs: queue.Queue[tuple[str, str, str | None]] = queue.Queue()

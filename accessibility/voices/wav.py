@@ -72,6 +72,8 @@ def synthesize(
     if not text.strip():
         raise ValueError("nothing to say: the text is empty")
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"cannot write {path}: it is a folder, not a file name")
     if not path.parent.is_dir():
         raise ValueError(f"cannot write {path}: folder {path.parent} does not exist")
     with tempfile.TemporaryDirectory(prefix="lotse-tts-") as tmp:
