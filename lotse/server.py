@@ -20,15 +20,27 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"lotse serve: {message}\n")
 
 
-def build_app(osm_path: Path | None = None, cache_dir: Path | None = None) -> FastAPI:
-    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract)."""
+def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
+              database_url: str | None = None, network=None) -> FastAPI:
+    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract).
+
+    The registry serves the network's own area (bbox and graph hash come from the loaded
+    network) and feeds its obstacles to the router on every request (no stale cache).
+    """
+    from beacon_registry.app import mount, open_registry
+    from beacon_registry.area import ServiceArea
+    from beacon_registry.overlays import RegistryOverlays
     from lotse.paths import settings
     from routing_service.api import create_app
     from routing_service.ingest import load_network
 
     conf = settings()
-    network = load_network(osm_path or conf.osm_path, cache_dir=cache_dir or conf.cache_dir)
-    return create_app(network, overlay_provider=None)
+    if network is None:
+        network = load_network(osm_path or conf.osm_path, cache_dir=cache_dir or conf.cache_dir)
+    registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network))
+    app = create_app(network, overlay_provider=RegistryOverlays(registry.session_factory))
+    mount(app, registry)
+    return app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from sqlalchemy.exc import SQLAlchemyError
+
     from routing_service.errors import LotseRoutingError
 
     try:
         app = build_app(args.osm)
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"lotse serve: registry database: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     import uvicorn
 

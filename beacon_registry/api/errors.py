@@ -30,5 +30,7 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
 
 
 def install(app: FastAPI) -> None:
+    """Add the registry's handlers; an app that already formats validation errors keeps its own."""
     app.add_exception_handler(RegistryError, _registry_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    if RequestValidationError not in app.exception_handlers:
+        app.add_exception_handler(RequestValidationError, _validation_error)

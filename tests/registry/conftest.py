@@ -75,7 +75,9 @@ def client(ctx) -> TestClient:
 @pytest.fixture
 def tokens(ctx) -> dict[str, str]:
     with ctx.session_factory.begin() as session:
-        return {role: create_token(session, role, f"{role}-1") for role in ("admin", "staff", "tester")}
+        return {
+            role: create_token(session, role, f"{role}-1") for role in ("admin", "staff", "tester")
+        }
 
 
 @pytest.fixture
@@ -88,7 +90,12 @@ def auth(tokens):
 
 def ibeacon(major: int = 1, minor: int = 1, **extra) -> dict:
     body = {
-        "kind": "ibeacon", "uuid": UUID, "major": major, "minor": minor, "lat": LAT, "lon": LON,
+        "kind": "ibeacon",
+        "uuid": UUID,
+        "major": major,
+        "minor": minor,
+        "lat": LAT,
+        "lon": LON,
         "placement_de": "am Eingang der Stadtbibliothek, rechts der Tür",
         "placement_en": "at the entrance of the city library, right of the door",
         "measured_power": -59,
@@ -97,6 +104,11 @@ def ibeacon(major: int = 1, minor: int = 1, **extra) -> dict:
 
 
 def place(**extra) -> dict:
-    body = {"name": "Thalia", "category": "books", "lat": LAT, "lon": LON,
-            "opening_hours": "Mo-Sa 09:00-19:00; PH off"}
+    body = {
+        "name": "Thalia",
+        "category": "books",
+        "lat": LAT,
+        "lon": LON,
+        "opening_hours": "Mo-Sa 09:00-19:00; PH off",
+    }
     return body | extra

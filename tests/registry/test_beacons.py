@@ -15,19 +15,26 @@ def test_create_read_update_retire_with_audit(client, auth):
     got = client.get(f"/v1/staff/beacons/{b['id']}", headers=auth("staff")).json()
     assert got["placement_de"].startswith("am Eingang")
 
-    r = client.patch(f"/v1/staff/beacons/{b['id']}",
-                     json={"version": 1, "placement_de": "neben der Tür"}, headers=auth("staff"))
+    r = client.patch(
+        f"/v1/staff/beacons/{b['id']}",
+        json={"version": 1, "placement_de": "neben der Tür"},
+        headers=auth("staff"),
+    )
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2 and r.json()["placement_de"] == "neben der Tür"
 
-    r = client.post(f"/v1/staff/beacons/{b['id']}/retire", json={"version": 2},
-                    headers=auth("admin"))
+    r = client.post(
+        f"/v1/staff/beacons/{b['id']}/retire", json={"version": 2}, headers=auth("admin")
+    )
     assert r.status_code == 200 and r.json()["status"] == "retired"
-    assert client.get("/v1/beacons/lookup", params={"uuid": UUID, "major": 1, "minor": 1}
-                      ).status_code == 404
+    assert (
+        client.get("/v1/beacons/lookup", params={"uuid": UUID, "major": 1, "minor": 1}).status_code
+        == 404
+    )
 
-    audit = client.get("/v1/staff/audit", params={"entity": "beacon", "entity_id": b["id"]},
-                       headers=auth("staff")).json()
+    audit = client.get(
+        "/v1/staff/audit", params={"entity": "beacon", "entity_id": b["id"]}, headers=auth("staff")
+    ).json()
     assert [a["action"] for a in audit] == ["retire", "update", "create"]
     assert audit[1]["before"]["placement_de"].startswith("am Eingang")
     assert audit[1]["after"]["placement_de"] == "neben der Tür"
@@ -35,14 +42,21 @@ def test_create_read_update_retire_with_audit(client, auth):
 
 
 def test_eddystone_identity_normalised(client, auth):
-    body = {"kind": "eddystone", "namespace": "0xEDD1EBEAC04E5DEFA017", "instance": "0BDB87539B67",
-            "lat": 49.441, "lon": 7.768}
+    body = {
+        "kind": "eddystone",
+        "namespace": "0xEDD1EBEAC04E5DEFA017",
+        "instance": "0BDB87539B67",
+        "lat": 49.441,
+        "lon": 7.768,
+    }
     r = client.post("/v1/staff/beacons", json=body, headers=auth("staff"))
     assert r.status_code == 201, r.text
     assert r.json()["namespace"] == "edd1ebeac04e5defa017"
     assert r.json()["instance"] == "0bdb87539b67"
-    look = client.get("/v1/beacons/lookup",
-                      params={"namespace": "EDD1EBEAC04E5DEFA017", "instance": "0bdb87539b67"})
+    look = client.get(
+        "/v1/beacons/lookup",
+        params={"namespace": "EDD1EBEAC04E5DEFA017", "instance": "0bdb87539b67"},
+    )
     assert look.status_code == 200 and look.json()["id"] == r.json()["id"]
 
 
@@ -71,14 +85,21 @@ def test_bad_beacon_is_rejected_naming_the_field(client, auth, change, field):
 
 
 def test_bad_eddystone_namespace(client, auth):
-    body = {"kind": "eddystone", "namespace": "zz" * 10, "instance": "00" * 6,
-            "lat": 49.441, "lon": 7.768}
+    body = {
+        "kind": "eddystone",
+        "namespace": "zz" * 10,
+        "instance": "00" * 6,
+        "lat": 49.441,
+        "lon": 7.768,
+    }
     r = client.post("/v1/staff/beacons", json=body, headers=auth("staff"))
     assert r.status_code == 422 and "namespace" in r.json()["detail"]
 
 
 def test_duplicate_identity_is_409_and_nothing_written(client, auth):
-    assert client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff")).status_code == 201
+    assert (
+        client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff")).status_code == 201
+    )
     r = client.post("/v1/staff/beacons", json=ibeacon(placement_de="anders"), headers=auth("staff"))
     assert r.status_code == 409 and r.json()["field"] == "uuid"
     # the same identity written with upper-case UUID is the same beacon
@@ -92,8 +113,9 @@ def test_duplicate_identity_is_409_and_nothing_written(client, auth):
 def test_update_into_an_existing_identity_is_409(client, auth):
     client.post("/v1/staff/beacons", json=ibeacon(minor=1), headers=auth("staff"))
     second = client.post("/v1/staff/beacons", json=ibeacon(minor=2), headers=auth("staff")).json()
-    r = client.patch(f"/v1/staff/beacons/{second['id']}", json={"version": 1, "minor": 1},
-                     headers=auth("staff"))
+    r = client.patch(
+        f"/v1/staff/beacons/{second['id']}", json={"version": 1, "minor": 1}, headers=auth("staff")
+    )
     assert r.status_code == 409
     again = client.get(f"/v1/staff/beacons/{second['id']}", headers=auth("staff")).json()
     assert again["minor"] == 2 and again["version"] == 1

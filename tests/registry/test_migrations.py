@@ -8,8 +8,17 @@ from beacon_registry import cli_db
 from beacon_registry.db import make_engine
 from beacon_registry.migrate import current_revision, ensure_schema, head_revision
 
-TABLES = {"beacons", "places", "notices", "obstacles", "audit_log", "api_tokens", "sightings",
-          "tester_logs", "alembic_version"}
+TABLES = {
+    "beacons",
+    "places",
+    "notices",
+    "obstacles",
+    "audit_log",
+    "api_tokens",
+    "sightings",
+    "tester_logs",
+    "alembic_version",
+}
 
 
 def test_db_upgrade_command_on_empty_database(db_url, capsys):

@@ -5,11 +5,22 @@ from __future__ import annotations
 import pytest
 from conftest import ibeacon, place
 
-NOTICE = {"kind": "event", "text_de": "Wochenmarkt auf dem Stiftsplatz", "area": "innenstadt",
-          "valid_from": "2026-11-24T08:00:00+01:00", "valid_to": "2026-11-24T14:00:00+01:00"}
-OBSTACLE = {"kind": "road_works", "geometry": {"type": "Point", "coordinates": [7.7700, 49.4447]},
-            "valid_from": "2026-11-24T08:00:00+01:00", "valid_to": "2026-11-30T18:00:00+01:00",
-            "effect": "block", "description_de": "Baustelle", "description_en": "Road works"}
+NOTICE = {
+    "kind": "event",
+    "text_de": "Wochenmarkt auf dem Stiftsplatz",
+    "area": "innenstadt",
+    "valid_from": "2026-11-24T08:00:00+01:00",
+    "valid_to": "2026-11-24T14:00:00+01:00",
+}
+OBSTACLE = {
+    "kind": "road_works",
+    "geometry": {"type": "Point", "coordinates": [7.7700, 49.4447]},
+    "valid_from": "2026-11-24T08:00:00+01:00",
+    "valid_to": "2026-11-30T18:00:00+01:00",
+    "effect": "block",
+    "description_de": "Baustelle",
+    "description_en": "Road works",
+}
 LOG = b'{"v":1,"t":0.0,"session":"p1","type":"marker"}\n'
 
 #: (method, path, body, minimum role)
