@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.metrics import dp
 from kivy.uix.floatlayout import FloatLayout
@@ -96,9 +97,9 @@ class GestureSurface(FloatLayout):
         screen.show(**params)
         self.refresh_focusables(keep=False)
         self.ctx.say(screen.entry_text())
+        screen.scroll.scroll_y = 1.0  # a new screen starts at its top, where the focus is
         if self.ring.items:
             self.ring.focus(self.ring.items[0], announce=getattr(screen, "announce_first", True))
-            self._scroll_to_focus()
         screen.after_entry()
 
     def refresh_focusables(self, keep: bool = True) -> None:
@@ -153,7 +154,7 @@ class GestureSurface(FloatLayout):
                 self.back()
             else:
                 self.cycle(+1)
-            self._scroll_to_focus()
+            Clock.schedule_once(self._scroll_to_focus)  # after the layout has caught up
 
     def activate(self) -> None:
         """Use the focused element; an element without an action says itself again."""
@@ -185,7 +186,7 @@ class GestureSurface(FloatLayout):
             return True
         return scroll.collide_point(*scroll.parent.to_widget(x, y))
 
-    def _scroll_to_focus(self) -> None:
+    def _scroll_to_focus(self, *_args: Any) -> None:
         """Keep the focused element on screen for low-vision users following along."""
         item, scroll = self.ring.current, self.screen.scroll
         if scroll.height >= self.screen.body.height:

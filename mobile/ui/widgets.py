@@ -119,6 +119,26 @@ class VoicedTextInput(TextInput):
         _draw_border(self)
 
 
+class Caption(Label):
+    """A visible name above a text field (the field's hint vanishes once something is typed);
+    not focusable: the field itself says its label."""
+
+    label = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            size_hint_y=None,
+            height=theme.min_target(),
+            font_size=theme.font_button(),
+            color=theme.WHITE,
+            halign="left",
+            valign="bottom",
+            **kwargs,
+        )
+        self.bind(label=self.setter("text"))
+        self.bind(width=lambda *_: setattr(self, "text_size", (self.width, self.height)))
+
+
 class Title(Label):
     """The screen's heading: large yellow text; not focusable (the screen says it on entry)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mobile.ui.screens.base import VoicedScreen
-from mobile.ui.widgets import VoicedTextInput
+from mobile.ui.widgets import Caption, VoicedTextInput
 
 DEFAULT_FROM = "Hauptbahnhof"
 DEFAULT_TO = "Stiftsplatz"
@@ -20,7 +20,9 @@ class SimulateScreen(VoicedScreen):
     title_key = "simulate.title"
 
     def build(self) -> None:
+        self.keyed(self.add(Caption()), "simulate.from")
         self.origin = self.keyed(self.add(VoicedTextInput(text=DEFAULT_FROM)), "simulate.from")
+        self.keyed(self.add(Caption()), "simulate.to")
         self.destination = self.keyed(self.add(VoicedTextInput(text=DEFAULT_TO)), "simulate.to")
         self.button("simulate.go", self.start)
         self.button("common.back", lambda: self.ctx.navigator.back())

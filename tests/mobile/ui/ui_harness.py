@@ -95,6 +95,16 @@ class UiTest(GraphicUnitTest):
         raise AssertionError(f"no element {label!r} on {self.ui.manager.current}: "
                              f"{[i.label for i in self.ui.ring.items]}")
 
+    def reach(self, label: str):
+        """Swipe right until `label` has the focus (scrolls it into view), as a blind user would."""
+        target = self.element(label)
+        for _ in self.ui.ring.items:
+            if self.ui.ring.current is target:
+                self.frames(1)
+                return target
+            self.swipe("right")
+        raise AssertionError(f"swiping never reached {label!r}")
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"

@@ -1,0 +1,179 @@
+"""Every screen renders, is large and high-contrast, and each flow calls the controller."""
+
+from __future__ import annotations
+
+from kivy.core.image import Image as CoreImage
+from kivy.metrics import dp
+from ui_harness import UiTest
+
+from mobile.app_settings import SettingsError
+
+#: every screen with what it needs to show real content
+SCREENS = {
+    "start": {},
+    "search": {},
+    "favourites": {},
+    "preview": {"destination": {"name": "Stiftsplatz", "lat": 49.4441, "lon": 7.7698}},
+    "guidance": {},
+    "around": {},
+    "settings": {},
+    "simulate": {},
+}
+
+
+def contrast_of(path) -> tuple[float, float]:
+    """(share of dark pixels, share of bright pixels) of a PNG, read back with Kivy."""
+    image = CoreImage(str(path), keep_data=True)
+    w, h = image.size
+    dark = bright = total = 0
+    for y in range(0, h, 6):
+        for x in range(0, w, 6):
+            r, g, b, _a = image.read_pixel(x, y)
+            lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+            dark += lum < 0.15
+            bright += lum > 0.8
+            total += 1
+    return dark / total, bright / total
+
+
+class TestEveryScreen(UiTest):
+    def test_each_screen_renders_large_targets_and_a_legible_screenshot(self):
+        self.controller.guiding = SCREENS["preview"]["destination"]
+        for name, params in SCREENS.items():
+            self.ui.show(name, **params)
+            self.frames(3)
+            items = self.ui.ring.items
+            assert items, f"{name}: nothing to focus"
+            for item in items:
+                assert item.label.strip(), f"{name}: an element without a label"
+                assert item.height >= dp(48) and item.width >= dp(48), (name, item.label)
+                assert item.x >= 0 and item.right <= self.Window.width, (name, item.label)
+                assert item.spoken("de").startswith(item.label)
+            path = self.screenshot(name)
+            dark, bright = contrast_of(path)
+            assert dark > 0.3 and bright > 0.01, f"{name}: screenshot blank or low contrast"
+
+
+class TestFlows(UiTest):
+    def type_and_search(self, text):
+        self.double_tap(self.element("Ziel wählen"))
+        field = self.element("Suchtext")
+        self.double_tap(field)
+        assert field.focus  # the keyboard is open for typing
+        field.text = text
+        self.double_tap(self.element("Suchen"))
+
+    def test_search_preview_and_guidance(self):
+        self.type_and_search("stifts")
+        assert self.controller.called("search") == [("stifts",)]
+        assert self.said[-1] == "1 Treffer: Stiftsplatz, Platz"
+        assert self.ui.ring.current.label == "Stiftsplatz, Platz"
+
+        self.double_tap(self.ui.ring.current)
+        assert self.ui.manager.current == "preview"
+        self.settle()
+        steps = self.controller.preview(None)
+        assert self.said[-len(steps) - 1:] == ["Route nach Stiftsplatz. 4 Schritte.", *steps]
+        labels = [i.label for i in self.ui.ring.items]
+        assert labels[0] == "Losgehen" and "2. In 40 Metern rechts abbiegen." in labels
+
+        self.double_tap(self.element("Losgehen"))
+        (destination,) = self.controller.called("start_guidance")[0]
+        assert destination["name"] == "Stiftsplatz"
+        assert self.ui.manager.current == "guidance"
+        self.ui.live_update()
+        assert self.element("Nächste Ansage").value_text == "In 40 Metern rechts abbiegen."
+        assert self.element("Entfernung").value_text == "39 Meter"
+
+        self.double_tap(self.element("Pause"))
+        assert self.controller.called("pause") and self.said[-1] == "Angehalten"
+        assert self.element("Pause").value_text == "an"
+        self.double_tap(self.element("Pause"))
+        assert self.controller.called("resume") and self.element("Pause").value_text == "aus"
+        self.double_tap(self.element("Führung beenden"))
+        assert self.controller.called("stop") and self.ui.manager.current == "start"
+
+    def test_an_empty_search_and_one_without_hits_are_said(self):
+        self.type_and_search("  ")
+        assert self.said[-1] == "Bitte erst einen Suchtext eingeben."
+        assert not self.controller.called("search")
+        self.element("Suchtext").text = "Flughafen"
+        self.double_tap(self.element("Suchen"))
+        assert self.said[-1] == "Nichts gefunden."
+
+    def test_dictation_says_when_the_platform_has_none(self):
+        self.double_tap(self.element("Ziel wählen"))
+        self.double_tap(self.element("Diktieren"))
+        assert self.said[-1] == "Diktat gibt es auf diesem Gerät nicht. Bitte tippen."
+
+    def test_a_failing_route_is_said_and_nothing_starts(self):
+        self.controller.fail["preview"] = ValueError("Kein Weg gefunden")
+        self.ui.show("preview", destination={"name": "Insel", "lat": 49.0, "lon": 7.0})
+        self.settle()
+        assert "Das ging nicht: Kein Weg gefunden" in self.said
+        self.double_tap(self.element("Losgehen"))
+        assert not self.controller.called("start_guidance")
+        assert self.said[-1] == "0 Schritte."
+
+    def test_a_favourite_opens_its_route(self):
+        self.double_tap(self.element("Favoriten"))
+        self.settle()
+        assert self.said[-2:] == ["Favoriten. 1 Elemente", "Zuhause"]
+        self.double_tap(self.element("Zuhause"))
+        assert self.controller.called("preview")[-1] == (
+            {"name": "Zuhause", "lat": 49.4452, "lon": 7.7655},)
+
+    def test_around_me_lists_what_the_controller_knows(self):
+        self.double_tap(self.element("Was ist in der Nähe?"))
+        first = self.element("Stadtbibliothek, 40 Meter auf 2 Uhr, geöffnet bis 19 Uhr")
+        self.touch(first)
+        assert self.said[-1] == first.label
+        self.double_tap(self.element("Neu abfragen"))
+        assert len(self.controller.called("around_me")) == 2
+
+    def test_simulate_mode_runs_the_controllers_simulated_walk(self):
+        self.double_tap(self.element("Simulation für Tester"))
+        self.double_tap(self.element("Simulation starten"))
+        assert self.controller.called("start_simulation") == [("Hauptbahnhof", "Stiftsplatz")]
+        assert self.ui.manager.current == "guidance"
+        self.ui.live_update()
+        assert self.element("Betrieb").value_text == "Simulation"
+
+
+class TestSettings(UiTest):
+    def setUp(self):
+        super().setUp()
+        self.double_tap(self.element("Einstellungen"))
+
+    def test_switching_to_english_relabels_every_screen(self):
+        self.double_tap(self.element("Sprache"))
+        assert self.controller.called("update_settings") == [({"lang": "en"},)]
+        assert self.said[-1] == "Language: English"
+        self.swipe("down")
+        assert [i.label for i in self.ui.ring.items][:2] == ["Where am I?", "Choose destination"]
+        assert self.controller.voice.spoken[-1].lang == "en"
+
+    def test_each_row_cycles_its_values(self):
+        self.double_tap(self.element("Sprechtempo"))
+        assert self.controller.settings.speech_rate == 1.25
+        assert self.said[-1] == "Sprechtempo: 1,25"
+        self.double_tap(self.element("Ausführlichkeit"))
+        assert self.controller.settings.verbosity == "detailed"
+        self.double_tap(self.element("Leitlinien bevorzugen"))
+        assert self.controller.settings.prefer_tactile_paving is True
+        self.double_tap(self.element("Richtung als Uhrzeit"))
+        assert self.controller.settings.clock_face is True and self.said[-1].endswith(": an")
+
+    def test_turning_logging_on_says_what_is_recorded(self):
+        row = self.reach("Testprotokoll")
+        _, bottom = row.to_window(*row.pos)
+        assert bottom >= 0 and bottom + row.height <= self.Window.height  # scrolled into view
+        self.double_tap(row)
+        assert self.controller.settings.logging_enabled
+        assert self.said[-1].startswith("Testprotokoll: an. Protokoll an.")
+
+    def test_a_refused_setting_is_said_and_the_row_keeps_its_value(self):
+        self.controller.fail["update_settings"] = SettingsError("speech_rate: too fast")
+        self.double_tap(self.element("Sprechtempo"))
+        assert self.said[-1] == "Das ging nicht: speech_rate: too fast"
+        assert self.element("Sprechtempo").value_text == "1"
