@@ -13,7 +13,7 @@ import logging
 
 from accessibility import messages
 from accessibility.facts import ManeuverFacts
-from accessibility.streets import now_on, street_at, street_into
+from accessibility.streets import landmark_at, now_on, street_at, street_into
 from accessibility.units import clock_from_angle, distance_phrase, format_distance
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _normal_extras(facts: ManeuverFacts, lang: str) -> list[str]:
     """Street, landmark, and what the cane will meet."""
     parts: list[str] = []
     if facts.landmark:
-        parts.append(messages.text("frame.landmark", lang, landmark=facts.landmark))
+        parts.append(landmark_at(facts.landmark, lang))
     frame = _STREET_FRAMES.get(facts.type)
     if frame and facts.street:
         parts.append(frame(facts.street, lang))

@@ -1,4 +1,4 @@
-"""Street names inside German sentences.
+"""Street and landmark names inside German sentences.
 
 German needs the article of the street's name ("in der Marktstraße", "auf dem Stiftsplatz").
 The article follows from the name's last word, so a short suffix table decides which of the
@@ -42,6 +42,32 @@ def street_class(name: str) -> str:
     if low.endswith(_MASCULINE_ENDINGS):
         return "m"
     return "x"
+
+
+#: landmark endings: German dative "bei der Stiftskirche" (f) / "beim Rathaus" (m, n)
+_FEMININE_LANDMARKS = (
+    "kirche", "bibliothek", "apotheke", "bäckerei", "metzgerei", "post", "bank", "sparkasse",
+    "halle", "schule", "haltestelle", "ampel", "galerie", "passage", "treppe", "brücke", "station",
+)  # fmt: skip
+_MASCULINE_LANDMARKS = (
+    "platz", "brunnen", "markt", "turm", "haus", "theater", "museum", "denkmal", "tor", "center",
+    "hotel", "café", "cafe", "kiosk", "laden", "eingang", "ausgang", "bahnhof", "park",
+)  # fmt: skip
+
+
+def landmark_class(name: str) -> str:
+    """f, m (masculine or neuter: both "beim") or x (unknown: no article)."""
+    low = name.strip().lower()
+    if low.endswith(_FEMININE_LANDMARKS):
+        return "f"
+    if low.endswith(_MASCULINE_LANDMARKS):
+        return "m"
+    return "x"
+
+
+def landmark_at(name: str, lang: str) -> str:
+    """Where a landmark is: "bei der Stiftskirche", "beim Rathaus", "bei Galeria" / "at …"."""
+    return messages.text(f"frame.landmark.{landmark_class(name)}", lang, landmark=name)
 
 
 def street_at(name: str, lang: str) -> str:

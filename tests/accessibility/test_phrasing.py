@@ -78,7 +78,9 @@ def test_every_type_and_form_differs_between_languages(kind, form):
 
 def test_turn_phrases_de_and_en():
     facts = EXAMPLES["turn"]
-    assert maneuver_text(facts, "de") == "Links abbiegen, bei Stiftskirche, in die Fackelstraße."
+    assert (
+        maneuver_text(facts, "de") == "Links abbiegen, bei der Stiftskirche, in die Fackelstraße."
+    )
     assert maneuver_text(facts, "en") == "Turn left, at Stiftskirche, onto Fackelstraße."
     assert maneuver_text(facts, "de", "prep", distance_to_m=22).startswith("In 20 Metern links")
     assert maneuver_text(facts, "de", "prep").startswith("Gleich links abbiegen")
@@ -95,6 +97,20 @@ def test_confirmation_uses_the_article_of_the_street_name():
         maneuver_text(ManeuverFacts("turn", turn="right", street="Am Altenhof"), form="confirm")
         == "Sie sind jetzt Am Altenhof."
     )
+
+
+@pytest.mark.parametrize(
+    ("landmark", "de"),
+    [
+        ("Stiftskirche", "bei der Stiftskirche"),
+        ("Rathaus", "beim Rathaus"),
+        ("Galeria", "bei Galeria"),
+    ],
+)
+def test_landmarks_get_the_right_article(landmark, de):
+    facts = ManeuverFacts("turn", turn="right", landmark=landmark)
+    assert maneuver_text(facts, "de") == f"Rechts abbiegen, {de}."
+    assert maneuver_text(facts, "en") == f"Turn right, at {landmark}."
 
 
 @pytest.mark.parametrize(
