@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from beacon_registry.area import ServiceArea
 from beacon_registry.errors import NotFound
 from beacon_registry.models import Beacon, Notice, Place
 from beacon_registry.opening import evaluate
-from beacon_registry.phrasing import status_text
+from beacon_registry.phrasing import place_sentence, status_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,9 @@ def current_notices_clause(now: datetime):
     return and_(Notice.status == "active", Notice.valid_from <= now, Notice.valid_to > now)
 
 
-def place_view(place: Place, now: datetime, lang: str) -> dict[str, Any]:
+def place_view(
+    place: Place, now: datetime, lang: str, offers: Sequence[str] = (), events: Sequence[str] = ()
+) -> dict[str, Any]:
     state = evaluate(place.opening_hours, now)
     return {
         "id": place.id,
@@ -53,6 +56,7 @@ def place_view(place: Place, now: datetime, lang: str) -> dict[str, Any]:
         "open_now": None if state.state == "unknown" else state.is_open,
         "next_change": state.next_change.isoformat() if state.next_change else None,
         "status_text": status_text(state, now, lang),
+        "spoken": place_sentence(place.name, place.category, state, now, lang, offers, events),
         "phone": place.phone,
         "notes": place.notes,
     }
@@ -77,9 +81,14 @@ def beacon_lookup(
     targets = [Notice.beacon_id == beacon.id, Notice.area == area.name]
     if place is not None:
         targets.append(Notice.place_id == place.id)
-    notices = session.scalars(
-        select(Notice).where(current_notices_clause(now), or_(*targets)).order_by(Notice.id)
+    notices = list(
+        session.scalars(
+            select(Notice).where(current_notices_clause(now), or_(*targets)).order_by(Notice.id)
+        )
     )
+    at_place = [n for n in notices if place is not None and n.place_id == place.id]
+    offers = [_text(n.text_de, n.text_en, lang) for n in at_place if n.kind == "offer"]
+    events = [_text(n.text_de, n.text_en, lang) for n in at_place if n.kind == "event"]
     return {
         "id": beacon.id,
         "kind": beacon.kind,
@@ -88,7 +97,7 @@ def beacon_lookup(
         "lat": beacon.lat,
         "lon": beacon.lon,
         "level": beacon.level,
-        "place": place_view(place, now, lang) if place is not None else None,
+        "place": place_view(place, now, lang, offers, events) if place is not None else None,
         "notices": [
             {
                 "id": n.id,

@@ -1,69 +1,49 @@
-"""Short spoken-style status of a place ("geöffnet bis 19:00 Uhr"), German by default.
+"""Place status in words, through `accessibility.places`, so the phone and the server say the same.
 
-Uses `accessibility.places.place_status_text` when that part provides it, so the phone and the
-server say the same words; otherwise this small formatter speaks for the registry.
+This module only adapts: the registry's `OpeningState` (state + next change from opening-hours-py)
+becomes the accessibility part's `OpeningState` (is_open, closes_at / opens_at, closed_today).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 
-from babel.dates import format_date
-
+from accessibility import places as spoken
 from beacon_registry.opening import TZ, OpeningState
 
 logger = logging.getLogger(__name__)
 
-_WORDS = {
-    "de": {
-        "open_always": "durchgehend geöffnet",
-        "open_until": "geöffnet bis {time} Uhr",
-        "open_until_day": "geöffnet bis {day} {time} Uhr",
-        "opens_at": "geschlossen, öffnet um {time} Uhr",
-        "opens_day": "geschlossen, öffnet {day} um {time} Uhr",
-        "closed": "geschlossen",
-        "unknown": "Öffnungszeiten unbekannt",
-        "tomorrow": "morgen",
-    },
-    "en": {
-        "open_always": "open around the clock",
-        "open_until": "open until {time}",
-        "open_until_day": "open until {day} {time}",
-        "opens_at": "closed, opens at {time}",
-        "opens_day": "closed, opens {day} at {time}",
-        "closed": "closed",
-        "unknown": "opening hours unknown",
-        "tomorrow": "tomorrow",
-    },
-}
 
-
-def _day(change: datetime, now: datetime, lang: str) -> str | None:
-    """None for today, "morgen"/"tomorrow", else the weekday name in the language."""
-    days = (change.date() - now.date()).days
-    if days == 0:
+def to_spoken_state(state: OpeningState, now: datetime) -> spoken.OpeningState | None:
+    if state.state == "unknown":
         return None
-    if days == 1:
-        return _WORDS[lang]["tomorrow"]
-    if lang == "en":
-        return "on " + format_date(change, "EEEE", locale="en")
-    return "am " + format_date(change, "EEEE", locale="de")
+    local_now = now.astimezone(TZ)
+    change = state.next_change.astimezone(TZ) if state.next_change else None
+    if state.is_open:
+        return spoken.OpeningState(now=local_now, is_open=True, closes_at=change)
+    closed_today = change is None or change.date() != local_now.date()
+    return spoken.OpeningState(
+        now=local_now, is_open=False, opens_at=change, closed_today=closed_today
+    )
 
 
 def status_text(state: OpeningState, now: datetime, lang: str = "de") -> str:
-    words = _WORDS.get(lang, _WORDS["de"])
-    local_now = now.astimezone(TZ)
-    change = state.next_change.astimezone(TZ) if state.next_change else None
-    if state.state == "unknown":
-        return words["unknown"]
-    if change is None:
-        return words["open_always"] if state.is_open else words["closed"]
-    time_text = change.strftime("%H:%M")
-    # a bar closing at 02:00 tonight closes "bis 2:00 Uhr", not "bis morgen"
-    day = None if change - local_now < timedelta(hours=12) else _day(change, local_now, lang)
-    if state.is_open:
-        key = "open_until_day" if day else "open_until"
-    else:
-        key = "opens_day" if day else "opens_at"
-    return words[key].format(time=time_text, day=day)
+    """ "geöffnet bis 19 Uhr", "öffnet morgen um 9 Uhr", "Öffnungszeiten unbekannt" …"""
+    return spoken.opening_text(to_spoken_state(state, now), lang)
+
+
+def place_sentence(
+    name: str,
+    category: str | None,
+    state: OpeningState,
+    now: datetime,
+    lang: str = "de",
+    offers: Sequence[str] = (),
+    events: Sequence[str] = (),
+) -> str:
+    """The whole sentence a phone speaks for a place, offers and events included."""
+    return spoken.place_status_text(
+        name, category, to_spoken_state(state, now), lang, offers=offers, events=events
+    )

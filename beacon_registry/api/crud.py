@@ -2,7 +2,6 @@
 obstacles behave alike (list, read, create, update with version, retire) without four copies.
 """
 
-
 from typing import Any
 
 from fastapi import APIRouter, Query

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -32,5 +33,6 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
 def install(app: FastAPI) -> None:
     """Add the registry's handlers; an app that already formats validation errors keeps its own."""
     app.add_exception_handler(RegistryError, _registry_error)
-    if RequestValidationError not in app.exception_handlers:
+    current = app.exception_handlers.get(RequestValidationError)
+    if current in (None, request_validation_exception_handler):
         app.add_exception_handler(RequestValidationError, _validation_error)
