@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,22 @@ def _heading(xy: np.ndarray, from_end: bool) -> float:
     return _bearing(dx, dy)
 
 
+def edge_headings(xy: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Heading (degrees) at the start and at the end of every edge, over BEARING_REACH_M.
+
+    Vectorised once per network so a route looks headings up instead of measuring them.
+    """
+    seg = np.r_[0.0, np.hypot(*np.diff(xy, axis=0).T)]
+    walked = np.cumsum(seg)  # jumps between edges do no harm: indices are clipped per edge
+    first, last = offsets[:-1], offsets[1:] - 1
+    ahead = np.minimum(np.searchsorted(walked, walked[first] + BEARING_REACH_M), last)
+    behind = np.maximum(np.searchsorted(walked, walked[last] - BEARING_REACH_M, "right") - 1,
+                        first)
+    d_start, d_end = xy[ahead] - xy[first], xy[last] - xy[behind]
+    return (np.degrees(np.arctan2(d_start[:, 0], d_start[:, 1])) % 360,
+            np.degrees(np.arctan2(d_end[:, 0], d_end[:, 1])) % 360)
+
+
 def _signed(angle: float) -> float:
     return (angle + 180.0) % 360.0 - 180.0
 
@@ -108,13 +125,22 @@ class Describer:
         self.crossing_way = et.isin("footway", {"crossing"}) | et.isin("highway", {"crossing"})
         self.square = et.column(SQUARE)
         self.node_crossing = net.node_tags.column(CROSSING)
+        self.barrier = net.node_tags.column("barrier")
+        self.kerb = net.node_tags.column("kerb")
+        self.head_start, self.head_end = edge_headings(net.index.xy, net.geom_offsets)
+
+    def _head(self, leg: Leg, i: int, at_end: bool) -> float:
+        p = leg.pieces[i]
+        if p.start == 0.0 and p.end == 1.0:
+            return float(self.head_end[p.edge] if at_end else self.head_start[p.edge])
+        return _heading(leg.xy[i], from_end=at_end)
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
         pieces, net = leg.pieces, self.net
         at = np.r_[0.0, np.cumsum(leg.lengths)]
         first = pieces[0].edge
-        found: list[tuple[int, ManeuverFacts]] = [(0, ManeuverFacts(
+        found: list[tuple[int, dict[str, Any]]] = [(0, dict(
             type="depart", street=self.name[first], tactile_paving=bool(self.f.tactile[first]),
             surface=net.edge_tags.value("surface", first)))]
         seen_overlays: set[str] = set()
@@ -127,28 +153,28 @@ class Describer:
         found.append((len(pieces), self._arrival(leg, destination)))
 
         out = []
-        for k, (i, facts) in enumerate(found):
+        for k, (i, fields) in enumerate(found):
             next_at = at[found[k + 1][0]] if k + 1 < len(found) else at[i]
-            facts = _with_distance(facts, float(next_at - at[i]))
+            facts = ManeuverFacts(**fields, distance_m=max(float(next_at - at[i]), 0.0))
             point = leg.starts[i] if i < len(pieces) else len(leg.coords) - 1
             if i < len(pieces):
-                bearing = _heading(leg.xy[i], from_end=False)
+                bearing = self._head(leg, i, at_end=False)
             else:
-                bearing = _heading(leg.xy[-1], from_end=True)
+                bearing = self._head(leg, len(pieces) - 1, at_end=True)
             lon, lat = leg.coords[point]
-            out.append({**facts.to_dict(), "text": maneuver_text(facts, lang=lang, form="at"),
+            out.append({**_facts_dict(facts), "text": maneuver_text(facts, lang=lang, form="at"),
                         "distance_m": round(facts.distance_m or 0.0, 1),
                         "at_m": round(float(at[i]), 1), "bearing_deg": round(bearing, 1),
                         "location": {"lat": round(float(lat), 7), "lon": round(float(lon), 7)},
                         "geometry_index": int(point)})
         return out
 
-    def _junction(self, leg: Leg, i: int) -> ManeuverFacts | None:
+    def _junction(self, leg: Leg, i: int) -> dict[str, Any] | None:
         """The maneuver at the node between piece i-1 and piece i, or None."""
         net, f = self.net, self.f
         prev, cur = leg.pieces[i - 1].edge, leg.pieces[i].edge
         node = int(net.edge_u[cur])
-        angle = _signed(_heading(leg.xy[i], False) - _heading(leg.xy[i - 1], True))
+        angle = _signed(self._head(leg, i, False) - self._head(leg, i - 1, True))
         turn = turn_from_angle(angle)
         types = set()
         crossing = None
@@ -163,8 +189,7 @@ class Describer:
         steps = bool(f.steps[cur]) and not f.steps[prev]
         if steps:
             types.add("steps")
-        barrier = net.node_tags.value("barrier", node)
-        kerb = net.node_tags.value("kerb", node)
+        barrier, kerb = self.barrier[node], self.kerb[node]
         if barrier or kerb in ("raised", "rolled"):
             types.add("barrier")
         if self.square[cur] is not None and self.square[prev] is None:
@@ -179,7 +204,7 @@ class Describer:
         if not types:
             return None
         kind = next(t for t in TYPE_ORDER if t in types)
-        return ManeuverFacts(
+        return dict(
             type=kind, turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
             street=self.name[cur], crossing=crossing,
             step_count=_int(net.edge_tags.value("step_count", cur)) if steps else None,
@@ -189,7 +214,7 @@ class Describer:
             kerb=kerb, surface=net.edge_tags.value("surface", cur))
 
     def _hazards(self, i: int, edge: int, touched: dict[int, list[Overlay]],
-                 seen: set[str]) -> list[tuple[int, ManeuverFacts]]:
+                 seen: set[str]) -> list[tuple[int, dict[str, Any]]]:
         """One hazard maneuver per penalty overlay, where the route first meets it."""
         out = []
         for overlay in touched.get(edge, []):
@@ -197,22 +222,21 @@ class Describer:
                 continue
             seen.add(overlay.id)
             text = overlay.description or {"de": overlay.kind, "en": overlay.kind}
-            out.append((i, ManeuverFacts(type="hazard", hazard_text=dict(text),
-                                         street=self.name[edge])))
+            out.append((i, dict(type="hazard", hazard_text=dict(text), street=self.name[edge])))
         return out
 
-    def _arrival(self, leg: Leg, destination: tuple[float, float]) -> ManeuverFacts:
+    def _arrival(self, leg: Leg, destination: tuple[float, float]) -> dict[str, Any]:
         """Arrive; the side is where the requested point lies relative to the last heading."""
         end_xy = leg.xy[-1][-1]
         lat, lon = destination
         target = self.net.index.proj.forward(np.array([[lon, lat]]))[0]
-        heading = math.radians(_heading(leg.xy[-1], from_end=True))
+        heading = math.radians(self._head(leg, len(leg.pieces) - 1, at_end=True))
         dx, dy = target - end_xy
         side = None
         if math.hypot(dx, dy) >= SIDE_MIN_OFFSET_M:
             cross = math.sin(heading) * dy - math.cos(heading) * dx  # > 0: target to the left
             side = "left" if cross > 0 else "right"
-        return ManeuverFacts(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
+        return dict(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
 
     def _handrail(self, e: int) -> str | None:
         tags = self.net.edge_tags
@@ -246,7 +270,12 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _with_distance(facts: ManeuverFacts, metres: float) -> ManeuverFacts:
-    from dataclasses import replace
+_FACT_FIELDS = tuple(f.name for f in dataclass_fields(ManeuverFacts))
 
-    return replace(facts, distance_m=max(metres, 0.0))
+
+def _facts_dict(facts: ManeuverFacts) -> dict[str, Any]:
+    """``facts.to_dict()`` without dataclasses.asdict's deep copies (a route has dozens)."""
+    out = {name: getattr(facts, name) for name in _FACT_FIELDS}
+    if out["hazard_text"] is not None:
+        out["hazard_text"] = dict(out["hazard_text"])
+    return out

@@ -46,6 +46,9 @@ class PairGraph:
         self.starts = np.flatnonzero(first)
         self.pair_key = key[first]
         self.indices = v[self.order][first].astype(np.int32)
+        sizes = np.diff(np.r_[self.starts, len(self.order)])
+        #: the edge of each node pair when it has no parallel edge (the usual case), else -1
+        self.single = np.where(sizes == 1, self.order[self.starts], -1)
         counts = np.bincount(u[self.order][first], minlength=n)
         self.indptr = np.r_[0, np.cumsum(counts)].astype(np.int32)
 
@@ -101,9 +104,13 @@ class PairGraph:
             first = Piece(e_o, t_o, 1.0)
         else:
             first = Piece(int(net.edge_rev[e_o]), 1 - t_o, 1.0)
-        pairs = zip(nodes, nodes[1:], strict=False)
-        middle = [Piece(self.edge_between(a, b, cost)) for a, b in pairs]
-        return [first, *middle]
+        path = np.array(nodes, dtype=np.int64)
+        slots = np.searchsorted(self.pair_key, path[:-1] * (n + 1) + path[1:])
+        edges = self.single[slots].tolist()
+        for k, e in enumerate(edges):
+            if e < 0:
+                edges[k] = self.edge_between(nodes[k], nodes[k + 1], cost)
+        return [first, *(Piece(e) for e in edges)]
 
 
 def _direct(net: WalkNetwork, cost: np.ndarray, origin: Snap, dest: Snap) -> Path | None:
