@@ -8,7 +8,7 @@ because that is the clock city staff think in.
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -25,7 +25,8 @@ U16 = Annotated[int, Field(ge=0, le=65535)]
 
 
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=TZ) if value.tzinfo is None else value
+    """Naive means Berlin; everything is kept in UTC so responses look alike before and after."""
+    return (value.replace(tzinfo=TZ) if value.tzinfo is None else value).astimezone(UTC)
 
 
 Moment = Annotated[datetime, AfterValidator(_aware)]

@@ -1,0 +1,159 @@
+"""Area bundle: the contract's keys, an ETag that changes exactly when content changes, 304."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import UUID, ibeacon, place
+
+BEACON_KEYS = {
+    "id",
+    "kind",
+    "uuid",
+    "major",
+    "minor",
+    "namespace",
+    "instance",
+    "lat",
+    "lon",
+    "level",
+    "measured_power",
+    "placement_de",
+    "placement_en",
+    "place_id",
+    "status",
+}
+PLACE_KEYS = {"id", "name", "category", "lat", "lon", "opening_hours", "phone", "osm_id", "notes"}
+NOTICE_KEYS = {
+    "id",
+    "kind",
+    "text_de",
+    "text_en",
+    "place_id",
+    "beacon_id",
+    "area",
+    "valid_from",
+    "valid_to",
+}
+OBSTACLE_KEYS = {
+    "id",
+    "kind",
+    "geometry",
+    "effect",
+    "valid_from",
+    "valid_to",
+    "description_de",
+    "description_en",
+}
+
+
+def _etag(client) -> str:
+    r = client.get("/v1/bundle")
+    assert r.status_code == 200
+    return r.headers["etag"]
+
+
+def test_bundle_shape(client, auth, clock):
+    p = client.post("/v1/staff/places", json=place(), headers=auth("staff")).json()
+    client.post("/v1/staff/beacons", json=ibeacon(place_id=p["id"]), headers=auth("staff"))
+    start, end = clock.now - timedelta(hours=1), clock.now + timedelta(hours=1)
+    client.post(
+        "/v1/staff/notices",
+        headers=auth("staff"),
+        json={
+            "kind": "warning",
+            "text_de": "Aufzug defekt",
+            "beacon_id": 1,
+            "valid_from": start.isoformat(),
+            "valid_to": end.isoformat(),
+        },
+    )
+    client.post(
+        "/v1/staff/obstacles",
+        headers=auth("staff"),
+        json={
+            "kind": "blocked",
+            "effect": "penalty",
+            "factor": 4,
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[7.7690, 49.4440], [7.7695, 49.4442]],
+            },
+            "valid_from": start.isoformat(),
+            "valid_to": end.isoformat(),
+        },
+    )
+    b = client.get("/v1/bundle").json()
+    assert {
+        "version",
+        "generated_at",
+        "area",
+        "graph",
+        "beacons",
+        "places",
+        "notices",
+        "obstacles",
+        "attribution",
+    } <= set(b)
+    assert b["attribution"] == "© OpenStreetMap contributors"
+    assert b["graph"] == {"hash": "cafe1234", "url": "/v1/graph/cafe1234"}
+    assert BEACON_KEYS <= set(b["beacons"][0]) and b["beacons"][0]["uuid"] == UUID
+    assert PLACE_KEYS <= set(b["places"][0])
+    assert NOTICE_KEYS <= set(b["notices"][0])
+    assert OBSTACLE_KEYS <= set(b["obstacles"][0])
+
+
+def test_etag_changes_exactly_when_content_changes(client, auth, clock):
+    first = _etag(client)
+    assert _etag(client) == first  # nothing changed; generated_at is not part of the tag
+    clock.now += timedelta(minutes=5)
+    assert _etag(client) == first
+
+    r = client.get("/v1/bundle", headers={"If-None-Match": first})
+    assert r.status_code == 304 and r.headers["etag"] == first and r.content == b""
+
+    b = client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff")).json()
+    second = _etag(client)
+    assert second != first
+    assert client.get("/v1/bundle", headers={"If-None-Match": first}).status_code == 200
+
+    # a rejected write and an anonymous sighting change nothing a phone uses
+    client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff"))
+    client.post(
+        "/v1/sightings",
+        json={"uuid": UUID, "major": 1, "minor": 1, "rssi": -70, "battery_mv": 2900},
+    )
+    assert _etag(client) == second
+
+    # an update that changes a field changes it; a notice changes it only while it is current
+    client.patch(
+        f"/v1/staff/beacons/{b['id']}", json={"version": 1, "level": 1}, headers=auth("staff")
+    )
+    third = _etag(client)
+    assert third != second
+    start = clock.now + timedelta(hours=1)
+    client.post(
+        "/v1/staff/notices",
+        headers=auth("staff"),
+        json={
+            "kind": "event",
+            "text_de": "Stadtfest",
+            "area": "innenstadt",
+            "valid_from": start.isoformat(),
+            "valid_to": (start + timedelta(hours=2)).isoformat(),
+        },
+    )
+    assert _etag(client) == third  # not current yet
+    clock.now = start + timedelta(minutes=1)
+    during = _etag(client)
+    assert during != third
+    clock.now = start + timedelta(hours=3)
+    assert _etag(client) == third  # over: the bundle is what it was before
+
+
+def test_retired_records_leave_the_bundle(client, auth):
+    b = client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff")).json()
+    with_beacon = _etag(client)
+    client.post(f"/v1/staff/beacons/{b['id']}/retire", json={"version": 1}, headers=auth("staff"))
+    assert _etag(client) != with_beacon
+    assert client.get("/v1/bundle").json()["beacons"] == []
