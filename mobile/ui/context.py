@@ -87,8 +87,12 @@ class Announcer:
         self._cut = True
 
     def pump(self) -> None:
-        """Hand the waiting UI speech to the queue once the controller's own speech allows."""
+        """Hand the waiting UI speech to the queue once the controller's own speech allows.
+
+        The queue is ticked here too, so UI speech goes on even if the controller's tick fails.
+        """
         if not self._waiting:
+            self._queue.tick()
             return
         if self._clock() - self._since > UI_STALE_S:
             log.debug("dropping stale UI speech %r", self._waiting)
