@@ -245,3 +245,27 @@ def test_facts_round_trip_through_json_dicts():
     facts = EXAMPLES["hazard"]
     data = facts.to_dict() | {"text": "…", "at_m": 12.0}
     assert ManeuverFacts.from_dict(data) == facts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_fact_value_has_words_in_both_catalogues(lang):
+    from accessibility.facts import CROSSINGS, HANDRAILS, SIDES, STEPS_DIRECTIONS, TURNS
+
+    keys = (
+        [f"turn.{t}" for t in TURNS]
+        + [f"crossing.{c}" for c in CROSSINGS]
+        + [f"crossing.noun.{c}" for c in CROSSINGS]
+        + [f"handrail.{h}" for h in HANDRAILS]
+        + [f"steps.{d}" for d in STEPS_DIRECTIONS]
+        + [f"arrive.{s}" for s in SIDES]
+        + [f"kerb.{k}" for k in ("raised", "lowered", "flush")]
+    )
+    missing = [k for k in keys if not messages.has(k, lang)]
+    assert not missing, f"{lang}.po lacks {missing}"
+
+
+def test_a_missing_key_is_logged_not_spoken_raw(caplog):
+    with caplog.at_level("ERROR", logger="accessibility.messages"):
+        assert messages.text("turn.left", "en") == "turn left"
+        messages.text("no.such.key", "en")
+    assert "no.such.key" in caplog.text
