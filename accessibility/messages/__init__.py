@@ -60,15 +60,15 @@ def translations(lang: str) -> Translations:
 def text(key: str, lang: str, **values: object) -> str:
     """The message `key` in `lang` with `{name}` placeholders filled.
 
-    A key missing from the catalogue is a programming error the tests catch; at run time it is
-    logged and the German text is used rather than saying the raw key to the walker.
+    A key missing from one catalogue is logged and the German text used, rather than saying the
+    raw key to the walker; a key in no catalogue is a programming error (KeyError).
     """
     template = translations(lang).gettext(key)
     if template == key and lang != DEFAULT_LANG:
         log.error("message %r missing in %r catalogue, using %r", key, lang, DEFAULT_LANG)
         template = translations(DEFAULT_LANG).gettext(key)
     if template == key:
-        log.error("message %r missing from every catalogue", key)
+        raise KeyError(f"message {key!r} is in no catalogue")
     return template.format(**values)
 
 
