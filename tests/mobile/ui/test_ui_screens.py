@@ -50,8 +50,22 @@ class TestEveryScreen(UiTest):
                 assert item.x >= 0 and item.right <= self.Window.width, (name, item.label)
                 assert item.spoken("de").startswith(item.label)
             path = self.screenshot(name)
+            self.touch_each_visible(name, items)
             dark, bright = contrast_of(path)
             assert dark > 0.3 and bright > 0.01, f"{name}: screenshot blank or low contrast"
+
+
+    def touch_each_visible(self, name, items):
+        """Explore by touch: every element on screen says its label (and state) when touched."""
+        touched = 0
+        for item in items:
+            _, bottom = item.to_window(*item.pos)
+            if bottom < 0 or bottom + item.height > self.Window.height:
+                continue  # scrolled out of view: reached by swiping, tested elsewhere
+            self.touch(item)
+            assert self.said[-1] == item.spoken("de"), (name, item.label)
+            touched += 1
+        assert touched >= min(len(items), 3), name
 
 
 class TestFlows(UiTest):
