@@ -42,7 +42,11 @@ DEFAULT_EARCONS: dict[int, str] = {Priority.SAFETY: "warning", Priority.GUIDANCE
 
 @dataclass(frozen=True)
 class Message:
-    """Something to say. `expires_at_m` is the route position (m) after which it is stale."""
+    """Something to say.
+
+    `expires_at_m`: route position (m) after which it is stale; `expires_at_s`: clock time after
+    which it is stale; `earcon`: None for the priority's default, "" for none; `lang`: "de"/"en".
+    """
 
     text: str
     priority: Priority

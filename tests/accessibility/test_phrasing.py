@@ -268,3 +268,16 @@ def test_a_key_in_no_catalogue_is_a_programming_error():
     assert messages.text("turn.left", "en") == "turn left"
     with pytest.raises(KeyError, match="no.such.key"):
         messages.text("no.such.key", "en")
+
+
+def test_translations_use_the_same_placeholders():
+    import string
+
+    def fields(message) -> set[str]:
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        return {f for s in strings for _, f, _, _ in string.Formatter().parse(s) if f}
+
+    en = messages.catalog("en")
+    for message in messages.catalog("de"):
+        if message.id:
+            assert fields(message) == fields(en.get(message.id)), message.id
