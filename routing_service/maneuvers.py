@@ -180,7 +180,8 @@ class Describer:
         crossing = None
         on_foot = self.highway[prev] not in ROADS and self.highway[cur] not in ROADS
         if self.crossing_way[cur] and not self.crossing_way[prev]:
-            crossing = net.edge_tags.value(CROSSING, cur) or self.node_crossing[net.edge_v[cur]] \
+            # the crossing node in the middle knows more (sound, vibration) than the way
+            crossing = self.node_crossing[net.edge_v[cur]] or net.edge_tags.value(CROSSING, cur) \
                 or "unmarked"
         elif self.node_crossing[node] is not None and on_foot and not self.crossing_way[prev]:
             crossing = self.node_crossing[node]

@@ -133,7 +133,8 @@ def apply_overlays(net: WalkNetwork, cost: np.ndarray, overlays: Sequence[Overla
     cost = cost.copy()
     touched: dict[int, list[Overlay]] = {}
     for overlay in overlays:
-        edges = net.index.edges_near(overlay.geometry, overlay.radius_m)
+        edges = net.index.edges_near(overlay.geometry, overlay.radius_m,
+                                     along=overlay.effect == "bonus")
         if overlay.effect == "block":
             cost[edges] = np.inf
         else:

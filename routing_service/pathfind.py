@@ -71,10 +71,10 @@ class PairGraph:
         r_o = int(net.edge_rev[e_o])
         # virtual origin row: to the end node along e_o, to the start node along its reverse
         targets = [int(net.edge_v[e_o])]
-        weights = [cost[e_o] * (1 - t_o)]
+        weights = [_part(cost[e_o], 1 - t_o)]
         if r_o >= 0:
             targets.append(int(net.edge_u[e_o]))
-            weights.append(cost[r_o] * t_o)
+            weights.append(_part(cost[r_o], t_o))
         graph = csr_matrix(
             (np.r_[pair_cost, weights], np.r_[self.indices, targets],
              np.r_[self.indptr, self.indptr[-1] + len(targets)]), shape=(n + 1, n + 1))
@@ -83,10 +83,10 @@ class PairGraph:
         best = _direct(net, cost, origin, dest)
         e_d, t_d = dest.edge, dest.fraction
         r_d = int(net.edge_rev[e_d])
-        arrivals = [(dist[net.edge_u[e_d]] + cost[e_d] * t_d, int(net.edge_u[e_d]),
+        arrivals = [(dist[net.edge_u[e_d]] + _part(cost[e_d], t_d), int(net.edge_u[e_d]),
                      Piece(e_d, 0.0, t_d))]
         if r_d >= 0:
-            arrivals.append((dist[net.edge_v[e_d]] + cost[r_d] * (1 - t_d),
+            arrivals.append((dist[net.edge_v[e_d]] + _part(cost[r_d], 1 - t_d),
                              int(net.edge_v[e_d]), Piece(r_d, 0.0, 1 - t_d)))
         for total, node, last in arrivals:
             if np.isfinite(total) and total <= limit and (best is None or total < best.cost):
@@ -113,6 +113,12 @@ class PairGraph:
         return [first, *(Piece(e) for e in edges)]
 
 
+def _part(cost: float, fraction: float) -> float:
+    """Cost of a fraction of an edge; none at all for a point right on its node (even if the
+    edge itself is blocked: standing at its end does not use it)."""
+    return 0.0 if fraction <= 0.0 else float(cost) * fraction
+
+
 def _direct(net: WalkNetwork, cost: np.ndarray, origin: Snap, dest: Snap) -> Path | None:
     """Both points on the same way: walk straight along it (if that way is usable)."""
     e, t_o = origin.edge, origin.fraction
@@ -123,10 +129,10 @@ def _direct(net: WalkNetwork, cost: np.ndarray, origin: Snap, dest: Snap) -> Pat
     else:
         return None
     if t_d >= t_o:
-        piece, c = Piece(e, t_o, t_d), cost[e] * (t_d - t_o)
+        piece, c = Piece(e, t_o, t_d), _part(cost[e], t_d - t_o)
     else:
         r = int(net.edge_rev[e])
         if r < 0:
             return None
-        piece, c = Piece(r, 1 - t_o, 1 - t_d), cost[r] * (t_o - t_d)
+        piece, c = Piece(r, 1 - t_o, 1 - t_d), _part(cost[r], t_o - t_d)
     return Path(float(c), [piece]) if np.isfinite(c) else None

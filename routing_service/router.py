@@ -59,6 +59,8 @@ class Route:
     coords: np.ndarray
     maneuvers: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    #: directed edges walked, in order (for tests, map matching and re-routing; not in the body)
+    edges: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,7 +95,9 @@ class Router:
         self.net = network
         self.model = CostModel(network)
         self.graph = PairGraph(network)
-        self.describer = Describer(network, self.model.features, np.diff(self.graph.indptr))
+        # ways meeting at each node (parallel ways count: each is a choice for the walker)
+        degree = np.bincount(network.edge_u, minlength=network.n_nodes)
+        self.describer = Describer(network, self.model.features, degree)
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()  # the HTTP service routes from a thread pool
 
@@ -139,7 +143,8 @@ class Router:
         if any(m.get("crossing") == "unmarked" for m in maneuvers):
             warnings.append(WARNINGS["unmarked"][lang])
         duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
-        return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings)
+        return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings,
+                     [p.edge for p in leg.pieces])
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[np.ndarray, np.ndarray, dict[int, list[Overlay]]]:

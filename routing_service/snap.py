@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 #: beyond this distance from any walkable way a point is outside the service area (metres)
 SNAP_LIMIT_M = 150.0
 EARTH_RADIUS_M = 6_371_008.8
+#: share of an edge's length that must lie along a line overlay for a bonus to apply
+ALONG_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,19 @@ class EdgeIndex:
         fraction = float(along / total) if total > 0 else 0.0
         return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=float(dists[0]))
 
-    def edges_near(self, geom_lonlat: BaseGeometry, radius_m: float) -> np.ndarray:
-        """Directed edges (both directions) within ``radius_m`` of a lon/lat geometry."""
+    def edges_near(self, geom_lonlat: BaseGeometry, radius_m: float,
+                   along: bool = False) -> np.ndarray:
+        """Directed edges (both directions) within ``radius_m`` of a lon/lat geometry.
+
+        ``along``: only edges that run inside the buffer for at least ALONG_SHARE of their length
+        (a guidance strip favours the way it follows, not every way that touches its ends).
+        """
         geom = self.proj.geometry(geom_lonlat)
         hits = self.tree.query(geom, predicate="dwithin", distance=radius_m)
         edges = self.indexed[hits]
+        if along and len(edges):
+            lines = self.lines[edges]
+            inside = shapely.length(shapely.intersection(lines, shapely.buffer(geom, radius_m)))
+            edges = edges[inside >= ALONG_SHARE * shapely.length(lines)]
         rev = self.net.edge_rev[edges]
         return np.unique(np.concatenate([edges, rev[rev >= 0]]))
