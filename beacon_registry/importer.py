@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from beacon_registry import service
 from beacon_registry.area import ServiceArea
-from beacon_registry.errors import ImportRejected, RegistryError
+from beacon_registry.errors import Conflict, ImportRejected, RegistryError
 from beacon_registry.models import Beacon, Place
 from beacon_registry.schemas import beacon_identity
 from beacon_registry.service import BEACON, PLACE, Entity
@@ -47,15 +47,24 @@ class ImportReport:
         }
 
 
-def _existing(session: Session, entity: Entity, parsed) -> Any:
+def _key(entity: Entity, parsed) -> tuple[str | None, str | None]:
+    """(field, key) that identifies a row across imports: beacon identity or place OSM id."""
     if entity is BEACON:
-        ident = beacon_identity(
+        field = "uuid" if parsed.kind == "ibeacon" else "namespace"
+        return field, beacon_identity(
             parsed.kind, parsed.uuid, parsed.major, parsed.minor, parsed.namespace, parsed.instance
         )
-        return session.scalar(select(Beacon).where(Beacon.identity == ident))
     if entity is PLACE and parsed.osm_id:
-        return session.scalar(select(Place).where(Place.osm_id == parsed.osm_id))
-    return None
+        return "osm_id", parsed.osm_id
+    return None, None
+
+
+def _existing(session: Session, entity: Entity, key: str | None) -> Any:
+    if key is None:
+        return None
+    if entity is BEACON:
+        return session.scalar(select(Beacon).where(Beacon.identity == key))
+    return session.scalar(select(Place).where(Place.osm_id == key))
 
 
 def _changed(entity: Entity, obj: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -80,12 +89,18 @@ def import_rows(
         )
         report.committed = False
         raise ImportRejected(report.as_dict())
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         try:
             if "_error" in row:
                 raise service.InvalidField(row["_error"], "geometry")
             parsed = service.parse_in(entity, row)
-            obj = _existing(session, entity, parsed)
+            field_name, key = _key(entity, parsed)
+            if key is not None:
+                if key in seen:
+                    raise Conflict(f"same identity as row {seen[key]} of this file", field_name)
+                seen[key] = number
+            obj = _existing(session, entity, key)
             if obj is None:
                 report.created.append(service.create(session, area, actor, entity, parsed).id)
             else:

@@ -27,7 +27,9 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     for raw in reader:
         if None in raw:
             raise InvalidField(f"line {reader.line_num} has more cells than the header", "file")
-        rows.append({k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()})
+        row = {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
+        row.pop("id", None)  # exported files carry the database id; identity decides on import
+        rows.append(row)
     return rows
 
 
