@@ -190,7 +190,11 @@ def _at(facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str) -> st
 def _prep(
     facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str, distance_to_m: float | None
 ) -> str:
-    parts = _core(facts, lang, clock_face)
+    if facts.type == "arrive":  # "In 20 Metern erreichen Sie Ihr Ziel, auf der linken Seite"
+        side = [messages.text(f"side.{facts.side}", lang)] if facts.side else []
+        parts = [messages.text("arrive.ahead", lang), *side]
+    else:
+        parts = _core(facts, lang, clock_face)
     if verbosity != "brief":
         parts += _normal_extras(facts, lang)
     if verbosity == "detailed":

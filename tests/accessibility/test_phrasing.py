@@ -189,6 +189,15 @@ def test_tactile_paving_open_square_and_arrival():
         == "Ziel erreicht, auf der rechten Seite."
     )
     assert "on your left" in maneuver_text(EXAMPLES["arrive"], "en")
+    ahead = ManeuverFacts("arrive", side="left")
+    assert (
+        maneuver_text(ahead, "de", "prep", distance_to_m=20)
+        == "In 20 Metern erreichen Sie Ihr Ziel, auf der linken Seite."
+    )
+    assert (
+        maneuver_text(ahead, "en", "prep", distance_to_m=20)
+        == "In 20 metres, you reach your destination, on your left."
+    )
 
 
 @pytest.mark.parametrize("kind", MANEUVER_TYPES)
