@@ -134,3 +134,15 @@ def test_no_espeak_means_no_voice(tmp_path, monkeypatch):
     with pytest.raises(NoVoiceError, match="espeak-ng is not installed"):
         synthesize("Hallo", "de", tmp_path / "x.wav")
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_the_earcon_is_the_same_sound_every_time(tmp_path):
+    a = synthesize("Links abbiegen.", "de", tmp_path / "a.wav", earcon="instruction")
+    b = synthesize("Turn right.", "en", tmp_path / "b.wav", earcon="instruction")
+    w = synthesize("Achtung, Poller.", "de", tmp_path / "w.wav", earcon="warning")
+    rate, first = samples(a.path)
+    _, second = samples(b.path)
+    _, warning = samples(w.path)
+    lead = int(earcon_seconds("instruction") * rate)
+    assert np.array_equal(first[:lead], second[:lead])
+    assert not np.array_equal(first[:lead], warning[:lead])
