@@ -148,6 +148,15 @@ class UiContext:
     def say(self, text: str) -> None:
         self.announcer.say(text)
 
+    def peek(self, fn: Callable[[], Any]) -> Any:
+        """A read for display several times a second: on failure log it and return None
+        (said once by the app's tick instead of at every refresh)."""
+        try:
+            return fn()
+        except Exception as exc:  # display only: the tick loop reports trouble aloud
+            log.debug("%s failed: %s", getattr(fn, "__name__", fn), exc)
+            return None
+
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a controller call; on failure say why in one sentence and return None."""
         try:

@@ -4,8 +4,10 @@ Pure (no Kivy): positions in pixels and times in seconds go in, a `Gesture` come
 last finger lifts, so the rules can be tested without a window. Thresholds are named here and
 given in pixels by the caller (who converts from dp for the screen's density).
 
-Vocabulary (after TalkBack): tap = explore, double tap = activate, one-finger swipe left/right =
-previous/next element, up/down or any two-finger swipe = between screens.
+Vocabulary (after TalkBack): touch or slow slide = explore, double tap = activate, one-finger
+swipe left/right = previous/next element, up/down or any two-finger swipe = between screens.
+A slide and a swipe differ by speed, as in TalkBack: a finger that stays down and moves slowly
+explores (the surface says each element it crosses) and ends in no gesture.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ DOUBLE_TAP_S = 0.45
 MAX_TAP_S = 0.6
 #: a swipe slower than this is a drag, not a gesture (s)
 MAX_SWIPE_S = 1.5
+#: a finger still down after this long and moving slower than a swipe is exploring (s)
+EXPLORE_AFTER_S = 0.3
+#: a swipe is at least this fast on average (dp/s); a finger sliding slower explores
+SWIPE_MIN_SPEED_DP_S = 250
 
 TAP = "tap"
 DOUBLE_TAP = "double_tap"
@@ -49,6 +55,7 @@ class _Track:
     t0: float
     x: float
     y: float
+    exploring: bool = False
 
 
 @dataclass
@@ -61,6 +68,7 @@ class GestureRecognizer:
     swipe_min_px: float = SWIPE_MIN_DP
     tap_slop_px: float = TAP_SLOP_DP
     double_tap_slop_px: float = DOUBLE_TAP_SLOP_DP
+    swipe_min_speed_px_s: float = SWIPE_MIN_SPEED_DP_S
     double_tap_s: float = DOUBLE_TAP_S
     _tracks: dict[object, _Track] = field(default_factory=dict)
     _fingers: int = 0
@@ -70,7 +78,8 @@ class GestureRecognizer:
     @classmethod
     def for_density(cls, dp) -> GestureRecognizer:
         """Thresholds converted from dp with `dp` (e.g. `kivy.metrics.dp`)."""
-        return cls(dp(SWIPE_MIN_DP), dp(TAP_SLOP_DP), dp(DOUBLE_TAP_SLOP_DP))
+        return cls(dp(SWIPE_MIN_DP), dp(TAP_SLOP_DP), dp(DOUBLE_TAP_SLOP_DP),
+                   dp(SWIPE_MIN_SPEED_DP_S))
 
     @property
     def active(self) -> bool:
@@ -92,13 +101,16 @@ class GestureRecognizer:
         self._fingers = max(self._fingers, len(self._tracks))
         return self._fingers
 
-    def move(self, touch_id: object, x: float, y: float) -> bool:
-        """A finger moved; True once it has gone beyond the tap slop (no longer exploring)."""
+    def move(self, touch_id: object, x: float, y: float, t: float) -> bool:
+        """A finger moved; True while it explores (one finger sliding slowly, not swiping)."""
         track = self._tracks.get(touch_id)
         if track is None:
             return False
         track.x, track.y = x, y
-        return math.hypot(x - track.x0, y - track.y0) > self.tap_slop_px
+        if not track.exploring and self._fingers == 1 and t - track.t0 >= EXPLORE_AFTER_S:
+            speed = math.hypot(x - track.x0, y - track.y0) / (t - track.t0)
+            track.exploring = speed < self.swipe_min_speed_px_s
+        return track.exploring
 
     def up(self, touch_id: object, x: float, y: float, t: float) -> Gesture | None:
         """A finger lifted; returns the gesture when it was the last one, else None."""
@@ -113,13 +125,17 @@ class GestureRecognizer:
 
     def _classify(self, t: float) -> Gesture | None:
         tracks = self._ended
+        if any(tr.exploring for tr in tracks):
+            self._last_tap = None
+            return None  # the finger explored: what it crossed has been said
         start = min(tr.t0 for tr in tracks)
         duration = t - start
         dx = sum(tr.x - tr.x0 for tr in tracks) / len(tracks)
         dy = sum(tr.y - tr.y0 for tr in tracks) / len(tracks)
         x, y = tracks[0].x0, tracks[0].y0
         travel = math.hypot(dx, dy)
-        if travel >= self.swipe_min_px and duration <= MAX_SWIPE_S:
+        fast = travel / max(duration, 1e-3) >= self.swipe_min_speed_px_s
+        if travel >= self.swipe_min_px and duration <= MAX_SWIPE_S and fast:
             self._last_tap = None
             if abs(dx) >= abs(dy):
                 direction = "right" if dx > 0 else "left"

@@ -124,7 +124,9 @@ class GestureSurface(FloatLayout):
 
     def on_touch_move(self, touch) -> bool:
         if touch.grab_current is self:
-            self._recognizer.move(touch.uid, touch.x, touch.y)
+            exploring = self._recognizer.move(touch.uid, touch.x, touch.y, self._clock())
+            if exploring and not self.exploration_mode:
+                self._explore(touch.x, touch.y, repeat=False)  # say each element crossed
         return True
 
     def on_touch_up(self, touch) -> bool:
@@ -174,6 +176,7 @@ class GestureSurface(FloatLayout):
         for item in self.ring.items:
             if item.collide_point(*item.to_widget(x, y)) and self._visible(item, x, y):
                 if item is not self.ring.current:
+                    self.ctx.announcer.interrupt()  # a new element: its name cuts the last one
                     self.ring.focus(item)
                 elif repeat:
                     self.ring.announce()

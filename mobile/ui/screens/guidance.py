@@ -33,7 +33,7 @@ class GuidanceScreen(VoicedScreen):
         self.live_update()
 
     def live_update(self) -> None:
-        status = self.ctx.call(self.ctx.controller.status) or {}
+        status = self.ctx.peek(self.ctx.controller.status) or {}
         t = self.ctx.t
         self.next_row.value_text = str(status.get("next") or "–")
         distance = status.get("distance_m")

@@ -9,7 +9,7 @@ from mobile.ui.gestures import DOUBLE_TAP, SWIPE, TAP, GestureRecognizer
 
 def stroke(rec, uid, start, end, t0, t1):
     rec.down(uid, *start, t0)
-    rec.move(uid, *end)
+    rec.move(uid, *end, t1)
     return rec.up(uid, *end, t1)
 
 
@@ -48,8 +48,8 @@ def test_two_fingers_swiping_together_give_one_two_finger_swipe():
     rec = GestureRecognizer()
     rec.down("a", 100, 300, 0.0)
     assert rec.down("b", 200, 300, 0.02) == 2
-    rec.move("a", 100, 100)
-    rec.move("b", 200, 100)
+    rec.move("a", 100, 100, 0.2)
+    rec.move("b", 200, 100, 0.2)
     assert rec.up("a", 100, 100, 0.3) is None  # one finger still down
     gesture = rec.up("b", 200, 100, 0.32)
     assert (gesture.kind, gesture.direction, gesture.fingers) == (SWIPE, "down", 2)
@@ -60,3 +60,19 @@ def test_thresholds_follow_the_screen_density():
     # 150 px is a swipe at density 1 but only a wobble at density 3 (threshold 240 px)
     assert stroke(rec, 1, (0, 0), (150, 0), 0.0, 0.2) is None
     assert stroke(GestureRecognizer(), 1, (0, 0), (150, 0), 0.0, 0.2).kind == SWIPE
+
+
+def test_a_slow_slide_explores_and_ends_in_no_gesture():
+    rec = GestureRecognizer()
+    rec.down(1, 100, 100, 0.0)
+    assert not rec.move(1, 110, 100, 0.1)  # too early to tell
+    assert rec.move(1, 150, 100, 0.5)  # 100 px/s: exploring
+    assert rec.move(1, 300, 100, 0.7)  # stays exploring even if it speeds up
+    assert rec.up(1, 300, 100, 0.8) is None
+
+
+def test_a_fast_stroke_is_never_taken_for_exploring():
+    rec = GestureRecognizer()
+    rec.down(1, 100, 100, 0.0)
+    assert not rec.move(1, 250, 100, 0.3)  # 500 px/s
+    assert rec.up(1, 300, 100, 0.35).kind == SWIPE

@@ -15,6 +15,14 @@ class TestGestures(UiTest):
             assert self.ui.ring.current is item and item.focused
         assert sum(i.focused for i in items) == 1
 
+    def test_sliding_a_finger_slowly_says_each_element_it_crosses(self):
+        items = self.ui.ring.items
+        self.slide(items[0], items[4])
+        assert self.ui.ring.current is items[4]
+        crossed = [text for text in self.said if text in {i.label for i in items[1:5]}]
+        assert crossed == [i.label for i in items[1:5]]
+        assert self.ui.manager.current == "start"  # exploring never activates or navigates
+
     def test_a_new_touch_cuts_the_label_still_playing(self):
         first, second = self.ui.ring.items[3:5]
         self.touch(first, after=0.5)  # the next touch comes while the first label still plays

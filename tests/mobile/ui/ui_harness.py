@@ -87,6 +87,17 @@ class UiTest(GraphicUnitTest):
         self.clock.advance(1.0)
         self.frames(1)
 
+    def slide(self, start, end, seconds: float = 2.0, steps: int = 20) -> None:
+        """One finger kept down, moving slowly from one element to another (exploring)."""
+        (x0, y0), (x1, y1) = self.centre(start), self.centre(end)
+        touch = UnitTestTouch(x0, y0)
+        touch.touch_down()
+        for i in range(1, steps + 1):
+            self.clock.advance(seconds / steps)
+            touch.touch_move(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
+        touch.touch_up()
+        self.clock.advance(1.0)
+
     def element(self, label: str):
         """The focusable element of the current screen whose label is `label`."""
         for item in self.ui.ring.items:
