@@ -49,7 +49,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "guidance.distance_value": {"de": "{m} Meter", "en": "{m} metres"},
     "guidance.unknown": {"de": "unbekannt", "en": "unknown"},
     "guidance.quality": {"de": "Position", "en": "Position"},
-    "guidance.mode": {"de": "Betrieb", "en": "Mode"},
     "guidance.repeat": {"de": "Wiederholen", "en": "Repeat"},
     "guidance.pause": {"de": "Pause", "en": "Pause"},
     "guidance.paused": {"de": "Angehalten", "en": "Paused"},

@@ -34,8 +34,10 @@ class VoicedScreen(Screen):
         column = BoxLayout(orientation="vertical", padding=theme.padding(), spacing=theme.spacing())
         self.heading = Title()
         column.add_widget(self.heading)
-        self.scroll = ScrollView(do_scroll_x=False, bar_width=theme.padding())
-        self.body = BoxLayout(orientation="vertical", size_hint_y=None, spacing=theme.spacing())
+        self.scroll = ScrollView(do_scroll_x=False, bar_width=theme.spacing() / 2)
+        # room on the right for the scroll bar, so it never covers an element's border
+        self.body = BoxLayout(orientation="vertical", size_hint_y=None, spacing=theme.spacing(),
+                              padding=(0, 0, theme.spacing(), 0))
         self.body.bind(minimum_height=self.body.setter("height"))
         self.scroll.add_widget(self.body)
         column.add_widget(self.scroll)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mobile.ui import theme
 from mobile.ui.screens.base import VoicedScreen
 from mobile.ui.widgets import VoicedButton
 
@@ -18,18 +19,25 @@ class GuidanceScreen(VoicedScreen):
     title_key = "guidance.title"
 
     def build(self) -> None:
-        self.next_row = self.keyed(self.add(VoicedButton()), "guidance.next")
+        # the next maneuver in the largest type: the one thing a low-vision walker glances at
+        self.next_row = self.keyed(self.add(VoicedButton(font_size=theme.font_big())),
+                                   "guidance.next")
         self.distance_row = self.keyed(self.add(VoicedButton()), "guidance.distance")
         self.quality_row = self.keyed(self.add(VoicedButton()), "guidance.quality")
-        self.mode_row = self.keyed(self.add(VoicedButton()), "guidance.mode")
         self.button("guidance.repeat", lambda: self.ctx.controller.repeat())
         self.pause_button = self.button("guidance.pause", self._toggle_pause)
         self.mark_button = self.button("guidance.mark", self._mark)
-        self.button("guidance.stop", self._stop)
+        self.stop_button = self.button("guidance.stop", self._stop)
         self.paused = False
 
     def show(self, **params: Any) -> None:
         self.paused = False
+        # marking a problem is for testers: only there while the test log is on
+        logging_on = bool(getattr(self.ctx.controller.settings, "logging_enabled", False))
+        if logging_on and self.mark_button.parent is None:
+            self.replace_rows([], [self.mark_button], before=self.stop_button)
+        elif not logging_on and self.mark_button.parent is not None:
+            self.body.remove_widget(self.mark_button)
         self.live_update()
 
     def live_update(self) -> None:
@@ -41,10 +49,10 @@ class GuidanceScreen(VoicedScreen):
             t("guidance.distance_value", m=round(distance)) if distance is not None
             else t("guidance.unknown")
         )
-        self.quality_row.value_text = str(status.get("position_quality") or t("guidance.unknown"))
         mode = status.get("mode")
-        self.mode_row.value_text = t(f"mode.{mode}") if mode in ("online", "offline", "simulated") \
-            else str(mode or t("guidance.unknown"))
+        mode_text = t(f"mode.{mode}") if mode in ("online", "offline", "simulated") else mode
+        quality = str(status.get("position_quality") or t("guidance.unknown"))
+        self.quality_row.value_text = f"{quality}, {mode_text}" if mode_text else quality
         self.paused = bool(status.get("paused", self.paused))
         self.pause_button.value_text = t("value.on") if self.paused else t("value.off")
 

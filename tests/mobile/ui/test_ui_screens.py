@@ -151,7 +151,15 @@ class TestFlows(UiTest):
         assert self.controller.called("start_simulation") == [("Hauptbahnhof", "Stiftsplatz")]
         assert self.ui.manager.current == "guidance"
         self.ui.live_update()
-        assert self.element("Betrieb").value_text == "Simulation"
+        assert self.element("Position").value_text == "ungefähr, Simulation"
+        assert "Problem markieren" not in [i.label for i in self.ui.ring.items]
+
+    def test_testers_can_mark_a_problem_while_the_log_is_on(self):
+        self.controller.update_settings(logging_enabled=True)
+        self.controller.start_guidance({"name": "Stiftsplatz"})
+        self.ui.show("guidance")
+        self.double_tap(self.element("Problem markieren"))
+        assert self.controller.called("mark_problem") and self.said[-1] == "Markiert."
 
 
 class TestSettings(UiTest):

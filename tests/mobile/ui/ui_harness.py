@@ -53,6 +53,7 @@ class UiTest(GraphicUnitTest):
 
     def touch(self, widget_or_pos, hold: float = 0.05, after: float = 1.0) -> None:
         """One finger down and up; `after` s pass before the next (more than a double tap's gap)."""
+        self.frames(1)  # lay out what changed, as the screen would before a finger lands
         x, y = widget_or_pos if isinstance(widget_or_pos, tuple) else self.centre(widget_or_pos)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
@@ -61,6 +62,7 @@ class UiTest(GraphicUnitTest):
         self.clock.advance(after)
 
     def double_tap(self, widget_or_pos) -> None:
+        self.frames(1)
         x, y = widget_or_pos if isinstance(widget_or_pos, tuple) else self.centre(widget_or_pos)
         for _ in range(2):
             touch = UnitTestTouch(x, y)
