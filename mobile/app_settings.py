@@ -47,7 +47,7 @@ class AppSettings(BaseModel):
     speech_rate: float = Field(default=1.0, ge=0.5, le=2.0)
     #: say "auf 2 Uhr" besides left/right
     clock_face: bool = False
-    profile: Literal["blind", "low_vision", "walking"] = "blind"
+    profile: Literal["blind", "low_vision", "walk"] = "blind"
     avoid_steps: bool = False
     signalled_crossings_only: bool = False
     #: None = the profile's default

@@ -1,0 +1,206 @@
+"""The shipped inner-city beacon plan: where staff could mount beacons, and how to load a plan.
+
+Generated from the real walk network (`python -m mobile.ble.plan`), not drawn by hand: a beacon at
+every signalled or marked crossing, at the entrances of named shops and amenities beside the axes,
+and every ~12.5 m along the main pedestrian axes (pedestrian zone, living streets, footways and the
+sidewalks of the main streets). Points closer than a few metres to one already placed are merged.
+The output is the contract's GeoJSON import format (`POST /v1/staff/beacons/import`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from mobile.ble.frames import beacon_key
+from mobile.positioning import BeaconInfo
+from mobile.positioning_geo import to_latlon, to_xy
+
+log = logging.getLogger(__name__)
+
+PLAN_PATH = Path(__file__).resolve().parent.parent / "data" / "beacon_plan_cc.geojson"
+#: one proximity UUID for the city's deployment (derived, so it is stable and documented)
+CITY_UUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://www.kaiserslautern.de/lotse"))
+#: Eddystone namespace for entrance beacons: the first 10 bytes of the city UUID
+CITY_NAMESPACE = uuid.UUID(CITY_UUID).hex[:20]
+AXIS_SPACING_M = 12.5  # m between beacons along an axis (plan: every 10–15 m)
+MERGE_M = 7.0  # m: a new axis point this close to a placed beacon is not needed
+ENTRANCE_MAX_FROM_AXIS_M = 20.0  # m: entrances farther from an axis are not planned
+MEASURED_POWER_DBM = -59  # typical iBeacon calibration at 1 m
+AXIS_HIGHWAYS = frozenset({"pedestrian", "living_street", "footway", "steps", "path",
+                           "primary", "secondary", "tertiary", "primary_link",
+                           "secondary_link", "tertiary_link", "residential", "unclassified"})
+ENTRANCE_KINDS = frozenset({"shop", "amenity"})
+MAJOR = {"axis": 1, "crossing": 2}  # iBeacon major per placement kind (minor counts within)
+
+
+def generate_plan(net: Any) -> dict[str, Any]:
+    """The plan FeatureCollection for a `WalkNetwork`."""
+    grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    features: list[dict[str, Any]] = []
+
+    def place(kind: str, x: float, y: float, name: str | None, gap: float) -> None:
+        cx, cy = int(x // MERGE_M), int(y // MERGE_M)
+        near = [p for i in (-1, 0, 1) for j in (-1, 0, 1) for p in grid.get((cx + i, cy + j), ())]
+        if any((x - px) ** 2 + (y - py) ** 2 < gap * gap for px, py in near):
+            return
+        grid.setdefault((cx, cy), []).append((x, y))
+        features.append(_feature(kind, x, y, name, len(features)))
+
+    axes = _axis_points(net)
+    for x, y, name in _crossings(net):
+        place("crossing", x, y, name, 3.0)
+    axis_tree = cKDTree([(x, y) for x, y, _ in axes]) if axes else None
+    for x, y, name in _entrances(net):
+        if axis_tree is not None and axis_tree.query((x, y))[0] <= ENTRANCE_MAX_FROM_AXIS_M:
+            place("entrance", x, y, name, 4.0)
+    for x, y, name in axes:
+        place("axis", x, y, name, MERGE_M)
+    return {"type": "FeatureCollection", "name": "lotse_beacon_plan_cc",
+            "attribution": "© OpenStreetMap contributors", "features": features}
+
+
+def _crossings(net: Any) -> list[tuple[float, float, str | None]]:
+    """Crossing nodes, and the middle of mapped crossing ways (footway=crossing)."""
+    out = []
+    for i in range(net.n_nodes):
+        if net.node_tags.value("highway", i) == "crossing" or net.node_tags.value("crossing", i):
+            x, y = to_xy(float(net.node_lat[i]), float(net.node_lon[i]))
+            out.append((x, y, _street_at_node(net, i)))
+    for e in range(net.n_edges):
+        rev = int(net.edge_rev[e])
+        if (rev < 0 or e < rev) and net.edge_tags.value("footway", e) == "crossing":
+            coords = net.edge_coords(e)
+            lon, lat = coords[len(coords) // 2] if len(coords) > 2 else coords.mean(axis=0)
+            out.append((*to_xy(float(lat), float(lon)), net.edge_tags.value("name", e)))
+    return out
+
+
+def _street_at_node(net: Any, node: int) -> str | None:
+    for e in np.flatnonzero(net.edge_u == node):
+        name = net.edge_tags.value("name", int(e))
+        if name:
+            return name
+    return None
+
+
+def _axis_points(net: Any) -> list[tuple[float, float, str | None]]:
+    out = []
+    for e in range(net.n_edges):
+        rev = int(net.edge_rev[e])
+        if (rev >= 0 and rev < e) or net.edge_tags.value("highway", e) not in AXIS_HIGHWAYS:
+            continue
+        coords = net.edge_coords(e)
+        xy = np.array([to_xy(float(lat), float(lon)) for lon, lat in coords])
+        seg = np.hypot(*np.diff(xy, axis=0).T)
+        total = float(seg.sum())
+        if total < 1.0:
+            continue
+        n = max(1, math.ceil(total / AXIS_SPACING_M))
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        for k in range(n + 1):
+            s = total * k / n
+            out.append((float(np.interp(s, cum, xy[:, 0])), float(np.interp(s, cum, xy[:, 1])),
+                        net.edge_tags.value("name", e)))
+    return out
+
+
+def _entrances(net: Any) -> list[tuple[float, float, str]]:
+    return [(*to_xy(float(p["lat"]), float(p["lon"])), str(p["name"])) for p in net.places
+            if p.get("kind") in ENTRANCE_KINDS and p.get("name")]
+
+
+def _feature(kind: str, x: float, y: float, name: str | None, n: int) -> dict[str, Any]:
+    lat, lon = to_latlon(x, y)
+    where_de = name or ("" if kind == "crossing" else "Gehweg")
+    where_en = name or ("" if kind == "crossing" else "footway")
+    if kind == "entrance":
+        props: dict[str, Any] = {
+            "kind": "eddystone", "namespace": CITY_NAMESPACE, "instance": f"{n:012x}",
+            "placement_de": f"Eingang {where_de}", "placement_en": f"entrance {where_en}"}
+    else:
+        props = {"kind": "ibeacon", "uuid": CITY_UUID, "major": MAJOR[kind], "minor": n,
+                 "placement_de": (f"Überweg {where_de}".strip() if kind == "crossing"
+                                  else f"{where_de}, Laternenmast"),
+                 "placement_en": (f"crossing {where_en}".strip() if kind == "crossing"
+                                  else f"{where_en}, lamp post")}
+    props |= {"measured_power": MEASURED_POWER_DBM, "level": 0}
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}}
+
+
+def record_key(rec: dict[str, Any]) -> str:
+    """`beacon_key` of a plan feature's properties or a bundle beacon record."""
+    return beacon_key(str(rec.get("kind", "ibeacon")), **{k: rec.get(k) for k in (
+        "uuid", "major", "minor", "namespace", "instance")})
+
+
+def beacon_records(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Plan features as flat records in the bundle's beacon form (lat/lon beside the ids)."""
+    out = []
+    for f in plan.get("features", []):
+        lon, lat = f["geometry"]["coordinates"][:2]
+        out.append({**f["properties"], "lat": float(lat), "lon": float(lon)})
+    return out
+
+
+def load_plan(path: Path = PLAN_PATH) -> list[dict[str, Any]]:
+    return beacon_records(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def beacon_infos(records: list[dict[str, Any]]) -> list[BeaconInfo]:
+    """What the positioner needs from bundle/plan records (beacons marked removed are skipped)."""
+    out = []
+    for r in records:
+        if r.get("status") in ("removed", "retired"):
+            continue
+        try:
+            out.append(BeaconInfo.make(
+                record_key(r), float(r["lat"]), float(r["lon"]), r.get("measured_power"),
+                {"de": r.get("placement_de") or "", "en": r.get("placement_en") or ""}))
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("skipping unusable beacon record %s: %s", r.get("id"), exc)
+    return out
+
+
+def _dump(plan: dict[str, Any]) -> str:
+    """GeoJSON with one feature per line: small, and a changed beacon is a one-line diff."""
+    head = {k: v for k, v in plan.items() if k != "features"}
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in plan["features"]]
+    return (json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n'
+            + ",\n".join(lines) + "\n]}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mobile.ble.plan", description=__doc__)
+    parser.add_argument("--osm", type=Path, default=None, help="OSM extract (default: inner city)")
+    parser.add_argument("--out", type=Path, default=PLAN_PATH)
+    args = parser.parse_args(argv)
+    from lotse.paths import settings
+    from routing_service.ingest import load_network
+
+    cfg = settings()
+    net = load_network(args.osm or cfg.osm_path, cache_dir=cfg.cache_dir)
+    plan = generate_plan(net)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".tmp")
+    tmp.write_text(_dump(plan), encoding="utf-8")
+    tmp.replace(args.out)
+    kinds = [f["properties"].get("major", "entrance") for f in plan["features"]]
+    counts = {"crossing": kinds.count(MAJOR["crossing"]), "axis": kinds.count(MAJOR["axis"]),
+              "entrance": kinds.count("entrance")}
+    print(f"{len(plan['features'])} beacons {counts} -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

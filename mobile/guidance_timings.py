@@ -1,0 +1,38 @@
+"""Every distance and time the guidance loop uses, in one frozen settings object.
+
+Figures follow Wayfindr (instruction about 6 m before the decision point, a preparatory hint ahead
+of it) and NavCog (reassurance every 10–15 m on long straights; off-route after more than 6 m for
+10 s). A tester changes them in one place, e.g. `GuidanceTimings(reassure_every_m=15)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceTimings:
+    # --- decision points ---
+    instruction_m: float = 6.0  # m before the point: say the action (Wayfindr)
+    prep_m: float = 20.0  # m before the point: preparatory hint
+    prep_min_gap_m: float = 8.0  # m: prep only if it comes this far ahead of the instruction
+    confirm_after_m: float = 4.0  # m past a turn: confirm the new street
+    confirm_clear_m: float = 12.0  # m: no confirmation when the next instruction is this close
+    # --- straights ---
+    reassure_every_m: float = 12.0  # m between reassurances on a long straight (NavCog 10-15)
+    reassure_min_leg_m: float = 35.0  # m: only legs at least this long get reassurance
+    reassure_clear_m: float = 8.0  # m: none this close to a confirmation or a prep hint
+    # --- hazards and information ---
+    hazard_warn_m: float = 15.0  # m before a hazard: SAFETY warning
+    info_radius_m: float = 15.0  # m: places this close to the walker may be mentioned
+    info_quiet_m: float = 30.0  # m: no place information this close before a decision point
+    info_gap_s: float = 20.0  # s between two place informations
+    # --- position and route ---
+    off_route_m: float = 6.0  # m off the route … (NavCog)
+    off_route_s: float = 10.0  # … for this long means off route
+    reroute_cooldown_s: float = 15.0  # s: no second re-route sooner than this
+    position_lost_s: float = 8.0  # s without any position: say so
+    arrival_m: float = 3.0  # m before the destination: arrival
+    expire_after_m: float = 8.0  # m: a guidance message not started by then is dropped
+    # --- the pipeline's own rhythm ---
+    tick_s: float = 0.25  # s between ticks in simulations and the app loop
