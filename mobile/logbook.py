@@ -55,7 +55,7 @@ class _Stamper:
         if t < self._last_t:
             logger.warning("time stamp %.3f before previous %.3f; clamped", t, self._last_t)
             t = self._last_t
-        event = {"v": SCHEMA_VERSION, "t": round(t, 4), "session": self.session, "type": type,
+        event = {"v": SCHEMA_VERSION, "t": t, "session": self.session, "type": type,
                  **fields}
         try:
             validate_line(event)
@@ -84,9 +84,11 @@ class TripLogger(_Stamper):
 
     ``event(type, **fields)`` stamps ``v``, ``t`` (``fields['t']`` when the caller drives time,
     as the pipeline and a simulated walk do; otherwise ``clock()``), ``session`` and ``type``.
-    Time stamps never go backwards within a logger. With ``strict`` (the default) an event that
-    breaks the schema raises ``ValueError``; without it the event is dropped with a warning, so a
-    logging mistake can never stop guidance for a blind walker.
+    Time stamps never go backwards within a logger, and are written at full float precision
+    (JSON round-trips a float exactly): replay feeds them back to filters whose output depends
+    on the time between packets, and rounding to 0.1 ms was enough to shift announcements.
+    With ``strict`` (the default) an event that breaks the schema raises ``ValueError``; without
+    it the event is dropped with a warning, so a logging mistake can never stop guidance.
     """
 
     def __init__(

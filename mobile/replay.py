@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ from mobile.report_analysis import Truth, track
 
 logger = logging.getLogger(__name__)
 
-#: the pipeline is ticked at least this often between recorded events (s of trip time)
-TICK_S = 0.25
+#: the pipeline is ticked on this grid of trip time, as the app's clock does (s)
+TICK_S = 0.2
 #: after the last event the re-run keeps ticking this long, so queued speech can finish (s)
 DRAIN_S = 10.0
 #: iBeacon measured power assumed when neither the log nor the plan says (dBm at 1 m)
@@ -133,7 +134,9 @@ def load_plan(path: Path) -> list[dict]:
         try:
             props = feature["properties"]
             lon, lat = feature["geometry"]["coordinates"][:2]
-            key = beacon_key(props["kind"], **props)
+            ids = {k: props[k] for k in ("uuid", "major", "minor", "namespace", "instance")
+                   if props.get(k) is not None}
+            key = beacon_key(props["kind"], **ids)
         except (KeyError, TypeError, ValueError) as exc:
             logger.warning("beacon plan feature %d skipped: %s", n, exc)
             continue
@@ -198,17 +201,17 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
     for event in fed:
         started = time.perf_counter()
         if route_pending and first_route_t <= event["t"]:
-            _tick_until(pipeline, clock, first_route_t, tick_s)
+            _tick_before(pipeline, clock, first_route_t, tick_s)
             _set_route(pipeline, first_route_t, setup.route)
             route_pending = False
-        _tick_until(pipeline, clock, event["t"], tick_s)
+        _tick_before(pipeline, clock, event["t"], tick_s)
         if event["type"] == "advert":
             pipeline.on_advertisement(event["t"], advertisement_from_event(event), event["rssi"])
         else:
             pipeline.on_gps(event["t"], event["lat"], event["lon"], event["accuracy_m"])
         if timings is not None:
             timings.append(time.perf_counter() - started)
-    _tick_until(pipeline, clock, fed[-1]["t"] + DRAIN_S, tick_s)
+    _tick_before(pipeline, clock, fed[-1]["t"] + DRAIN_S, tick_s)
     capture.close()
     return capture.events
 
@@ -228,7 +231,8 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
 
     Re-routes are answered with the routes the walk received, in order, so a re-run that goes
     off route where the walk did follows the same new route; when they run out, re-routing
-    fails aloud, as it would without a network.
+    fails aloud, as it would without a network. A walk that received no new route had no way to
+    re-route (offline, simulated), and the re-run has none either.
     """
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
@@ -252,17 +256,21 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
 
     speech = SpeechQueue(RecorderVoice(clock=clock), clock=clock)
     voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
-    return GuidancePipeline(speech, beacons, voice=voice, logger=capture, rerouter=rerouter,
-                            wall_clock=wall_clock)
+    return GuidancePipeline(speech, beacons, voice=voice, logger=capture,
+                            rerouter=rerouter if queue else None, wall_clock=wall_clock)
 
 
-def _tick_until(pipeline: Any, clock: ReplayClock, until: float, step: float) -> None:
-    """Advance trip time to ``until`` in steps of at most ``step``, ticking at each."""
-    while clock.now + step < until:
-        clock.now += step
+def _tick_before(pipeline: Any, clock: ReplayClock, until: float, step: float) -> None:
+    """Tick at every grid time ``k * step`` after the clock and before ``until``, then move the
+    clock to ``until``. A fixed grid (not a tick at every event) is what the app and the
+    simulated walk do, so a re-run of an unchanged pipeline starts each message on the same tick.
+    """
+    k = math.floor(clock.now / step + 1e-9) + 1
+    while k * step < until - 1e-9:
+        clock.now = k * step
         pipeline.tick(clock.now)
+        k += 1
     clock.now = max(clock.now, until)
-    pipeline.tick(clock.now)
 
 
 def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | None = None,

@@ -1,0 +1,33 @@
+"""One simulated walk per session, logged and with its beacon plan on disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triplog.walklog import DESTINATION, ORIGIN, Walk, simulate, write_plan
+
+
+@pytest.fixture(scope="session")
+def walk_route(cc_network) -> dict:
+    from routing_service.router import Router
+
+    return Router(cc_network).route(origin=ORIGIN, destination=DESTINATION, profile="blind",
+                                    lang="de").to_dict()
+
+
+@pytest.fixture(scope="session")
+def walk(walk_route, tmp_path_factory) -> Walk:
+    folder = tmp_path_factory.mktemp("walk")
+    result = simulate(folder / "trip.jsonl", walk_route)
+    write_plan(folder / "plan.geojson", result.plan)
+    return result
+
+
+@pytest.fixture(scope="session")
+def replayed(walk, tmp_path_factory):
+    """The walk replayed once with its plan and reported: (ReplayData, ReportSummary)."""
+    from mobile.replay import replay
+    from mobile.report import write_report
+
+    data = replay(walk.log, plan_path=walk.log.with_name("plan.geojson"))
+    return data, write_report(tmp_path_factory.mktemp("report"), data)

@@ -1,0 +1,88 @@
+"""A simulated walk's log, re-run through the real pipeline, says the same things at the same
+times; the report built from it shows the walk, the error, the decision points and the dead beacon.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lotse.triplog import read_log
+from mobile.cli_replay import main as replay_main
+from mobile.replay import advertisement_from_event, rerun
+from tests.triplog.test_report import assert_png_not_empty
+
+
+def said(events: list[dict]) -> list[tuple[float, str]]:
+    return [(e["actual_t"], e["text"]) for e in events if e["type"] == "announcement"]
+
+
+def test_the_walk_is_a_real_one(walk):
+    read = read_log(walk.log)
+    assert not read.problems
+    counts = {t: len(read.of_type(t)) for t in ("advert", "position", "truth", "announcement")}
+    assert counts["advert"] > 300 and counts["position"] > 150 and counts["truth"] > 50
+    assert counts["announcement"] == len(walk.announcements) >= len(walk.route["maneuvers"])
+    assert read.of_type("arrival")
+
+
+def test_rerun_gives_the_same_announcements(replayed):
+    """Same pipeline, same packets at the same times: the same words on the same ticks."""
+    data, _ = replayed
+    logged, again = said(data.read.events), said(data.rerun)
+    assert len(logged) > 10 and again == logged
+    track = [(e["t"], e["lat"], e["lon"]) for e in data.read.of_type("position")]
+    assert [(e["t"], e["lat"], e["lon"]) for e in data.rerun
+            if e["type"] == "position"][: len(track)] == track
+
+
+def test_rerun_without_the_beacon_plan_differs(walk):
+    """The re-run is not a copy of the log: without beacon positions there is no position."""
+    events = rerun(read_log(walk.log), [])
+    assert not [e for e in events if e["type"] == "position"]
+    assert said(events) != said(read_log(walk.log).events)
+
+
+def test_adverts_rebuild_to_frames_with_the_logged_power(walk):
+    event = read_log(walk.log).of_type("advert")[0]
+    frame = advertisement_from_event(event)
+    assert frame.key == event["beacon"] and frame.measured_power == event["measured_power"]
+
+
+def test_report_of_the_walk(walk, replayed):
+    _, summary = replayed
+    line = summary.line()
+    assert "1 beacons never heard" in line and "1 markers" in line
+    n = len(walk.announcements)
+    assert f"announcements log {n} / re-run {n}" in line
+    assert summary.log_error.mean_m == pytest.approx(summary.rerun_error.mean_m, abs=0.01)
+    assert 0.5 < summary.log_error.mean_m < 15.0
+    page = summary.html_path.read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert images == ["map.png", "error.png"]
+    for name in images:
+        assert_png_not_empty(summary.html_path.parent / name)
+    assert walk.dead_key in page and "nie gehört – bitte prüfen" in page
+    # every maneuver of the route has a row; the re-run gave each instruction when the log did
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\w+)</td>", page)
+    assert [int(i) for i, _ in rows] == list(range(len(walk.route["maneuvers"])))
+    assert page.count("+0.0 s") >= len(walk.route["maneuvers"]) - 1
+    assert "hier stimmt etwas nicht" in page
+
+
+def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
+    """The first minute of the walk, with a line cut off mid-way and one of an unknown type."""
+    log = tmp_path / "trip.jsonl"
+    lines = walk.log.read_text(encoding="utf-8").splitlines(keepends=True)[:400]
+    lines[10] = lines[10][: len(lines[10]) // 2] + "\n"
+    lines[20] = '{"v": 1, "t": 5, "session": "abcdefgh", "type": "warp"}\n'
+    log.write_text("".join(lines), encoding="utf-8")
+    args = [str(log), "--out", str(tmp_path / "r"), "--beacons",
+            str(walk.log.with_name("plan.geojson"))]
+    assert replay_main(args) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("replay: 398 events, 2 corrupt lines skipped")
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "<td>11</td>" in page and "<td>21</td>" in page and "unknown event type" in page
+    assert_png_not_empty(tmp_path / "r" / "map.png")
