@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from beacon_registry.area import ServiceArea
@@ -112,11 +113,67 @@ def bundle_content(session: Session, area: ServiceArea, now: datetime) -> dict[s
     }
 
 
-def build_bundle(session: Session, area: ServiceArea, now: datetime) -> tuple[dict[str, Any], str]:
-    """(bundle, etag); `version` is the content hash, so equal content means equal version."""
-    content = bundle_content(session, area, now)
-    digest = hashlib.sha256(
-        json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
-    bundle = {"version": digest[:16], "generated_at": _iso(now)} | content
-    return bundle, f'"{digest}"'
+def fingerprint(session: Session, now: datetime) -> tuple:
+    """Cheap summary that changes whenever the bundle's content can change.
+
+    Rows are never deleted and every staff write bumps a row's `version`, so per table
+    (count, sum of versions) grows with every write; the ids of the notices and obstacles
+    current at `now` capture windows opening and closing with time.
+    """
+    parts: list[Any] = []
+    for model in (Beacon, Place, Notice, Obstacle):
+        parts.append(
+            tuple(
+                session.execute(
+                    select(func.count(model.id), func.coalesce(func.sum(model.version), 0))
+                ).one()
+            )
+        )
+    parts.append(
+        tuple(
+            session.scalars(
+                select(Notice.id).where(current_notices_clause(now)).order_by(Notice.id)
+            )
+        )
+    )
+    parts.append(
+        tuple(
+            session.scalars(
+                select(Obstacle.id).where(current_obstacles_clause(now)).order_by(Obstacle.id)
+            )
+        )
+    )
+    return tuple(parts)
+
+
+class BundleCache:
+    """Remembers the last bundle (as encoded JSON) and its fingerprint, so an unchanged bundle,
+    and a 304, costs a few aggregate queries instead of serialising thousands of beacons.
+    Never stale: any write or window change alters the fingerprint and the bundle is rebuilt on
+    that very request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._value: tuple[bytes, str] | None = None
+
+    def get(self, session: Session, area: ServiceArea, now: datetime) -> tuple[bytes, str]:
+        """(JSON body, etag) of the bundle at `now`."""
+        key = (area, fingerprint(session, now))
+        with self._lock:
+            cached = self._value if key == self._key else None
+        if cached is None:
+            content = bundle_content(session, area, now)
+            encoded = _encode(content)
+            cached = (encoded, f'"{hashlib.sha256(encoded).hexdigest()}"')
+            with self._lock:
+                self._key, self._value = key, cached
+        encoded, etag = cached
+        head = _encode({"version": etag[1:17], "generated_at": _iso(now)})
+        return head[:-1] + b"," + encoded[1:], etag
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    """Canonical JSON (sorted keys): the same content always gives the same bytes and hash."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

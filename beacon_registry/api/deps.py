@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from beacon_registry.area import ServiceArea
+from beacon_registry.bundle import BundleCache
 from beacon_registry.models import ApiToken
 from beacon_registry.tokens import authenticate, role_allows
 
@@ -32,6 +33,7 @@ class RegistryContext:
     area: ServiceArea
     #: the clock that decides which notices and obstacles are current (a fixed one in tests)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    bundle_cache: BundleCache = field(default_factory=BundleCache)
 
     def now(self) -> datetime:
         return self.clock()

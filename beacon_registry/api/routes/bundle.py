@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
 from beacon_registry.api.deps import ContextDep, SessionDep
-from beacon_registry.bundle import build_bundle
 
 router = APIRouter(prefix="/v1", tags=["public"])
 
@@ -20,8 +18,8 @@ def _matches(header: str | None, etag: str) -> bool:
 
 @router.get("/bundle")
 def get_bundle(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
-    bundle, etag = build_bundle(session, ctx.area, ctx.now())
+    body, etag = ctx.bundle_cache.get(session, ctx.area, ctx.now())
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return JSONResponse(bundle, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
