@@ -15,13 +15,15 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from routing_service.compiled import FORMAT_VERSION, TagColumns, WalkNetwork
 from routing_service.errors import OsmLoadError
+
+if TYPE_CHECKING:  # networkx is only needed to build, never to load a compiled graph
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 

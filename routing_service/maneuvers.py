@@ -118,21 +118,30 @@ class Describer:
     """Turns a ``Leg`` into maneuver dicts (facts + text + position fields)."""
 
     def __init__(self, net: WalkNetwork, features: EdgeFeatures, degree: np.ndarray) -> None:
-        self.net, self.f, self.degree = net, features, degree
-        et = net.edge_tags
-        self.name = et.column("name")
-        self.highway = et.column("highway")
-        self.crossing_way = et.isin("footway", {"crossing"}) | et.isin("highway", {"crossing"})
-        self.square = et.column(SQUARE)
-        self.node_crossing = net.node_tags.column(CROSSING)
-        self.barrier = net.node_tags.column("barrier")
-        self.kerb = net.node_tags.column("kerb")
-        self.head_start, self.head_end = edge_headings(net.index.xy, net.geom_offsets)
+        # plain Python lists: a route looks up hundreds of single values, and list indexing is
+        # several times faster than indexing numpy arrays one element at a time
+        self.net, self.f = net, features
+        et, nt = net.edge_tags, net.node_tags
+        self.degree = degree.tolist()
+        self.edge_u, self.edge_v = net.edge_u.tolist(), net.edge_v.tolist()
+        self.name = et.column("name").tolist()
+        self.highway = et.column("highway").tolist()
+        self.crossing_way = (et.isin("footway", {"crossing"}) | et.isin("highway", {"crossing"})
+                             ).tolist()
+        self.way_crossing = et.column(CROSSING).tolist()
+        self.square = et.column(SQUARE).tolist()
+        self.steps = features.steps.tolist()
+        self.tactile = features.tactile.tolist()
+        self.node_crossing = nt.column(CROSSING).tolist()
+        self.barrier = nt.column("barrier").tolist()
+        self.kerb = nt.column("kerb").tolist()
+        head_start, head_end = edge_headings(net.index.xy, net.geom_offsets)
+        self.head_start, self.head_end = head_start.tolist(), head_end.tolist()
 
     def _head(self, leg: Leg, i: int, at_end: bool) -> float:
         p = leg.pieces[i]
         if p.start == 0.0 and p.end == 1.0:
-            return float(self.head_end[p.edge] if at_end else self.head_start[p.edge])
+            return self.head_end[p.edge] if at_end else self.head_start[p.edge]
         return _heading(leg.xy[i], from_end=at_end)
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
@@ -141,7 +150,7 @@ class Describer:
         at = np.r_[0.0, np.cumsum(leg.lengths)]
         first = pieces[0].edge
         found: list[tuple[int, dict[str, Any]]] = [(0, dict(
-            type="depart", street=self.name[first], tactile_paving=bool(self.f.tactile[first]),
+            type="depart", street=self.name[first], tactile_paving=self.tactile[first],
             surface=net.edge_tags.value("surface", first)))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
@@ -171,23 +180,20 @@ class Describer:
 
     def _junction(self, leg: Leg, i: int) -> dict[str, Any] | None:
         """The maneuver at the node between piece i-1 and piece i, or None."""
-        net, f = self.net, self.f
         prev, cur = leg.pieces[i - 1].edge, leg.pieces[i].edge
-        node = int(net.edge_u[cur])
-        angle = _signed(self._head(leg, i, False) - self._head(leg, i - 1, True))
-        turn = turn_from_angle(angle)
+        node = self.edge_u[cur]
         types = set()
         crossing = None
-        on_foot = self.highway[prev] not in ROADS and self.highway[cur] not in ROADS
         if self.crossing_way[cur] and not self.crossing_way[prev]:
             # the crossing node in the middle knows more (sound, vibration) than the way
-            crossing = self.node_crossing[net.edge_v[cur]] or net.edge_tags.value(CROSSING, cur) \
+            crossing = self.node_crossing[self.edge_v[cur]] or self.way_crossing[cur] \
                 or "unmarked"
-        elif self.node_crossing[node] is not None and on_foot and not self.crossing_way[prev]:
+        elif self.node_crossing[node] is not None and not self.crossing_way[prev] and \
+                self.highway[prev] not in ROADS and self.highway[cur] not in ROADS:
             crossing = self.node_crossing[node]
         if crossing:
             types.add("cross")
-        steps = bool(f.steps[cur]) and not f.steps[prev]
+        steps = self.steps[cur] and not self.steps[prev]
         if steps:
             types.add("steps")
         barrier, kerb = self.barrier[node], self.kerb[node]
@@ -195,8 +201,12 @@ class Describer:
             types.add("barrier")
         if self.square[cur] is not None and self.square[prev] is None:
             types.add("open_square")
-        if f.tactile[cur] and not f.tactile[prev]:
+        if self.tactile[cur] and not self.tactile[prev]:
             types.add("tactile_paving")
+        if not types and self.degree[node] < 3:
+            return None  # no choice and nothing to announce: not a decision point
+        angle = _signed(self._head(leg, i, False) - self._head(leg, i - 1, True))
+        turn = turn_from_angle(angle)
         if self.degree[node] >= 3:
             if turn != "straight":
                 types.add("turn")
@@ -205,14 +215,15 @@ class Describer:
         if not types:
             return None
         kind = next(t for t in TYPE_ORDER if t in types)
+        tags = self.net.edge_tags
         return dict(
             type=kind, turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
             street=self.name[cur], crossing=crossing,
-            step_count=_int(net.edge_tags.value("step_count", cur)) if steps else None,
+            step_count=_int(tags.value("step_count", cur)) if steps else None,
             handrail=self._handrail(cur) if steps else None,
             steps_direction=self._steps_direction(cur) if steps else None,
-            tactile_paving=bool(f.tactile[cur]), barrier=barrier or ("kerb" if kerb else None),
-            kerb=kerb, surface=net.edge_tags.value("surface", cur))
+            tactile_paving=self.tactile[cur], barrier=barrier or ("kerb" if kerb else None),
+            kerb=kerb, surface=tags.value("surface", cur))
 
     def _hazards(self, i: int, edge: int, touched: dict[int, list[Overlay]],
                  seen: set[str]) -> list[tuple[int, dict[str, Any]]]:

@@ -76,8 +76,8 @@ class PairGraph:
             targets.append(int(net.edge_u[e_o]))
             weights.append(_part(cost[r_o], t_o))
         graph = csr_matrix(
-            (np.r_[pair_cost, weights], np.r_[self.indices, targets],
-             np.r_[self.indptr, self.indptr[-1] + len(targets)]), shape=(n + 1, n + 1))
+            (np.concatenate((pair_cost, weights)), np.concatenate((self.indices, targets)),
+             np.append(self.indptr, self.indptr[-1] + len(targets))), shape=(n + 1, n + 1))
         dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True,
                               limit=limit)
         best = _direct(net, cost, origin, dest)
