@@ -55,6 +55,8 @@ class AppSettings(BaseModel):
     #: tester logging is opt-in
     logging_enabled: bool = False
     server_url: str = DEFAULT_SERVER_URL
+    #: ask the server for routes; off = route on the phone only (the server never sees the trip)
+    route_on_server: bool = True
     favourites: tuple[Favourite, ...] = ()
 
     def changed(self, **changes: Any) -> AppSettings:

@@ -29,6 +29,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "guidance.stopped": {"de": "Führung beendet.", "en": "Guidance stopped."},
     "guidance.none": {"de": "Keine aktive Führung.", "en": "No active guidance."},
     "marker.set": {"de": "Problemstelle markiert.", "en": "Problem marked."},
+    "position.unknown": {"de": "Position unbekannt.", "en": "Position unknown."},
+    "start.no_position": {"de": "Position unbekannt, Route kann nicht starten.",
+                          "en": "Position unknown, cannot start a route."},
+    "preview.summary": {"de": "{distance}, etwa {minutes} Minuten.",
+                        "en": "{distance}, about {minutes} minutes."},
+    "routing.none": {"de": "Keine Karte und kein Server erreichbar.",
+                     "en": "No map and no server available."},
     "around.nothing": {"de": "Nichts Bekanntes in der Nähe.", "en": "Nothing known nearby."},
     "search.none": {"de": "Nichts gefunden für {q}.", "en": "Nothing found for {q}."},
 }

@@ -157,7 +157,8 @@ class BeaconPositioner:
 
             fit = least_squares(residuals, start, loss="soft_l1", f_scale=0.5)
             x, y = float(fit.x[0]), float(fit.x[1])
-            misfit = float(np.sqrt(np.mean((np.hypot(*(pts - fit.x).T) - d) ** 2)))
+            resid = np.hypot(*(pts - fit.x).T) - d
+            misfit = float(np.sqrt(np.sum(w * resid**2) / w.sum()))  # near beacons count most
         else:
             x, y = float(start[0]), float(start[1])
             misfit = float(d[0])
