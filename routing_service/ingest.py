@@ -228,7 +228,7 @@ def _mark_squares(graph: nx.MultiDiGraph) -> None:
 
     A blind walker loses the building line in the middle of a square, so costs prefer the rim.
     """
-    from shapely import STRtree, points, polygonize
+    from shapely import STRtree, get_parts, points, polygonize, union_all
     from shapely.geometry import LineString
 
     by_way: dict[int, list[LineString]] = {}
@@ -238,7 +238,9 @@ def _mark_squares(graph: nx.MultiDiGraph) -> None:
             line = LineString([(graph.nodes[u]["x"], graph.nodes[u]["y"]),
                                (graph.nodes[v]["x"], graph.nodes[v]["y"])])
             by_way.setdefault(d["osmid"], []).append(line)
-    polygons = [p for lines in by_way.values() for p in polygonize(lines).geoms]
+    # both directions of each rim edge are in the graph: union them before polygonising
+    polygons = [p for lines in by_way.values()
+                for p in polygonize(get_parts(union_all(lines))).geoms]
     if not polygons:
         return
     tree = STRtree(polygons)

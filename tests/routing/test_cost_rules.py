@@ -129,3 +129,30 @@ def test_walk_cost_is_plain_length(mini):
     router = mini("crossings")
     cost = router.model.costs("walk", RouteOptions())
     assert cost == pytest.approx(router.net.edge_length)
+
+
+def test_open_square_blind_keeps_to_the_rim(mini):
+    router = mini("open_square")
+    a, b = (49.4400, 7.7686), (49.4409, 7.7727)
+    walk = router.route(a, b, profile="walk")
+    blind = router.route(a, b, profile="blind")
+    assert "Diagonale" in streets(walk) and "Diagonale" not in streets(blind)
+    assert "Testplatz" in streets(blind)
+    for route in (walk, blind):
+        kinds = [m["type"] for m in route.maneuvers]
+        assert "barrier" in kinds
+        assert next(m for m in route.maneuvers if m["type"] == "barrier")["barrier"] == "bollard"
+    assert any(m["type"] == "open_square" for m in blind.maneuvers)
+
+
+def test_unlit_way_avoided_by_low_vision_at_night_only(mini):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    router = mini("unlit")
+    berlin = ZoneInfo("Europe/Berlin")
+    night, day = datetime(2026, 1, 15, 22, 0, tzinfo=berlin), datetime(2026, 1, 15, 12, 0,
+                                                                       tzinfo=berlin)
+    assert "Heller Weg" in streets(router.route(WEST, EAST, profile="low_vision", when=night))
+    assert "Dunkler Weg" in streets(router.route(WEST, EAST, profile="low_vision", when=day))
+    assert "Dunkler Weg" in streets(router.route(WEST, EAST, profile="blind", when=night))
