@@ -46,8 +46,10 @@ _Spec = tuple[tuple[type, ...], bool]
 
 #: event type -> {field: (types, required)}; the common fields v, t, session, type come on top
 EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
+    # started_at (ISO 8601 wall time) and tick_s (the guidance clock's period) let replay
+    # evaluate opening hours as on the walk and tick the pipeline on the same grid
     "app_start": {"app_version": ((str,), False), "lang": ((str,), False),
-                  "started_at": ((str,), False)},
+                  "started_at": ((str,), False), "tick_s": (_NUMBER, False)},
     "settings": {"settings": ((dict,), False)},
     "route_requested": {"origin": ((dict, list), False), "destination": ((dict, list), False),
                         "profile": ((str,), False)},
@@ -90,6 +92,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "accuracy_m": (0.0, math.inf),
     "uncertainty_m": (0.0, math.inf),
     "t": (0.0, math.inf),
+    "tick_s": (0.01, 5.0),
 }
 
 

@@ -27,7 +27,8 @@ from mobile.report_analysis import Truth, track
 
 logger = logging.getLogger(__name__)
 
-#: the pipeline is ticked on this grid of trip time, as the app's clock does (s)
+#: the pipeline is ticked on this grid of trip time unless app_start says otherwise (s);
+#: mobile.app ticks every 0.2 s
 TICK_S = 0.2
 #: after the last event the re-run keeps ticking this long, so queued speech can finish (s)
 DRAIN_S = 10.0
@@ -120,30 +121,32 @@ def load_truth_file(path: Path) -> list[tuple[float, float]]:
 
 
 def load_plan(path: Path) -> list[dict]:
-    """Planned beacons from a beacon-plan GeoJSON: {"key","lat","lon","placement",
-    "measured_power"}. Features that are not beacon points are skipped with a warning."""
-    from mobile.ble.frames import beacon_key
+    """Beacon records (bundle form: ids, lat, lon, placement_de, measured_power, status) from a
+    beacon-plan GeoJSON, read by the engine's own loader; ``ValueError`` when unreadable."""
+    from mobile.ble.plan import load_plan as read_plan
 
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        features = doc["features"]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"beacon plan {path} is not a GeoJSON FeatureCollection ({exc})") from None
-    plan = []
-    for n, feature in enumerate(features):
-        try:
-            props = feature["properties"]
-            lon, lat = feature["geometry"]["coordinates"][:2]
-            ids = {k: props[k] for k in ("uuid", "major", "minor", "namespace", "instance")
-                   if props.get(k) is not None}
-            key = beacon_key(props["kind"], **ids)
-        except (KeyError, TypeError, ValueError) as exc:
-            logger.warning("beacon plan feature %d skipped: %s", n, exc)
+        return read_plan(Path(path))
+    except OSError as exc:
+        raise ValueError(f"cannot read beacon plan {path}: {exc.strerror}") from None
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"beacon plan {path} is not a beacon GeoJSON ({exc})") from None
+
+
+def plan_points(records: Sequence[dict]) -> list[dict]:
+    """The report's view of the plan: {"key","lat","lon","placement"} of beacons in service."""
+    from mobile.ble.plan import record_key
+
+    points = []
+    for r in records:
+        if r.get("status") in ("removed", "retired"):
             continue
-        plan.append({"key": key, "lat": float(lat), "lon": float(lon),
-                     "placement": props.get("placement_de") or "",
-                     "measured_power": props.get("measured_power")})
-    return plan
+        try:
+            points.append({"key": record_key(r), "lat": float(r["lat"]), "lon": float(r["lon"]),
+                           "placement": r.get("placement_de") or ""})
+        except (KeyError, TypeError, ValueError) as exc:
+            logger.warning("beacon record %s left out of the report: %s", r.get("id"), exc)
+    return points
 
 
 @dataclass
@@ -156,6 +159,7 @@ class RerunSetup:
     verbosity: str
     clock_face: bool
     started_at: datetime | None  # wall clock at the log's first event (opening hours)
+    tick_s: float  # the walk's guidance clock period
 
 
 def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
@@ -167,8 +171,8 @@ def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
     for e in events:
         if e["type"] == "settings" and isinstance(e.get("settings"), dict):
             settings.update(e["settings"])
-    started = next((e.get("started_at") for e in events
-                    if e["type"] == "app_start" and e.get("started_at")), None)
+    start = next((e for e in events if e["type"] == "app_start"), {})
+    started = start.get("started_at")
     try:
         started_at = datetime.fromisoformat(started) if started else None
     except ValueError:
@@ -177,17 +181,19 @@ def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
     return RerunSetup(routes[0] if routes else None, routes[1:],
                       lang or str(settings.get("lang", "de")),
                       str(settings.get("verbosity", "normal")),
-                      bool(settings.get("clock_face", False)), started_at)
+                      bool(settings.get("clock_face", False)), started_at,
+                      float(start.get("tick_s", TICK_S)))
 
 
 def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
-          tick_s: float = TICK_S, timings: list[float] | None = None) -> list[dict]:
+          tick_s: float | None = None, timings: list[float] | None = None) -> list[dict]:
     """Feed the log's route, adverts and GPS fixes to a fresh pipeline; return what it logged.
 
     ``timings``, when given, receives the wall time (s) each fed event took, ticks included
     (the replay benchmark reads it).
     """
     setup = rerun_setup(read.events, lang)
+    tick_s = tick_s or setup.tick_s
     first_route_t = next((e["t"] for e in read.events if e["type"] == "route_received"
                           and isinstance(e.get("route"), dict)), None)
     fed = sorted((e for e in read.events if e["type"] in FED_TYPES), key=lambda e: e["t"])
@@ -197,21 +203,22 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
     clock = ReplayClock(t_start)
     capture = MemoryLogger(clock=clock, session="replay-" + read.sessions[0][:16])
     pipeline = _build_pipeline(setup, plan, capture, clock, t_start)
+    ticker = _Ticker(pipeline, clock, tick_s)
     route_pending = setup.route is not None
     for event in fed:
         started = time.perf_counter()
         if route_pending and first_route_t <= event["t"]:
-            _tick_before(pipeline, clock, first_route_t, tick_s)
+            ticker.before(first_route_t)
             _set_route(pipeline, first_route_t, setup.route)
             route_pending = False
-        _tick_before(pipeline, clock, event["t"], tick_s)
+        ticker.before(event["t"])
         if event["type"] == "advert":
             pipeline.on_advertisement(event["t"], advertisement_from_event(event), event["rssi"])
         else:
             pipeline.on_gps(event["t"], event["lat"], event["lon"], event["accuracy_m"])
         if timings is not None:
             timings.append(time.perf_counter() - started)
-    _tick_before(pipeline, clock, fed[-1]["t"] + DRAIN_S, tick_s)
+    ticker.before(fed[-1]["t"] + DRAIN_S + tick_s / 2)
     capture.close()
     return capture.events
 
@@ -236,12 +243,10 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
     """
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
+    from mobile.ble.plan import beacon_infos
     from mobile.guidance import Voice
     from mobile.pipeline import GuidancePipeline
-    from mobile.positioning import BeaconInfo
 
-    beacons = [BeaconInfo.make(b["key"], b["lat"], b["lon"], b.get("measured_power"),
-                               {"de": b.get("placement", "")}) for b in plan]
     queue = list(setup.later_routes)
 
     def rerouter(lat: float, lon: float) -> dict:
@@ -256,21 +261,29 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
 
     speech = SpeechQueue(RecorderVoice(clock=clock), clock=clock)
     voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
-    return GuidancePipeline(speech, beacons, voice=voice, logger=capture,
+    return GuidancePipeline(speech, beacon_infos(list(plan)), voice=voice, logger=capture,
                             rerouter=rerouter if queue else None, wall_clock=wall_clock)
 
 
-def _tick_before(pipeline: Any, clock: ReplayClock, until: float, step: float) -> None:
-    """Tick at every grid time ``k * step`` after the clock and before ``until``, then move the
-    clock to ``until``. A fixed grid (not a tick at every event) is what the app and the
-    simulated walk do, so a re-run of an unchanged pipeline starts each message on the same tick.
+class _Ticker:
+    """Ticks the pipeline at every grid time ``k * step`` before the next fed event.
+
+    A fixed grid (not a tick at every event) is what the app and the simulated walk do, so a
+    re-run of an unchanged pipeline starts each message on the same tick. An event exactly on a
+    grid time is fed before that tick, as the walk does.
     """
-    k = math.floor(clock.now / step + 1e-9) + 1
-    while k * step < until - 1e-9:
-        clock.now = k * step
-        pipeline.tick(clock.now)
-        k += 1
-    clock.now = max(clock.now, until)
+
+    def __init__(self, pipeline: Any, clock: ReplayClock, step: float) -> None:
+        self.pipeline, self.clock, self.step = pipeline, clock, step
+        self.k = math.floor(clock.now / step + 1e-9) + 1  # the next grid time to tick
+
+    def before(self, until: float) -> None:
+        """Tick every grid time before ``until`` (not yet ticked), then set the clock to it."""
+        while self.k * self.step < until - 1e-9:
+            self.clock.now = self.k * self.step
+            self.pipeline.tick(self.clock.now)
+            self.k += 1
+        self.clock.now = max(self.clock.now, until)
 
 
 def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | None = None,
@@ -284,17 +297,17 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
     if not read.events:
         raise ValueError(f"{log_path}: no valid events ({len(read.problems)} corrupt lines)")
     route = first_route(read.events)
-    plan = load_plan(plan_path) if plan_path else []
+    records = load_plan(plan_path) if plan_path else []
     truth = Truth(timed=track(read.events, "truth"))
     if truth_path is not None:
         truth.line = load_truth_file(truth_path)
     events, note = None, "nicht verlangt"
     if do_rerun:
         try:
-            events = rerun(read, plan, lang)
+            events = rerun(read, records, lang)
             note = f"mit dem aktuellen Code, {len(events)} Ereignisse"
         except ValueError as exc:
             note = f"nicht möglich: {exc}"
             logger.warning("re-run not possible: %s", exc)
     return ReplayData(source=str(log_path), read=read, rerun=events, rerun_note=note,
-                      route=route, truth=truth, plan=plan)
+                      route=route, truth=truth, plan=plan_points(records))

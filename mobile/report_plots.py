@@ -68,11 +68,12 @@ def map_plot(path: Path, *, route: Sequence[LatLon], log_track: Sequence[Fix],
                 zorder=2)
     if truth:
         ax.plot(*frame.xy(truth), color=COLOURS["truth"], lw=2, label="wahrer Weg", zorder=3)
+    # the log wide and pale, the re-run thin and dashed on top: where they agree both show
     if log_pts:
-        ax.plot(*frame.xy(log_pts), color=COLOURS["log"], lw=1, marker=".", ms=3,
+        ax.plot(*frame.xy(log_pts), color=COLOURS["log"], lw=2.5, alpha=0.5, marker=".", ms=4,
                 label="Schätzung (Log)", zorder=4)
     if rerun_pts:
-        ax.plot(*frame.xy(rerun_pts), color=COLOURS["rerun"], lw=1, marker=".", ms=3,
+        ax.plot(*frame.xy(rerun_pts), color=COLOURS["rerun"], lw=0.9, ls="--",
                 label="Schätzung (neu gerechnet)", zorder=5)
     heard = [(b.lat, b.lon) for b in beacons if b.lat is not None and not b.flag]
     flagged = [(b.lat, b.lon) for b in beacons if b.flag]
@@ -107,14 +108,16 @@ def error_plot(path: Path, *, log_errors: Sequence[tuple[float, float]],
     ax = fig.add_subplot()
     starts = [s[0][0] for s in (log_errors, rerun_errors, uncertainty) if s]
     t0 = min(starts) if starts else 0.0
-    for series, key, label in ((log_errors, "log", "Fehler (Log)"),
-                               (rerun_errors, "rerun", "Fehler (neu gerechnet)")):
+    for series, key, style, label in ((log_errors, "log", {"lw": 2.5, "alpha": 0.5},
+                                       "Fehler (Log)"),
+                                      (rerun_errors, "rerun", {"lw": 0.9, "ls": "--"},
+                                       "Fehler (neu gerechnet)")):
         if series:
             ax.plot([t - t0 for t, _ in series], [e for _, e in series], color=COLOURS[key],
-                    lw=1.2, label=label)
+                    label=label, **style)
     if uncertainty:
         ax.plot([t - t0 for t, _ in uncertainty], [u for _, u in uncertainty],
-                color=COLOURS["log"], lw=0.8, ls="--", label="angegebene Unsicherheit (Log)")
+                color=COLOURS["truth"], lw=0.8, ls=":", label="angegebene Unsicherheit (Log)")
     ax.set_xlabel("Zeit seit Beginn (s)")
     ax.set_ylabel("Abstand zur Wahrheit (m)")
     ax.set_ylim(bottom=0)

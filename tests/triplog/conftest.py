@@ -1,10 +1,10 @@
-"""One simulated walk per session, logged and with its beacon plan on disk."""
+"""One simulated walk per session, logged, and its replay with report."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.triplog.walklog import DESTINATION, ORIGIN, Walk, simulate, write_plan
+from tests.triplog.walklog import DESTINATION, ORIGIN, Walk, simulate
 
 
 @pytest.fixture(scope="session")
@@ -17,10 +17,7 @@ def walk_route(cc_network) -> dict:
 
 @pytest.fixture(scope="session")
 def walk(walk_route, tmp_path_factory) -> Walk:
-    folder = tmp_path_factory.mktemp("walk")
-    result = simulate(folder / "trip.jsonl", walk_route)
-    write_plan(folder / "plan.geojson", result.plan)
-    return result
+    return simulate(tmp_path_factory.mktemp("walk") / "trip.jsonl", walk_route)
 
 
 @pytest.fixture(scope="session")
@@ -29,5 +26,5 @@ def replayed(walk, tmp_path_factory):
     from mobile.replay import replay
     from mobile.report import write_report
 
-    data = replay(walk.log, plan_path=walk.log.with_name("plan.geojson"))
+    data = replay(walk.log, plan_path=walk.plan_path)
     return data, write_report(tmp_path_factory.mktemp("report"), data)

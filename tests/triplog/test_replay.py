@@ -38,10 +38,12 @@ def test_rerun_gives_the_same_announcements(replayed):
 
 
 def test_rerun_without_the_beacon_plan_differs(walk):
-    """The re-run is not a copy of the log: without beacon positions there is no position."""
-    events = rerun(read_log(walk.log), [])
-    assert not [e for e in events if e["type"] == "position"]
-    assert said(events) != said(read_log(walk.log).events)
+    """The re-run is not a copy of the log: without beacon positions only GPS is left."""
+    read = read_log(walk.log)
+    events = rerun(read, [])
+    logged_sources = {e["source"] for e in read.of_type("position")}
+    assert {e["source"] for e in events if e["type"] == "position"} == {"gps"} != logged_sources
+    assert said(events) != said(read.events)
 
 
 def test_adverts_rebuild_to_frames_with_the_logged_power(walk):
@@ -79,7 +81,7 @@ def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
     lines[20] = '{"v": 1, "t": 5, "session": "abcdefgh", "type": "warp"}\n'
     log.write_text("".join(lines), encoding="utf-8")
     args = [str(log), "--out", str(tmp_path / "r"), "--beacons",
-            str(walk.log.with_name("plan.geojson"))]
+            str(walk.plan_path)]
     assert replay_main(args) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("replay: 398 events, 2 corrupt lines skipped")
