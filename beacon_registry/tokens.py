@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from beacon_registry.db import utcnow
 from beacon_registry.errors import Conflict, InvalidField, NotFound
-from beacon_registry.models import ApiToken
+from beacon_registry.models import ApiToken, AuditEntry
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,26 @@ def role_allows(role: str, needed: str) -> bool:
     return role in ROLES and ROLES.index(role) <= ROLES.index(needed)
 
 
-def create_token(session: Session, role: str, name: str) -> str:
+def _view(tok: ApiToken) -> dict:
+    """What the audit log keeps of a token: never the token or its hash."""
+    revoked = tok.revoked_at.isoformat() if tok.revoked_at else None
+    return {"name": tok.name, "role": tok.role, "revoked_at": revoked}
+
+
+def _audit(session: Session, actor: str, tok: ApiToken, action: str, before: dict | None) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor,
+            entity="token",
+            entity_id=tok.id,
+            action=action,
+            before=before,
+            after=_view(tok),
+        )
+    )
+
+
+def create_token(session: Session, role: str, name: str, actor: str = "lotse admin") -> str:
     """Store a new token for `name` and return it; it is shown once and never again."""
     if role not in ROLES:
         raise InvalidField(f"must be one of {', '.join(ROLES)}", "role")
@@ -42,18 +61,22 @@ def create_token(session: Session, role: str, name: str) -> str:
     if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
         raise Conflict(f"a token named {name!r} exists already; revoke it or pick another", "name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, role=role, token_hash=hash_token(token)))
+    record = ApiToken(name=name, role=role, token_hash=hash_token(token))
+    session.add(record)
     session.flush()
+    _audit(session, actor, record, "create", None)
     logger.info("created %s token %r", role, name)
     return token
 
 
-def revoke_token(session: Session, name: str) -> ApiToken:
+def revoke_token(session: Session, name: str, actor: str = "lotse admin") -> ApiToken:
     tok = session.scalar(select(ApiToken).where(ApiToken.name == name))
     if tok is None:
         raise NotFound(f"no token named {name!r}", "name")
     if tok.revoked_at is None:
+        before = _view(tok)
         tok.revoked_at = utcnow()
+        _audit(session, actor, tok, "revoke", before)
     return tok
 
 

@@ -106,7 +106,7 @@ def test_duplicate_identity_is_409_and_nothing_written(client, auth):
     r = client.post("/v1/staff/beacons", json=ibeacon(uuid=UUID.upper()), headers=auth("staff"))
     assert r.status_code == 409
     assert len(client.get("/v1/staff/beacons", headers=auth("staff")).json()) == 1
-    audit = client.get("/v1/staff/audit", headers=auth("staff")).json()
+    audit = client.get("/v1/staff/audit", params={"entity": "beacon"}, headers=auth("staff")).json()
     assert len(audit) == 1
 
 

@@ -157,3 +157,32 @@ def test_retired_records_leave_the_bundle(client, auth):
     client.post(f"/v1/staff/beacons/{b['id']}/retire", json={"version": 1}, headers=auth("staff"))
     assert _etag(client) != with_beacon
     assert client.get("/v1/bundle").json()["beacons"] == []
+
+
+def test_write_by_another_worker_is_seen_at_once(client, auth, db_url, clock):
+    """The bundle cache is keyed by the database's state, not by this process's writes."""
+    from conftest import AREA
+
+    from beacon_registry import service
+    from beacon_registry.app import open_registry
+
+    before = _etag(client)
+    other = open_registry(db_url, AREA)  # a second worker with its own engine
+    with other.session_factory.begin() as session:
+        service.create(session, AREA, "worker-2", service.PLACE, place(name="Neu"))
+    other.session_factory.kw["bind"].dispose()
+    assert _etag(client) != before
+    assert [p["name"] for p in client.get("/v1/bundle").json()["places"]] == ["Neu"]
+
+
+def test_openapi_lists_the_registry(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {
+        "/v1/bundle",
+        "/v1/beacons/lookup",
+        "/v1/staff/beacons",
+        "/v1/staff/obstacles",
+        "/v1/staff/beacons/{obj_id}",
+        "/v1/tester/logs",
+        "/v1/sightings",
+    } <= set(paths)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from beacon_registry import cli_admin
-from beacon_registry.models import ApiToken
+from beacon_registry.models import ApiToken, AuditEntry
 from lotse.cli import main as lotse_main
 
 
@@ -32,6 +32,13 @@ def test_create_use_list_revoke(db_url, ctx, client, capsys):
     assert cli_admin.main(["--database-url", db_url, "revoke-token", "--name", "anna"]) == 0
     capsys.readouterr()
     assert client.get("/v1/staff/beacons", headers=headers).status_code == 401
+    with ctx.session_factory() as session:
+        trail = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "token").order_by(AuditEntry.id)
+        ).all()
+    assert [a.action for a in trail] == ["create", "revoke"]
+    assert trail[1].before["revoked_at"] is None and trail[1].after["revoked_at"]
+    assert token not in str(trail[0].after) and stored.token_hash not in str(trail[0].after)
 
 
 def test_errors_are_one_line(db_url, capsys):

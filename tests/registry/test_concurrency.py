@@ -60,5 +60,7 @@ def test_parallel_requests_no_lost_update(client, auth):
     winner = next(r.json() for r in results if r.status_code == 200)
     final = client.get(url, headers=auth("staff")).json()
     assert final["level"] == winner["level"] and final["version"] == 2
-    audit = client.get("/v1/staff/audit", params={"entity_id": b["id"]}, headers=auth("staff"))
+    audit = client.get(
+        "/v1/staff/audit", params={"entity": "beacon", "entity_id": b["id"]}, headers=auth("staff")
+    )
     assert [a["action"] for a in audit.json()] == ["update", "create"]

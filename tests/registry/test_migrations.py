@@ -39,3 +39,11 @@ def test_unreachable_database_is_one_line_error(capsys):
     rc = cli_db.main(["upgrade", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x"])
     err = capsys.readouterr().err
     assert rc == 1 and err.startswith("lotse db:") and err.count("\n") == 1
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
