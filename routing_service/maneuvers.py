@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 from shapely.ops import substring
 
 from accessibility.facts import ManeuverFacts
@@ -40,6 +41,8 @@ MIN_PIECE_M = 0.05
 ROADS = frozenset({"primary", "primary_link", "secondary", "secondary_link", "tertiary",
                    "tertiary_link", "residential", "unclassified", "service", "living_street",
                    "road", "track"})
+#: a named place this close to a turn (or to the destination) is given as its landmark (metres)
+LANDMARK_RADIUS_M = {"turn": 20.0, "continue": 20.0, "arrive": 35.0}
 #: when several things happen at one node, the maneuver takes the first type in this order
 TYPE_ORDER = ("cross", "steps", "barrier", "open_square", "turn", "tactile_paving", "continue")
 
@@ -137,6 +140,17 @@ class Describer:
         self.kerb = nt.column("kerb").tolist()
         head_start, head_end = edge_headings(net.index.xy, net.geom_offsets)
         self.head_start, self.head_end = head_start.tolist(), head_end.tolist()
+        # landmarks: named places that are not streets (shops, stops, fountains, churches)
+        self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
+        lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
+        self.landmark_tree = cKDTree(net.index.proj.forward(lonlat)) if len(lonlat) else None
+
+    def _landmark(self, kind: str, xy: np.ndarray) -> str | None:
+        radius = LANDMARK_RADIUS_M.get(kind)
+        if radius is None or self.landmark_tree is None:
+            return None
+        dist, i = self.landmark_tree.query(xy, distance_upper_bound=radius)
+        return self.landmarks[i] if np.isfinite(dist) else None
 
     def _head(self, leg: Leg, i: int, at_end: bool) -> float:
         p = leg.pieces[i]
@@ -161,11 +175,18 @@ class Describer:
             found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
 
-        out = []
+        out: list[dict[str, Any]] = []
+        last_landmark = None
         for k, (i, fields) in enumerate(found):
             next_at = at[found[k + 1][0]] if k + 1 < len(found) else at[i]
-            facts = ManeuverFacts(**fields, distance_m=max(float(next_at - at[i]), 0.0))
             point = leg.starts[i] if i < len(pieces) else len(leg.coords) - 1
+            if fields["type"] in LANDMARK_RADIUS_M:
+                where = leg.xy[i][0] if i < len(pieces) else self._target_xy(destination)
+                landmark = self._landmark(fields["type"], where)
+                # the same shop at three turns in a row helps nobody: name it once
+                fields["landmark"] = landmark if landmark != last_landmark else None
+                last_landmark = landmark
+            facts = ManeuverFacts(**fields, distance_m=max(float(next_at - at[i]), 0.0))
             if i < len(pieces):
                 bearing = self._head(leg, i, at_end=False)
             else:
@@ -240,8 +261,7 @@ class Describer:
     def _arrival(self, leg: Leg, destination: tuple[float, float]) -> dict[str, Any]:
         """Arrive; the side is where the requested point lies relative to the last heading."""
         end_xy = leg.xy[-1][-1]
-        lat, lon = destination
-        target = self.net.index.proj.forward(np.array([[lon, lat]]))[0]
+        target = self._target_xy(destination)
         heading = math.radians(self._head(leg, len(leg.pieces) - 1, at_end=True))
         dx, dy = target - end_xy
         side = None
@@ -249,6 +269,10 @@ class Describer:
             cross = math.sin(heading) * dy - math.cos(heading) * dx  # > 0: target to the left
             side = "left" if cross > 0 else "right"
         return dict(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
+
+    def _target_xy(self, destination: tuple[float, float]) -> np.ndarray:
+        lat, lon = destination
+        return self.net.index.proj.forward(np.array([[lon, lat]]))[0]
 
     def _handrail(self, e: int) -> str | None:
         tags = self.net.edge_tags

@@ -137,3 +137,17 @@ def test_english_on_request(cc_router, places):
     en = cc_router.route(HAUPTBAHNHOF, RATHAUS, profile="blind", lang="en").maneuvers
     assert de[-1]["text"] != en[-1]["text"]
     assert "Ziel" in de[-1]["text"] and "arrived" in en[-1]["text"]
+
+
+def test_arrival_names_the_landmark_at_the_destination(cc_router, places):
+    route = cc_router.route(places["Hauptbahnhof"], places["Fackelrondell"], profile="blind")
+    arrive = route.maneuvers[-1]
+    assert arrive["landmark"] == "Fackelbrunnen" and "Fackelbrunnen" in arrive["text"]
+    landmarks = [m["landmark"] for m in route.maneuvers if m["landmark"]]
+    assert all(a != b for a, b in zip(landmarks, landmarks[1:], strict=False))
+
+
+def test_same_point_twice_is_arrival_at_once(cc_router, places):
+    body = cc_router.route(places["Stiftsplatz"], places["Stiftsplatz"]).to_dict()
+    assert body["distance_m"] == 0
+    assert [m["type"] for m in body["maneuvers"]] == ["depart", "arrive"]
