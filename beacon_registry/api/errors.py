@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from beacon_registry.errors import ImportRejected, RegistryError
 
@@ -19,6 +20,16 @@ def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
     if isinstance(exc, ImportRejected):
         body["report"] = exc.report
     return JSONResponse(body, status_code=exc.status)
+
+
+def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+    """A locked SQLite file or a lost PostgreSQL connection: nothing was written, try again."""
+    logger.error("registry database unavailable: %s", str(exc).splitlines()[0])
+    return JSONResponse(
+        {"detail": "the registry database is busy or unreachable; try again", "field": None},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -33,6 +44,7 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
 def install(app: FastAPI) -> None:
     """Add the registry's handlers; an app that already formats validation errors keeps its own."""
     app.add_exception_handler(RegistryError, _registry_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     current = app.exception_handlers.get(RequestValidationError)
     if current in (None, request_validation_exception_handler):
         app.add_exception_handler(RequestValidationError, _validation_error)

@@ -78,3 +78,42 @@ def test_bundle_of_served_app_names_the_real_graph(served, cc_network):
     assert bundle["graph"]["hash"] == cc_network.graph_hash
     assert bundle["area"]["bbox"] == list(cc_network.bbox)
     assert client.get(bundle["graph"]["url"]).status_code == 200
+
+
+def test_registry_overlays_follow_the_window(ctx, client, auth, clock):
+    """The provider hands the router only obstacles valid at the asked moment, as Overlays."""
+    from beacon_registry.overlays import RegistryOverlays
+
+    start = clock.now
+    body = {
+        "kind": "tactile_guidance",
+        "effect": "bonus",
+        "factor": 0.5,
+        "geometry": {"type": "LineString", "coordinates": [[7.7690, 49.4440], [7.7695, 49.4442]]},
+        "valid_from": start.isoformat(),
+        "valid_to": (start + timedelta(hours=2)).isoformat(),
+        "description_de": "Leitlinie",
+        "description_en": "Guidance strip",
+    }
+    r = client.post("/v1/staff/obstacles", json=body, headers=auth("staff"))
+    assert r.status_code == 201, r.text
+    provider = RegistryOverlays(ctx.session_factory)
+    assert provider.overlays(start - timedelta(minutes=1)) == []
+    (overlay,) = provider.overlays(start + timedelta(hours=1))
+    assert overlay.effect == "bonus" and overlay.cost_factor == 0.5
+    assert overlay.description == {"de": "Leitlinie", "en": "Guidance strip"}
+    assert provider.overlays(start + timedelta(hours=2)) == []
+
+
+def test_database_outage_is_503_not_500(ctx, client):
+    from beacon_registry.db import make_engine
+
+    engine = ctx.session_factory.kw["bind"]
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        unreachable = engine.url.set(database="/nonexistent/dir/registry.db")
+    else:
+        unreachable = engine.url.set(port=1)
+    ctx.session_factory.configure(bind=make_engine(unreachable.render_as_string(False)))
+    r = client.get("/v1/bundle")
+    assert r.status_code == 503 and "try again" in r.json()["detail"]
