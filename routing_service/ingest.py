@@ -91,6 +91,17 @@ def crossing_type(tags: dict[str, Any]) -> str | None:
     return None
 
 
+def _way_crossing(tags: dict[str, Any]) -> str | None:
+    """Crossing type of a way: a ``footway=crossing`` that says nothing more is treated as
+    unmarked, so cost, ``signalled_crossings_only`` and speech agree about it."""
+    if tags.get("footway") != "crossing" and "crossing" not in tags:
+        return None
+    kind = crossing_type(tags)
+    if kind is None and tags.get("footway") == "crossing" and tags.get("crossing") != "no":
+        return "unmarked"
+    return kind
+
+
 def content_hash(path: Path) -> str:
     """SHA-256 over the compile format and the extract's bytes (the bundle's graph reference)."""
     digest = hashlib.sha256(f"lotse-graph-v{FORMAT_VERSION}\n".encode())
@@ -213,8 +224,7 @@ def _prepare(raw: nx.MultiDiGraph, source: Any) -> nx.MultiDiGraph:
     for _, d in raw.nodes(data=True):
         d[CROSSING] = crossing_type(d)
     for _, _, d in raw.edges(data=True):
-        d[CROSSING] = crossing_type(d) if d.get("footway") == "crossing" or "crossing" in d \
-            else None
+        d[CROSSING] = _way_crossing(d)
     with _osmnx_settings():
         graph = ox.simplify_graph(raw, node_attrs_include=KEEP_NODE_KEYS,
                                   edge_attrs_differ=[*EDGE_KEYS, SQUARE, CROSSING])

@@ -47,6 +47,8 @@ class Overlay:
     def __post_init__(self) -> None:
         if self.effect not in DEFAULT_FACTOR:
             raise InvalidRequest(f"overlay {self.id}: unknown effect {self.effect!r}")
+        if not self.radius_m >= 0:
+            raise InvalidRequest(f"overlay {self.id}: radius_m must be 0 or more")
         f = self.cost_factor
         if self.effect == "penalty" and not f > 1 or self.effect == "bonus" and not 0 < f < 1:
             raise InvalidRequest(f"overlay {self.id}: factor {f} does not fit effect "

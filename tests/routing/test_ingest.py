@@ -137,3 +137,23 @@ def test_places_and_streets(cc_network):
     assert with_hours, "opening hours travel with the places for the registry and the speech"
     lon0, lat0, lon1, lat1 = cc_network.bbox
     assert all(lat0 - 0.01 < p["lat"] < lat1 + 0.01 for p in cc_network.places)
+
+
+def test_bare_footway_crossing_counts_as_unmarked(tmp_path):
+    """A crossing way without details is penalised and removed like an unmarked one."""
+    original = (DATA / "crossings.osm").read_text()
+    osm = original.replace(
+        '<tag k="crossing" v="unmarked"/></way>', '</way>').replace(
+        '<node id="22" lat="49.4400" lon="7.7700"><tag k="highway" v="crossing"/>'
+        '<tag k="crossing" v="unmarked"/></node>', '<node id="22" lat="49.4400" lon="7.7700"/>')
+    assert osm.count("unmarked") == original.count("unmarked") - 2  # only the comments keep it
+    path = tmp_path / "bare.osm"
+    path.write_text(osm)
+    net = load_network(path)
+    kinds = {v for v in net.edge_tags.column("lotse:crossing") if v}
+    assert kinds == {"unmarked", "signals"}
+    from routing_service.options import RouteOptions
+
+    route = Router(net).route((49.4402, 7.7651), (49.4398, 7.7706), profile="walk",
+                              options=RouteOptions(signalled_crossings_only=True))
+    assert [m["crossing"] for m in route.maneuvers if m["type"] == "cross"] == ["signals_sound"]

@@ -92,6 +92,8 @@ def test_overlay_from_geojson():
     {"id": 1, "effect": "explode", "geometry": {"type": "Point", "coordinates": [7.7, 49.4]}},
     {"id": 1, "effect": "bonus", "factor": 2, "geometry": {"type": "Point",
                                                           "coordinates": [7.7, 49.4]}},
+    {"id": 1, "effect": "block", "radius_m": -3,
+     "geometry": {"type": "Point", "coordinates": [7.7, 49.4]}},
     {"id": 1, "effect": "block", "valid_from": "tomorrow",
      "geometry": {"type": "Point", "coordinates": [7.7, 49.4]}},
 ])
