@@ -15,18 +15,21 @@ from beacon_registry.migrate import ensure_schema
 
 logger = logging.getLogger(__name__)
 
-#: order matters: fixed paths (/beacons/export, /beacons/health) before /beacons/{id}
+#: largest JSON body a single-record request may have; uploads have their own, larger limits
+MAX_JSON_BODY = 64_000
+#: (router, body limit); order matters: fixed paths (/beacons/export, /beacons/health) come
+#: before /beacons/{id}
 ROUTERS = (
-    public.router,
-    bundle.router,
-    bulk.router,
-    health.router,
-    logs.tester,
-    logs.staff,
-    staff.beacons,
-    staff.places,
-    staff.notices,
-    staff.obstacles,
+    (public.router, MAX_JSON_BODY),
+    (bundle.router, MAX_JSON_BODY),
+    (bulk.router, bulk.MAX_UPLOAD_BYTES),
+    (health.router, MAX_JSON_BODY),
+    (logs.tester, logs.MAX_LOG_BYTES),
+    (logs.staff, MAX_JSON_BODY),
+    (staff.beacons, MAX_JSON_BODY),
+    (staff.places, MAX_JSON_BODY),
+    (staff.notices, MAX_JSON_BODY),
+    (staff.obstacles, MAX_JSON_BODY),
 )
 
 
@@ -49,8 +52,8 @@ def mount(app: FastAPI, ctx: RegistryContext) -> None:
     """Add the registry's public and staff routers and error handlers to an existing app."""
     app.state.registry = ctx
     errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    for router, limit in ROUTERS:
+        app.include_router(router, max_body_size=limit)
 
 
 def create_app(

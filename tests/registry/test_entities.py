@@ -114,3 +114,10 @@ def test_malformed_json_is_422(client, auth):
         headers=auth("staff") | {"Content-Type": "application/json"},
     )
     assert r.status_code == 422
+
+
+def test_oversized_json_body_is_413(client, auth):
+    body = place(notes="x" * 100_000)
+    r = client.post("/v1/staff/places", json=body, headers=auth("staff"))
+    assert r.status_code == 413
+    assert client.get("/v1/staff/places", headers=auth("staff")).json() == []
