@@ -148,7 +148,9 @@ def load_network_online(*, bbox: tuple[float, float, float, float] | None = None
     if cached.is_file():
         return WalkNetwork.load(cached)
     with _osmnx_settings(cache_folder=Path(cache_dir) / "overpass"):
-        kwargs = dict(network_type="all", simplify=False, retain_all=True)
+        # every highway way (osmnx's "all" would drop area=yes, i.e. the rims of squares);
+        # the walk filter below decides as for a file
+        kwargs = dict(custom_filter='["highway"]', simplify=False, retain_all=True)
         raw = ox.graph_from_bbox(bbox, **kwargs) if bbox else ox.graph_from_place(place, **kwargs)
         graph = _prepare(raw, source=query)
         tags = {k: True for k in ("shop", "amenity", "tourism", "place", "office", "leisure")}

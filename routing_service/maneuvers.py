@@ -300,10 +300,12 @@ class Describer:
 
 
 def _int(value: str | None) -> int | None:
+    """A count tag as a number; None for anything a person should not be told ("12;14", -3)."""
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is None or number >= 0 else None
 
 
 _FACT_FIELDS = tuple(f.name for f in dataclass_fields(ManeuverFacts))
