@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from accessibility.speech import Message, Priority, SpeechQueue
+from mobile.controller import ControllerError
 from mobile.ui.strings import t
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Controller(Protocol):
     def mark_problem(self) -> Any: ...
     def status(self) -> dict: ...
     def start_simulation(self, origin: Any, destination: Any) -> Any: ...
+    def add_favourite(self, name: str, lat: float, lon: float) -> Any: ...
     def tick(self, now: float) -> Any: ...
 
 
@@ -161,6 +163,10 @@ class UiContext:
         """Run a controller call; on failure say why in one sentence and return None."""
         try:
             return fn(*args, **kwargs)
+        except ControllerError as exc:  # already one sentence for the user
+            log.info("%s refused: %s", getattr(fn, "__name__", fn), exc)
+            self.say(str(exc))
+            return None
         except Exception as exc:  # the UI boundary: nothing may crash the app or leave it silent
             log.warning("%s failed: %s", getattr(fn, "__name__", fn), exc, exc_info=True)
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

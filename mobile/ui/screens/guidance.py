@@ -7,6 +7,7 @@ shows them and offers the controls.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mobile.ui import theme
@@ -49,30 +50,41 @@ class GuidanceScreen(VoicedScreen):
             t("guidance.distance_value", m=round(distance)) if distance is not None
             else t("guidance.unknown")
         )
-        mode = status.get("mode")
-        mode_text = t(f"mode.{mode}") if mode in ("online", "offline", "simulated") else mode
-        quality = str(status.get("position_quality") or t("guidance.unknown"))
-        self.quality_row.value_text = f"{quality}, {mode_text}" if mode_text else quality
+        self.quality_row.value_text = position_text(status, t)
         self.paused = bool(status.get("paused", self.paused))
         self.pause_button.value_text = t("value.on") if self.paused else t("value.off")
 
+    # the controller says "paused", "stopped", "marked" itself, through its own queue
     def _toggle_pause(self) -> None:
-        controller = self.ctx.controller
         if self.paused:
-            controller.resume()
-            self.paused = False
-            self.ctx.say(self.ctx.t("guidance.resumed"))
+            self.ctx.controller.resume()
         else:
-            controller.pause()
-            self.paused = True
-            self.ctx.say(self.ctx.t("guidance.paused"))
+            self.ctx.controller.pause()
+        self.paused = not self.paused
         self.live_update()
 
     def _mark(self) -> None:
         self.ctx.controller.mark_problem()
-        self.ctx.say(self.ctx.t("guidance.marked"))
 
     def _stop(self) -> None:
         self.ctx.controller.stop()
-        self.ctx.say(self.ctx.t("guidance.stopped"))
         self.ctx.navigator.home()
+
+
+#: position quality (0 useless … 1 within a metre or two) from which a word applies
+QUALITY_WORDS = ((0.7, "quality.good"), (0.35, "quality.fair"), (0.0, "quality.poor"))
+
+
+def position_text(status: dict[str, Any], t: Callable[..., str]) -> str:
+    """How sure the position is, in words: "ungefähr, auf 15 Meter genau, Beacons, Simulation"."""
+    quality, uncertainty = status.get("position_quality"), status.get("uncertainty_m")
+    if uncertainty is None or not isinstance(quality, int | float):
+        parts = [t("guidance.unknown")]
+    else:
+        word = next(key for floor, key in QUALITY_WORDS if quality >= floor)
+        parts = [t(word), t("guidance.accuracy", m=round(uncertainty))]
+    if status.get("position_source") in ("beacon", "gps"):
+        parts.append(t(f"source.{status['position_source']}"))
+    if status.get("mode") in ("online", "offline", "simulated"):
+        parts.append(t(f"mode.{status['mode']}"))
+    return ", ".join(parts)

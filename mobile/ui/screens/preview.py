@@ -24,6 +24,7 @@ class PreviewScreen(VoicedScreen):
         self._rows: list[VoicedButton] = []
         self._go = self.button("preview.go", self._start)
         self.button("preview.read_all", self.read_all)
+        self._save = self.button("preview.save", self._save_favourite)
         self._back = self.button("common.back", lambda: self.ctx.navigator.back())
 
     def show(self, **params: Any) -> None:
@@ -32,7 +33,7 @@ class PreviewScreen(VoicedScreen):
             self.steps = []
             if self.destination is not None:
                 self.steps = self.ctx.call(self.ctx.controller.preview, self.destination) or []
-        rows = [VoicedButton(label=f"{i}. {text}") for i, text in enumerate(self.steps, 1)]
+        rows = [VoicedButton(label=text) for text in self.steps]
         self._rows = self.replace_rows(self._rows, rows, before=self._back)
         self.relabel()
 
@@ -57,6 +58,14 @@ class PreviewScreen(VoicedScreen):
             return
         self.ctx.controller.start_guidance(self.destination)
         self.ctx.navigator.show("guidance")
+
+
+    def _save_favourite(self) -> None:
+        place = self.destination
+        if not isinstance(place, dict) or not {"name", "lat", "lon"} <= set(place):
+            return
+        self.ctx.controller.add_favourite(place["name"], float(place["lat"]), float(place["lon"]))
+        self.ctx.say(self.ctx.t("preview.saved", name=place["name"]))
 
 
 def _name(destination: Any) -> str:

@@ -32,10 +32,11 @@ CHOICES = (
     Choice("verbosity", "settings.verbosity", ("brief", "normal", "detailed")),
     Choice("speech_rate", "settings.rate", SPEECH_RATES),
     Choice("clock_face", "settings.clock_face", (False, True)),
-    Choice("profile", "settings.profile", ("blind", "low_vision", "walking")),
+    Choice("profile", "settings.profile", ("blind", "low_vision", "walk")),
     Choice("avoid_steps", "settings.avoid_steps", (False, True)),
     Choice("signalled_crossings_only", "settings.signalled", (False, True)),
     Choice("prefer_tactile_paving", "settings.tactile", (None, True, False)),
+    Choice("route_on_server", "settings.server", (True, False)),
     Choice("logging_enabled", "settings.logging", (False, True)),
 )
 

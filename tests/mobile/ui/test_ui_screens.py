@@ -7,6 +7,7 @@ from kivy.metrics import dp
 from ui_harness import UiTest
 
 from mobile.app_settings import SettingsError
+from mobile.controller import ControllerError
 
 #: every screen with what it needs to show real content
 SCREENS = {
@@ -89,7 +90,10 @@ class TestFlows(UiTest):
         steps = self.controller.preview(None)
         assert self.said[-len(steps) - 1:] == ["Route nach Stiftsplatz. 4 Schritte.", *steps]
         labels = [i.label for i in self.ui.ring.items]
-        assert labels[0] == "Losgehen" and "2. In 40 Metern rechts abbiegen." in labels
+        assert labels[0] == "Losgehen" and "In 40 Metern rechts abbiegen." in labels
+        self.double_tap(self.reach("Als Favorit speichern"))
+        assert self.controller.called("add_favourite") == [("Stiftsplatz", 49.4441, 7.7698)]
+        assert self.said[-1] == "Stiftsplatz ist jetzt ein Favorit."
 
         self.double_tap(self.element("Losgehen"))
         (destination,) = self.controller.called("start_guidance")[0]
@@ -100,7 +104,7 @@ class TestFlows(UiTest):
         assert self.element("Entfernung").value_text == "39 Meter"
 
         self.double_tap(self.element("Pause"))
-        assert self.controller.called("pause") and self.said[-1] == "Angehalten"
+        assert self.controller.called("pause") and self.said[-1] == "Führung pausiert."
         assert self.element("Pause").value_text == "an"
         self.double_tap(self.element("Pause"))
         assert self.controller.called("resume") and self.element("Pause").value_text == "aus"
@@ -121,10 +125,10 @@ class TestFlows(UiTest):
         assert self.said[-1] == "Diktat gibt es auf diesem Gerät nicht. Bitte tippen."
 
     def test_a_failing_route_is_said_and_nothing_starts(self):
-        self.controller.fail["preview"] = ValueError("Kein Weg gefunden")
+        self.controller.fail["preview"] = ControllerError("Kein Weg gefunden.")
         self.ui.show("preview", destination={"name": "Insel", "lat": 49.0, "lon": 7.0})
         self.settle()
-        assert "Das ging nicht: Kein Weg gefunden" in self.said
+        assert "Kein Weg gefunden." in self.said  # the controller's sentence, as it is
         self.double_tap(self.element("Losgehen"))
         assert not self.controller.called("start_guidance")
         assert self.said[-1] == "0 Schritte."
@@ -151,7 +155,8 @@ class TestFlows(UiTest):
         assert self.controller.called("start_simulation") == [("Hauptbahnhof", "Stiftsplatz")]
         assert self.ui.manager.current == "guidance"
         self.ui.live_update()
-        assert self.element("Position").value_text == "ungefähr, Simulation"
+        assert self.element("Position").value_text == \
+            "ungefähr, auf 15 Meter genau, Beacons, Simulation"
         assert "Problem markieren" not in [i.label for i in self.ui.ring.items]
 
     def test_testers_can_mark_a_problem_while_the_log_is_on(self):
@@ -159,7 +164,8 @@ class TestFlows(UiTest):
         self.controller.start_guidance({"name": "Stiftsplatz"})
         self.ui.show("guidance")
         self.double_tap(self.element("Problem markieren"))
-        assert self.controller.called("mark_problem") and self.said[-1] == "Markiert."
+        assert self.controller.called("mark_problem")
+        assert self.said[-1] == "Problemstelle markiert."
 
 
 class TestSettings(UiTest):

@@ -94,17 +94,30 @@ class ControllerDouble:
         self.guiding = destination
         self.mode = "simulated"
 
+    def _say(self, text: str) -> None:
+        """As the real controller: its own sentences go through its queue at GUIDANCE."""
+        self.speech.submit(Message(text, Priority.GUIDANCE), force=True)
+        self.speech.tick()
+
     def pause(self) -> None:
         self._record("pause")
         self.paused = True
+        self._say("Führung pausiert.")
 
     def resume(self) -> None:
         self._record("resume")
         self.paused = False
+        self._say("Führung fortgesetzt.")
 
     def stop(self) -> None:
         self._record("stop")
         self.guiding = None
+        self._say("Führung beendet.")
+
+    def add_favourite(self, name: str, lat: float, lon: float) -> AppSettings:
+        self._record("add_favourite", name, lat, lon)
+        return self.update_settings(
+            favourites=(*self.favourites, Favourite(name=name, lat=lat, lon=lon)))
 
     def repeat(self) -> None:
         self._record("repeat")
@@ -112,12 +125,15 @@ class ControllerDouble:
 
     def mark_problem(self) -> None:
         self._record("mark_problem")
+        self._say("Problemstelle markiert.")
 
     def status(self) -> dict:
         if self.guiding is None:
-            return {"mode": self.mode, "next": None, "distance_m": None, "position_quality": None}
+            return {"mode": self.mode, "next": "", "distance_m": None, "position_quality": 0.0,
+                    "position_source": None, "uncertainty_m": None, "paused": False}
         return {"mode": self.mode, "next": "In 40 Metern rechts abbiegen.", "distance_m": 38.6,
-                "position_quality": "ungefähr", "paused": self.paused}
+                "position_quality": 0.55, "position_source": "beacon", "uncertainty_m": 14.6,
+                "paused": self.paused}
 
     def tick(self, now: float) -> None:
         self._record("tick", now)
