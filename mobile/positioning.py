@@ -55,6 +55,8 @@ class PositionSettings:
     max_beacons: int = 6
     #: a GPS fix older than this is no position at all (s)
     gps_stale_after_s: float = 10.0
+    #: a beacon fix is recomputed at most this often (s): the ranges change slowly
+    fix_interval_s: float = 0.5
     #: relative range error from shadowing, used to turn ranges into uncertainty (fraction)
     relative_range_error: float = 0.35
 
@@ -97,6 +99,9 @@ class BeaconPositioner:
         self._frame_power: dict[str, int] = {}
         self._gps: PositionFix | None = None
         self.unknown_heard: set[str] = set()
+        self._packets = 0
+        self._packets_at_fix = -1
+        self._last_fix: PositionFix | None = None
 
     def on_sighting(self, t: float, key: str, rssi: float, frame_power: int | None = None) -> bool:
         """Feed one packet; False (and nothing else) for a beacon not in the plan/bundle."""
@@ -110,6 +115,7 @@ class BeaconPositioner:
             f.update(t, rssi)
         if frame_power is not None:
             self._frame_power[key] = frame_power
+        self._packets += 1
         return True
 
     def on_gps(self, t: float, lat: float, lon: float, accuracy_m: float) -> None:
@@ -138,10 +144,20 @@ class BeaconPositioner:
         return out[: self.settings.max_beacons]
 
     def estimate(self, t: float) -> PositionFix | None:
-        """Beacons first; the latest fresh GPS fix otherwise; None when there is nothing."""
+        """Beacons first; the latest fresh GPS fix otherwise; None when there is nothing.
+
+        A beacon fix is recomputed at most every `fix_interval_s`, and only after new packets.
+        """
         ranges = self.ranges(t)
         if ranges:
-            return self._trilaterate(t, ranges)
+            last = self._last_fix
+            if last is not None and last.source == "beacon" and (
+                    self._packets == self._packets_at_fix
+                    or t - last.t < self.settings.fix_interval_s):
+                return last
+            self._last_fix = self._trilaterate(t, ranges)
+            self._packets_at_fix = self._packets
+            return self._last_fix
         if self._gps is not None and t - self._gps.t <= self.settings.gps_stale_after_s:
             return self._gps
         return None
@@ -152,10 +168,17 @@ class BeaconPositioner:
         w = 1.0 / np.maximum(d, 1.0) ** 2
         start = (pts * w[:, None]).sum(axis=0) / w.sum()  # weighted centroid
         if len(ranges) >= 2:
-            def residuals(p: np.ndarray) -> np.ndarray:
-                return (np.hypot(*(pts - p).T) - d) / np.maximum(d, 1.0)
+            scale = np.maximum(d, 1.0)
 
-            fit = least_squares(residuals, start, loss="soft_l1", f_scale=0.5)
+            def residuals(p: np.ndarray) -> np.ndarray:
+                return (np.hypot(*(pts - p).T) - d) / scale
+
+            def jacobian(p: np.ndarray) -> np.ndarray:
+                diff = p - pts
+                dist = np.maximum(np.hypot(*diff.T), 1e-6)
+                return diff / (dist * scale)[:, None]
+
+            fit = least_squares(residuals, start, jac=jacobian, loss="soft_l1", f_scale=0.5)
             x, y = float(fit.x[0]), float(fit.x[1])
             resid = np.hypot(*(pts - fit.x).T) - d
             misfit = float(np.sqrt(np.sum(w * resid**2) / w.sum()))  # near beacons count most

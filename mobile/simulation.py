@@ -9,7 +9,6 @@ gives the same walk, byte for byte.
 
 from __future__ import annotations
 
-import heapq
 import logging
 import struct
 import uuid
@@ -98,10 +97,8 @@ class SimulatedWalk:
         self.beacons = list(beacons)
         self._tree = cKDTree([(b.x, b.y) for b in self.beacons]) if self.beacons else None
         # every beacon advertises on its own phase, ~1 Hz with a little jitter
-        self._next: list[tuple[float, int]] = [
-            (float(self.rng.uniform(0, radio.advert_interval_s)), i)
-            for i in range(len(self.beacons))]
-        heapq.heapify(self._next)
+        self._next = self.rng.uniform(0.0, radio.advert_interval_s, len(self.beacons))
+        self._until = 0.0
         self._next_gps = 0.5
         self.duration_s = start_delay_s + path.length_m / speed
 
@@ -115,29 +112,36 @@ class SimulatedWalk:
     def latlon_at(self, t: float) -> tuple[float, float]:
         return self.path.latlon_at(self.progress_at(t))
 
-    def packets_until(self, t_end: float) -> Iterator[Packet]:
-        """Packets received up to `t_end`, in time order (lost and too-weak ones never appear)."""
-        radio = self.radio
-        near: set[int] = set()
-        if self._tree is not None:
-            x, y = self.xy_at(t_end)
-            near = set(self._tree.query_ball_point((x, y), HEARING_RANGE_M + 5.0))
-        while self._next and self._next[0][0] <= t_end:
-            t, i = heapq.heappop(self._next)
-            jitter = float(self.rng.uniform(-0.05, 0.05))
-            heapq.heappush(self._next, (t + radio.advert_interval_s + jitter, i))
-            if i not in near:
-                continue
-            if self.rng.random() < radio.drop_rate:
-                continue
-            b = self.beacons[i]
-            x, y = self.xy_at(t)
-            d = float(np.hypot(b.x - x, b.y - y))
-            rssi = rssi_at_distance(d, b.measured_power, radio.path_loss_exponent)
-            rssi += float(self.rng.normal(0.0, radio.shadowing_sigma_db))
-            if rssi < SENSITIVITY_DBM:
-                continue
-            yield Packet(t, b, b.advert._replace(rssi=int(round(rssi))))
+    def packets_until(self, t_end: float) -> list[Packet]:
+        """Packets received after the last call and up to `t_end`, in time order.
+
+        Only beacons within hearing range are simulated packet by packet; the others just keep
+        their phase (fast-forwarded when they come into range), so a city-wide plan stays cheap.
+        """
+        radio, interval = self.radio, self.radio.advert_interval_s
+        if self._tree is None or t_end <= self._until:
+            return []
+        x, y = self.xy_at(t_end)
+        near = self._tree.query_ball_point((x, y), HEARING_RANGE_M + 5.0)
+        out: list[Packet] = []
+        for i in sorted(near):
+            if self._next[i] < self._until:  # was out of range: skip the packets it sent then
+                self._next[i] += interval * np.ceil((self._until - self._next[i]) / interval)
+            while self._next[i] <= t_end:
+                t = float(self._next[i])
+                self._next[i] += interval + float(self.rng.uniform(-0.05, 0.05))
+                if self.rng.random() < radio.drop_rate:
+                    continue
+                b = self.beacons[i]
+                bx, by = self.xy_at(t)
+                d = float(np.hypot(b.x - bx, b.y - by))
+                rssi = rssi_at_distance(d, b.measured_power, radio.path_loss_exponent)
+                rssi += float(self.rng.normal(0.0, radio.shadowing_sigma_db))
+                if rssi >= SENSITIVITY_DBM:
+                    out.append(Packet(t, b, b.advert._replace(rssi=int(round(rssi)))))
+        self._until = t_end
+        out.sort(key=lambda pkt: pkt.t)
+        return out
 
     def gps_until(self, t_end: float) -> Iterator[tuple[float, float, float, float]]:
         """(t, lat, lon, accuracy_m) fixes up to `t_end`, when the model has GPS."""

@@ -41,22 +41,27 @@ class SimClock:
 class WalkResult:
     announcements: list[dict[str, Any]] = field(default_factory=list)
     decision_points: list[dict[str, Any]] = field(default_factory=list)
+    #: the pipeline's position (matched to the route while following one) vs the truth
     errors_m: list[float] = field(default_factory=list)
+    #: the free beacon/GPS fix (no route knowledge) vs the truth
+    fix_errors_m: list[float] = field(default_factory=list)
     arrived: bool = False
     duration_s: float = 0.0
     reroutes: int = 0
     packets: int = 0
 
-    def error_stats(self) -> dict[str, float | None]:
-        if not self.errors_m:
+    def error_stats(self, free_fix: bool = False) -> dict[str, float | None]:
+        errors = self.fix_errors_m if free_fix else self.errors_m
+        if not errors:
             return {"median": None, "p95": None}
-        arr = np.array(self.errors_m)
+        arr = np.array(errors)
         return {"median": round(float(np.median(arr)), 2),
                 "p95": round(float(np.percentile(arr, 95)), 2)}
 
     def to_json(self) -> dict[str, Any]:
         return {"announcements": self.announcements, "decision_points": self.decision_points,
-                "position_error_m": self.error_stats(), "arrived": self.arrived,
+                "position_error_m": self.error_stats(),
+                "fix_error_m": self.error_stats(free_fix=True), "arrived": self.arrived,
                 "duration_s": round(self.duration_s, 1), "reroutes": self.reroutes,
                 "packets": self.packets}
 
@@ -93,7 +98,11 @@ def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *
             fix = pipeline.fix
             if fix is not None and walk.progress_at(t) < walk.path.length_m:
                 tx, ty = walk.xy_at(t)
-                result.errors_m.append(float(math.hypot(fix.x - tx, fix.y - ty)))
+                result.fix_errors_m.append(float(math.hypot(fix.x - tx, fix.y - ty)))
+                ex, ey = fix.x, fix.y
+                if pipeline.route is not None and pipeline.progress_m is not None:
+                    ex, ey = pipeline.route.line.xy_at(pipeline.progress_m)
+                result.errors_m.append(float(math.hypot(ex - tx, ey - ty)))
         if on_tick is not None:
             on_tick(t)
         if pipeline.arrived and pipeline.speech.current is None and not pipeline.speech.pending:
