@@ -21,7 +21,6 @@ OBSTACLE = {
     "description_de": "Baustelle",
     "description_en": "Road works",
 }
-LOG = b'{"v":1,"t":0.0,"session":"p1","type":"marker"}\n'
 
 #: (method, path, body, minimum role)
 ENDPOINTS = [
@@ -75,3 +74,12 @@ def test_revoked_token_is_refused(ctx, client, auth):
     with ctx.session_factory.begin() as session:
         revoke_token(session, "staff-1")
     assert client.get("/v1/staff/beacons", headers=auth("staff")).status_code == 401
+
+
+def test_tester_may_upload_logs_but_not_edit(client, auth):
+    log = b'{"v":1,"t":0.0,"session":"tester-walk-1","type":"marker"}\n'
+    assert client.post("/v1/tester/logs", content=log).status_code == 401
+    for role in ("tester", "staff", "admin"):
+        assert client.post("/v1/tester/logs", content=log, headers=auth(role)).status_code == 201
+    r = client.patch("/v1/staff/beacons/1", json={"version": 1}, headers=auth("tester"))
+    assert r.status_code == 403
