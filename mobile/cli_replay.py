@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                         f"(default: {DEFAULT_PLAN.name})")
     p.add_argument("--lang", choices=("de", "en"), default=None,
                    help="language of the re-run's announcements (default: as on the walk)")
+    p.add_argument("--osm", type=Path, metavar="EXTRACT", default=None,
+                   help="OSM extract for the streets on the map (default: the service area)")
+    p.add_argument("--no-streets", action="store_true", help="draw the map without streets")
     p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
     return p
 
@@ -41,14 +44,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    from lotse.paths import settings
     from mobile.replay import replay
     from mobile.report import write_report
 
     out = args.out or args.log.with_name(args.log.stem + "-report")
     plan = args.beacons or (DEFAULT_PLAN if DEFAULT_PLAN.exists() else None)
     try:
+        osm = None if args.no_streets else (args.osm or settings().osm_path)
         data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.lang,
-                      do_rerun=not args.no_rerun)
+                      do_rerun=not args.no_rerun, osm_path=osm, cache_dir=settings().cache_dir)
         summary = write_report(out, data)
     except (ValueError, OSError) as exc:
         print(f"lotse replay: {exc}", file=sys.stderr)

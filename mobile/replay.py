@@ -8,7 +8,6 @@ the re-run is caught in a ``MemoryLogger`` and compared with the original log in
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -23,7 +22,8 @@ from bleak.backends.scanner import AdvertisementData
 from lotse.triplog import LogRead, read_log
 from mobile.logbook import MemoryLogger
 from mobile.report import ReplayData
-from mobile.report_analysis import Truth, track
+from mobile.report_analysis import Truth, route_points, track
+from mobile.report_inputs import load_plan, load_truth_file, plan_points, street_lines
 
 logger = logging.getLogger(__name__)
 
@@ -92,61 +92,6 @@ def first_route(events: Sequence[dict]) -> dict | None:
         if e["type"] == "route_received" and isinstance(e.get("route"), dict):
             return e["route"]
     return None
-
-
-def load_truth_file(path: Path) -> list[tuple[float, float]]:
-    """(lat, lon) points of a true route: a GeoJSON LineString (bare, Feature or first in a
-    FeatureCollection) or a route JSON (``POST /v1/routes`` body). ``ValueError`` otherwise."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(f"cannot read truth file {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"truth file {path} is not JSON: {exc.msg} (line {exc.lineno})") from None
-    candidates = [doc]
-    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
-        candidates = [f.get("geometry") for f in doc.get("features") or [] if isinstance(f, dict)]
-    for c in candidates:
-        if isinstance(c, dict) and c.get("type") == "Feature" or (
-                isinstance(c, dict) and "maneuvers" in c):
-            c = c.get("geometry")
-        if isinstance(c, dict) and c.get("type") == "LineString":
-            try:
-                points = [(float(lat), float(lon)) for lon, lat, *_ in c["coordinates"]]
-            except (KeyError, TypeError, ValueError):
-                break
-            if len(points) >= 2:
-                return points
-    raise ValueError(f"truth file {path} holds no GeoJSON LineString or route with 2+ points")
-
-
-def load_plan(path: Path) -> list[dict]:
-    """Beacon records (bundle form: ids, lat, lon, placement_de, measured_power, status) from a
-    beacon-plan GeoJSON, read by the engine's own loader; ``ValueError`` when unreadable."""
-    from mobile.ble.plan import load_plan as read_plan
-
-    try:
-        return read_plan(Path(path))
-    except OSError as exc:
-        raise ValueError(f"cannot read beacon plan {path}: {exc.strerror}") from None
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ValueError(f"beacon plan {path} is not a beacon GeoJSON ({exc})") from None
-
-
-def plan_points(records: Sequence[dict]) -> list[dict]:
-    """The report's view of the plan: {"key","lat","lon","placement"} of beacons in service."""
-    from mobile.ble.plan import record_key
-
-    points = []
-    for r in records:
-        if r.get("status") in ("removed", "retired"):
-            continue
-        try:
-            points.append({"key": record_key(r), "lat": float(r["lat"]), "lon": float(r["lon"]),
-                           "placement": r.get("placement_de") or ""})
-        except (KeyError, TypeError, ValueError) as exc:
-            logger.warning("beacon record %s left out of the report: %s", r.get("id"), exc)
-    return points
 
 
 @dataclass
@@ -287,11 +232,13 @@ class _Ticker:
 
 
 def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | None = None,
-           lang: str | None = None, do_rerun: bool = True) -> ReplayData:
+           lang: str | None = None, do_rerun: bool = True, osm_path: Path | None = None,
+           cache_dir: Path | None = None) -> ReplayData:
     """Read a log (with its rotated parts), re-run it, and gather what the report needs.
 
     A re-run that cannot be made (no adverts, no route, the pipeline failing on this log) is
     reported on the page, not raised: the log's own content is still worth a report.
+    ``osm_path`` (an extract) adds the streets around the walk to the map.
     """
     read = read_log(log_path, include_rotated=True)
     if not read.events:
@@ -309,5 +256,8 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
         except ValueError as exc:
             note = f"nicht möglich: {exc}"
             logger.warning("re-run not possible: %s", exc)
+    around = [*route_points(route), *truth.points(),
+              *((f.lat, f.lon) for f in track(read.events))]
     return ReplayData(source=str(log_path), read=read, rerun=events, rerun_note=note,
-                      route=route, truth=truth, plan=plan_points(records))
+                      route=route, truth=truth, plan=plan_points(records),
+                      streets=street_lines(osm_path, around, cache_dir))

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 DPI = 110
 COLOURS = {"route": "#9e9e9e", "truth": "#2e7d32", "log": "#1565c0", "rerun": "#ef6c00",
-           "beacon": "#6a1b9a", "flag": "#c62828", "marker": "#c62828", "street": "#e0e0e0"}
+           "beacon": "#6a1b9a", "flag": "#c62828", "marker": "#c62828", "street": "#c8c8c8"}
 
 LatLon = tuple[float, float]
 
