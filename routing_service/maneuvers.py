@@ -145,12 +145,23 @@ class Describer:
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
         self.landmark_tree = cKDTree(net.index.proj.forward(lonlat)) if len(lonlat) else None
 
-    def _landmark(self, kind: str, xy: np.ndarray) -> str | None:
-        radius = LANDMARK_RADIUS_M.get(kind)
-        if radius is None or self.landmark_tree is None:
-            return None
-        dist, i = self.landmark_tree.query(xy, distance_upper_bound=radius)
-        return self.landmarks[i] if np.isfinite(dist) else None
+    def _add_landmarks(self, found: list[tuple[int, dict[str, Any]]], leg: Leg,
+                       destination: tuple[float, float]) -> None:
+        """Name the nearest place at turns and at the destination, one tree query per route."""
+        wanted = [k for k, (_, f) in enumerate(found) if f["type"] in LANDMARK_RADIUS_M]
+        if not wanted or self.landmark_tree is None:
+            return
+        n = len(leg.pieces)
+        points = np.array([leg.xy[found[k][0]][0] if found[k][0] < n
+                           else self._target_xy(destination) for k in wanted])
+        radius = np.array([LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted])
+        dist, idx = self.landmark_tree.query(points, distance_upper_bound=radius.max())
+        last = None
+        for k, d, i, r in zip(wanted, dist.tolist(), idx.tolist(), radius.tolist(), strict=True):
+            landmark = self.landmarks[i] if d <= r else None
+            # the same shop at three turns in a row helps nobody: name it once
+            found[k][1]["landmark"] = landmark if landmark != last else None
+            last = landmark
 
     def _head(self, leg: Leg, i: int, at_end: bool) -> float:
         p = leg.pieces[i]
@@ -174,28 +185,23 @@ class Describer:
                 found.append((i, facts))
             found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
+        self._add_landmarks(found, leg, destination)
 
         out: list[dict[str, Any]] = []
-        last_landmark = None
+        at_list, coords = at.tolist(), leg.coords.tolist()
         for k, (i, fields) in enumerate(found):
-            next_at = at[found[k + 1][0]] if k + 1 < len(found) else at[i]
+            next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
             point = leg.starts[i] if i < len(pieces) else len(leg.coords) - 1
-            if fields["type"] in LANDMARK_RADIUS_M:
-                where = leg.xy[i][0] if i < len(pieces) else self._target_xy(destination)
-                landmark = self._landmark(fields["type"], where)
-                # the same shop at three turns in a row helps nobody: name it once
-                fields["landmark"] = landmark if landmark != last_landmark else None
-                last_landmark = landmark
-            facts = ManeuverFacts(**fields, distance_m=max(float(next_at - at[i]), 0.0))
+            facts = ManeuverFacts(**fields, distance_m=max(next_at - at_list[i], 0.0))
             if i < len(pieces):
                 bearing = self._head(leg, i, at_end=False)
             else:
                 bearing = self._head(leg, len(pieces) - 1, at_end=True)
-            lon, lat = leg.coords[point]
+            lon, lat = coords[point]
             out.append({**_facts_dict(facts), "text": maneuver_text(facts, lang=lang, form="at"),
                         "distance_m": round(facts.distance_m or 0.0, 1),
-                        "at_m": round(float(at[i]), 1), "bearing_deg": round(bearing, 1),
-                        "location": {"lat": round(float(lat), 7), "lon": round(float(lon), 7)},
+                        "at_m": round(at_list[i], 1), "bearing_deg": round(bearing, 1),
+                        "location": {"lat": round(lat, 7), "lon": round(lon, 7)},
                         "geometry_index": int(point)})
         return out
 
