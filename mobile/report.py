@@ -113,7 +113,8 @@ def _decision_rows(rows: Sequence[ra.DecisionRow], t0: float) -> list:
         note = '<span class="flag">spät: ' + ", ".join(late) + "</span>" if late else ""
         at = "–" if r.at_m is None else f"{r.at_m:.0f} m"
         out.append([str(r.index), _e(r.type), _e(r.text), at, _t(r.reached_t, t0),
-                    _t(r.log_t, t0), _t(r.rerun_t, t0), shift, note])
+                    _t(r.log_prep_t, t0), _t(r.log_t, t0), _t(r.rerun_prep_t, t0),
+                    _t(r.rerun_t, t0), shift, note])
     return out
 
 
@@ -126,6 +127,22 @@ def _beacon_rows(rows: Sequence[ra.BeaconRow]) -> list:
         out.append([_e(b.key), _e(b.placement or ("nicht im Plan" if b.lat is None else "")),
                     "ja" if b.expected else "nein", str(b.heard), rssi, state])
     return out
+
+
+_DIFF_KIND = {"only_log": "nur im Log", "only_rerun": "nur neu gerechnet",
+              "moved": "zu anderer Zeit"}
+
+
+def _speech_html(data: ReplayData, t0: float) -> str:
+    if data.rerun is None:
+        return "<p>Keine Neu-Rechnung.</p>"
+    alike, diffs = ra.speech_diff(data.read.events, data.rerun)
+    total = sum(e["type"] == "announcement" for e in data.read.events)
+    rows = [[_e(_DIFF_KIND[d.kind]), _t(d.log_t, t0), _t(d.rerun_t, t0), _e(d.text)]
+            for d in diffs]
+    return (f"<p>{alike} von {total} Ansagen des Logs kamen in der Neu-Rechnung gleich "
+            f"(gleicher Text, gleiche Zeit).</p>"
+            + _table(["Unterschied", "Log", "neu", "Ansage"], rows, "Keine Unterschiede."))
 
 
 def _marker_place(marker: dict, fixes: Sequence[ra.Fix]) -> tuple[float, float] | None:
@@ -209,9 +226,11 @@ def _page(data: ReplayData, s: ReportSummary, t0: float, decisions: Sequence[ra.
         + _table(["", "Anzahl", "Mittel (m)", "Median (m)", "95 % (m)", "Max (m)"],
                  _stats_rows(s.log_error, s.rerun_error), ""),
         "<h2>Entscheidungspunkte</h2>"
-        + _table(["#", "Art", "Anweisung", "bei", "erreicht", "Ansage (Log)",
-                  "Ansage (neu)", "Verschiebung", ""], _decision_rows(decisions, t0),
+        + _table(["#", "Art", "Anweisung", "bei", "erreicht", "Hinweis (Log)", "Ansage (Log)",
+                  "Hinweis (neu)", "Ansage (neu)", "Verschiebung", ""],
+                 _decision_rows(decisions, t0),
                  "Keine Route im Log."),
+        "<h2>Ansagen: Log und Neu-Rechnung</h2>" + _speech_html(data, t0),
         "<h2>Beacons: gehört und erwartet</h2>"
         + _table(["Beacon", "Ort", "erwartet", "gehört", "bester RSSI", "Zustand"],
                  _beacon_rows(beacons), "Keine Beacons geplant oder gehört."),

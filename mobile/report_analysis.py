@@ -7,6 +7,7 @@ ETRS89 / UTM zone 32N (EPSG:25832), the projection Kaiserslautern's own surveyor
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import statistics
@@ -231,6 +232,40 @@ def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[
                                 said_rerun.get(("at", i)), said_log.get(("prep", i)),
                                 said_rerun.get(("prep", i))))
     return rows
+
+
+@dataclass(frozen=True)
+class SpeechDiff:
+    """One announcement that differs between log and re-run: said only in one, or at another
+    time (``kind`` "only_log", "only_rerun" or "moved")."""
+
+    kind: str
+    text: str
+    log_t: float | None
+    rerun_t: float | None
+
+
+def speech_diff(logged: Sequence[dict], rerun: Sequence[dict],
+                same_within_s: float = 0.01) -> tuple[int, list[SpeechDiff]]:
+    """(announcements said alike, the differences) between the log and the re-run, aligned on
+    their texts in order (``difflib``), so one added warning does not misalign the rest."""
+    a = [e for e in logged if e["type"] == "announcement"]
+    b = [e for e in rerun if e["type"] == "announcement"]
+    matcher = difflib.SequenceMatcher(a=[e["text"] for e in a], b=[e["text"] for e in b],
+                                      autojunk=False)
+    alike, diffs = 0, []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
+                if abs(_said_at(x) - _said_at(y)) <= same_within_s:
+                    alike += 1
+                else:
+                    diffs.append(SpeechDiff("moved", x["text"], _said_at(x), _said_at(y)))
+            continue
+        diffs += [SpeechDiff("only_log", x["text"], _said_at(x), None) for x in a[i1:i2]]
+        diffs += [SpeechDiff("only_rerun", y["text"], None, _said_at(y)) for y in b[j1:j2]]
+    diffs.sort(key=lambda d: d.log_t if d.log_t is not None else d.rerun_t)
+    return alike, diffs
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,17 @@ def test_callout_keys_name_the_maneuver_exactly():
     rows = ra.decision_points(_route(points), said, [], walked)
     assert [(r.log_prep_t, r.log_t) for r in rows] == [(None, 0.5), (2.0, 4.5), (None, 11.0)]
     assert [r.rerun_t for r in rows] == [None, None, None]
+
+
+def test_speech_diff_aligns_on_text_and_names_each_difference():
+    logged = [_say(1.0, "Gehen Sie los."), _say(5.0, "Achtung, Stufen."),
+              _say(9.0, "Links abbiegen."), _say(20.0, "Ziel erreicht.")]
+    rerun = [_say(1.0, "Gehen Sie los."), _say(8.5, "Links abbiegen."),
+             _say(15.0, "Position unsicher."), _say(20.0, "Ziel erreicht.")]
+    alike, diffs = ra.speech_diff(logged, rerun)
+    assert alike == 2
+    assert [(d.kind, d.text, d.log_t, d.rerun_t) for d in diffs] == [
+        ("only_log", "Achtung, Stufen.", 5.0, None),
+        ("moved", "Links abbiegen.", 9.0, 8.5),
+        ("only_rerun", "Position unsicher.", None, 15.0)]
+    assert ra.speech_diff(logged, logged) == (4, [])

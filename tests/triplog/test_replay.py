@@ -71,6 +71,7 @@ def test_report_of_the_walk(walk, replayed):
     assert [int(i) for i, _ in rows] == list(range(len(walk.route["maneuvers"])))
     assert page.count("+0.0 s") >= len(walk.route["maneuvers"]) - 1
     assert "hier stimmt etwas nicht" in page
+    assert f"{n} von {n} Ansagen des Logs kamen in der Neu-Rechnung gleich" in page
 
 
 def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
