@@ -46,6 +46,62 @@ class RouteRequest(BaseModel):
     when: AwareDatetime | None = None
 
 
+class Location(BaseModel):
+    lat: float
+    lon: float
+
+
+class Maneuver(BaseModel):
+    """One maneuver: the ManeuverFacts fields plus where and what to say (documentation)."""
+
+    type: str
+    text: str
+    distance_m: float
+    at_m: float
+    bearing_deg: float
+    location: Location
+    geometry_index: int
+    turn: str | None = None
+    angle_deg: float | None = None
+    clock: int | None = None
+    street: str | None = None
+    crossing: str | None = None
+    step_count: int | None = None
+    handrail: str | None = None
+    steps_direction: str | None = None
+    tactile_paving: bool = False
+    barrier: str | None = None
+    kerb: str | None = None
+    surface: str | None = None
+    side: str | None = None
+    landmark: str | None = None
+    hazard_text: dict[str, str] | None = None
+
+
+class LineString(BaseModel):
+    type: Literal["LineString"]
+    coordinates: list[list[float]]
+
+
+class RouteBody(BaseModel):
+    """Body of a route answer (documentation; the router builds it as plain JSON)."""
+
+    distance_m: float
+    duration_s: float
+    geometry: LineString
+    maneuvers: list[Maneuver]
+    warnings: list[str]
+    attribution: str
+    profile: str
+    lang: str
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    message: dict[str, str] | None = None
+    error: str | None = None
+
+
 def _error(status: int, exc: LotseRoutingError, lang: str) -> JSONResponse:
     return JSONResponse(status_code=status,
                         content={"detail": exc.message(lang), "message": exc.messages,
@@ -64,8 +120,11 @@ def _validation_detail(exc: RequestValidationError) -> str:
 def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter:
     api = APIRouter(prefix="/v1/routes", tags=["routes"])
 
-    @api.post("", summary="An accessible walking route with spoken-ready maneuvers")
-    def post_route(body: RouteRequest) -> Any:
+    @api.post("", summary="An accessible walking route with spoken-ready maneuvers",
+              response_class=JSONResponse,
+              responses={200: {"model": RouteBody}, 404: {"model": ErrorBody},
+                         422: {"model": ErrorBody}})
+    def post_route(body: RouteRequest) -> JSONResponse:
         when = body.when or datetime.now(UTC)
         warnings: list[str] = []
         overlays = []
@@ -86,7 +145,8 @@ def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter
             return _error(422, exc, body.lang)
         data = route.to_dict()
         data["warnings"] = warnings + data["warnings"]
-        return data
+        # plain JSON: the body is already JSON-ready, FastAPI's encoder would only walk it again
+        return JSONResponse(data)
 
     return api
 
