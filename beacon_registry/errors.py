@@ -16,6 +16,18 @@ class RegistryError(Exception):
         self.field = field
 
 
+def field_and_message(loc: list[str], msg: str) -> tuple[str | None, str]:
+    """Field and message of a pydantic error; model-level checks name the field in the text,
+    as "uuid is required …" or "opening_hours: not valid …"."""
+    msg = msg.removeprefix("Value error, ")
+    if loc:
+        return ".".join(loc), msg
+    head, _, rest = msg.partition(" ")
+    if head.endswith(":"):
+        return head[:-1], rest
+    return head or None, msg
+
+
 class InvalidField(RegistryError, ValueError):
     status = 422
 

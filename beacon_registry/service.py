@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from beacon_registry.area import ServiceArea
-from beacon_registry.errors import Conflict, InvalidField, NotFound, StaleVersion
+from beacon_registry.errors import (
+    Conflict,
+    InvalidField,
+    NotFound,
+    StaleVersion,
+    field_and_message,
+)
 from beacon_registry.models import AuditEntry, Beacon, Notice, Obstacle, Place
 from beacon_registry.schemas import (
     BeaconIn,
@@ -68,9 +74,7 @@ def parse_in(entity: Entity, data: dict[str, Any]) -> BaseModel:
 
 def invalid_from_pydantic(exc: ValidationError) -> InvalidField:
     err = exc.errors()[0]
-    loc = [str(p) for p in err["loc"] if p != "body"]
-    msg = err["msg"].removeprefix("Value error, ")
-    field = ".".join(loc) if loc else msg.split(" ", 1)[0]
+    field, msg = field_and_message([str(p) for p in err["loc"] if p != "body"], err["msg"])
     return InvalidField(msg, field)
 
 

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from beacon_registry.errors import ImportRejected, RegistryError
+from beacon_registry.errors import ImportRejected, RegistryError, field_and_message
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,9 @@ def _database_unavailable(_request: Request, exc: OperationalError) -> JSONRespo
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     err = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
     loc = [str(p) for p in err["loc"] if p not in ("body", "query", "path")]
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    field = ".".join(loc) if loc else None
-    detail = f"{field}: {msg}" if field else msg
+    field, msg = field_and_message(loc, str(err["msg"]))
+    named = field is None or msg.startswith(f"{field} ")  # "uuid is required …" names it already
+    detail = msg if named else f"{field}: {msg}"
     return JSONResponse({"detail": detail, "field": field}, status_code=422)
 
 

@@ -127,3 +127,23 @@ def test_malformed_and_oversized_files(client, auth, monkeypatch):
     monkeypatch.setattr(bulk, "MAX_UPLOAD_BYTES", 50)
     assert _import(client, auth, _plan(ibeacon())).status_code == 413
     assert client.get("/v1/staff/beacons", headers=auth("staff")).json() == []
+
+
+def test_place_csv_import_reports_bad_hours(client, auth):
+    csv_text = (
+        "name,category,lat,lon,opening_hours,osm_id\n"
+        "Bäckerei Schmitt,bakery,49.4440,7.7690,Mo-Sa 06:00-18:00; PH off,node/1\n"
+        "Kiosk,kiosk,49.4441,7.7691,immer offen,node/2\n"
+        "Buchladen,books,49.4442,7.7692,,node/3\n"
+    )
+    r = client.post(
+        "/v1/staff/places/import",
+        content=csv_text.encode(),
+        params={"format": "csv", "on_error": "skip"},
+        headers=auth("staff"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["created"] == 2
+    assert [(x["row"], x["field"]) for x in r.json()["rejected"]] == [(2, "opening_hours")]
+    names = [p["name"] for p in client.get("/v1/staff/places", headers=auth("staff")).json()]
+    assert names == ["Bäckerei Schmitt", "Buchladen"]
