@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from routing_service.options import RouteOptions
@@ -156,3 +157,27 @@ def test_unlit_way_avoided_by_low_vision_at_night_only(mini):
     assert "Heller Weg" in streets(router.route(WEST, EAST, profile="low_vision", when=night))
     assert "Dunkler Weg" in streets(router.route(WEST, EAST, profile="low_vision", when=day))
     assert "Dunkler Weg" in streets(router.route(WEST, EAST, profile="blind", when=night))
+
+
+def test_rough_narrow_path_with_raised_kerb(mini):
+    from routing_service.costs import TABLES
+
+    router = mini("rough_narrow")
+    assert "Pflasterweg" in streets(router.route(WEST, EAST, profile="walk"))
+    blind = router.route(WEST, EAST, profile="blind")
+    assert "Glatter Weg" in streets(blind) and "Pflasterweg" not in streets(blind)
+    assert "Glatter Weg" in streets(router.route(WEST, EAST, profile="low_vision"))
+    # the short path costs every penalty of the table: surface x smoothness x width (+ kerb)
+    net = router.net
+    names = net.edge_tags.column("name")
+    kerb_node = int(np.flatnonzero(net.node_osmid == 6)[0])
+    cost = router.model.costs("blind", RouteOptions())
+    t = TABLES["blind"]
+    for e in np.flatnonzero(names == "Pflasterweg"):
+        expected = net.edge_length[e] * t.rough_surface * t.bad_smoothness * t.narrow
+        if net.edge_v[e] == kerb_node:
+            expected += t.kerb_raised_m
+        assert cost[e] == pytest.approx(expected)
+    walk_on_path = router.route((49.4400, 7.7702), (49.4400, 7.7718), profile="walk")
+    barrier = [m for m in walk_on_path.maneuvers if m["type"] == "barrier"]
+    assert barrier and barrier[0]["kerb"] == "raised"
