@@ -43,6 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "preview.read_all": {"de": "Alle Schritte vorlesen", "en": "Read all steps"},
     "preview.go": {"de": "Losgehen", "en": "Start walking"},
     "preview.steps": {"de": "{n} Schritte.", "en": "{n} steps."},
+    "preview.none": {"de": "Keine Route.", "en": "No route."},
     "preview.save": {"de": "Als Favorit speichern", "en": "Save as favourite"},
     "preview.saved": {"de": "{name} ist jetzt ein Favorit.", "en": "{name} is now a favourite."},
     # guidance
@@ -97,7 +98,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "simulate.from": {"de": "Start", "en": "From"},
     "simulate.to": {"de": "Ziel", "en": "To"},
     "simulate.go": {"de": "Simulation starten", "en": "Start simulation"},
-    "simulate.started": {"de": "Simulation läuft.", "en": "Simulation running."},
     # shared
     "common.back": {"de": "Zurück", "en": "Back"},
     "common.button": {"de": "Taste", "en": "button"},

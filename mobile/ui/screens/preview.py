@@ -44,6 +44,8 @@ class PreviewScreen(VoicedScreen):
             self.heading.text = self.ctx.t("preview.for", name=name)
 
     def entry_text(self) -> str:
+        if not self.steps:
+            return self.heading.text  # why there is no route has just been said
         return f"{self.heading.text}. {self.ctx.t('preview.steps', n=len(self.steps))}"
 
     def after_entry(self) -> None:
@@ -54,7 +56,7 @@ class PreviewScreen(VoicedScreen):
 
     def _start(self) -> None:
         if self.destination is None or not self.steps:
-            self.ctx.say(self.ctx.t("preview.steps", n=0))
+            self.ctx.say(self.ctx.t("preview.none"))
             return
         self.ctx.controller.start_guidance(self.destination)
         self.ctx.navigator.show("guidance")

@@ -38,6 +38,5 @@ class SimulateScreen(VoicedScreen):
         if not origin or not destination:
             self.ctx.say(self.ctx.t("search.empty_query"))
             return
-        self.ctx.controller.start_simulation(origin, destination)
-        self.ctx.say(self.ctx.t("simulate.started"))
+        self.ctx.controller.start_simulation(origin, destination)  # it says "Simulation" itself
         self.ctx.navigator.show("guidance")

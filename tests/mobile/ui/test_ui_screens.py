@@ -131,7 +131,7 @@ class TestFlows(UiTest):
         assert "Kein Weg gefunden." in self.said  # the controller's sentence, as it is
         self.double_tap(self.element("Losgehen"))
         assert not self.controller.called("start_guidance")
-        assert self.said[-1] == "0 Schritte."
+        assert self.said[-1] == "Keine Route."
 
     def test_a_favourite_opens_its_route(self):
         self.double_tap(self.element("Favoriten"))
