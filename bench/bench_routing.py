@@ -221,6 +221,14 @@ def main() -> int:
             pass
         base.append((time.perf_counter() - t) * 1000)
     print(f"baseline networkx.shortest_path(weight='length'), same pairs: {percentiles(base)}")
+    inner = load_network(SHARED_OSM / "kaiserslautern_cc.osm.gz", cache_dir=cache)
+    inner_router, inner_times = Router(inner), []
+    for a, b in random_pairs(inner, args.pairs, args.seed):
+        t = time.perf_counter()
+        inner_router.route(a, b, profile=args.profile).to_dict()
+        inner_times.append((time.perf_counter() - t) * 1000)
+    print(f"for scale, inner-city pairs (the service area, {inner.n_nodes} nodes), in-process "
+          f"full route: {percentiles(inner_times)}")
     print("targets: in-process p99 <= 2 ms, HTTP p99 <= 8 ms, load <= 0.5 s, RSS <= 250 MB")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other processes share the cores: tails include their noise)")
