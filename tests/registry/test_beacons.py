@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import UUID, ibeacon
+from registry_data import UUID, ibeacon
 
 
 def test_create_read_update_retire_with_audit(client, auth):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import UUID, ibeacon
+from registry_data import UUID, ibeacon
 
 from beacon_registry.api.routes import bulk
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import UUID, ibeacon, place
+from registry_data import UUID, ibeacon, place
 
 BEACON_KEYS = {
     "id",
@@ -161,7 +161,7 @@ def test_retired_records_leave_the_bundle(client, auth):
 
 def test_write_by_another_worker_is_seen_at_once(client, auth, db_url, clock):
     """The bundle cache is keyed by the database's state, not by this process's writes."""
-    from conftest import AREA
+    from registry_data import AREA
 
     from beacon_registry import service
     from beacon_registry.app import open_registry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import ibeacon
+from registry_data import ibeacon
 
 from beacon_registry import service
 from beacon_registry.errors import StaleVersion

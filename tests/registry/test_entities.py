@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import place
+from registry_data import place
 
 NOTICE = {
     "kind": "offer",

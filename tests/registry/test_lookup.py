@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import LAT, LON, UUID, ibeacon, place
+from registry_data import LAT, LON, UUID, ibeacon, place
 
 from beacon_registry.opening import TZ
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ibeacon, place
+from registry_data import ibeacon, place
 
 NOTICE = {
     "kind": "event",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import UUID, ibeacon
+from registry_data import UUID, ibeacon
 from sqlalchemy import inspect
 
 from beacon_registry.sightings import RateLimiter
