@@ -23,13 +23,25 @@ from lotse.triplog import LogRead, read_log
 from mobile.logbook import MemoryLogger
 from mobile.report import ReplayData
 from mobile.report_analysis import Truth, route_points, track
-from mobile.report_inputs import load_plan, load_truth_file, plan_points, street_lines
+from mobile.report_inputs import (
+    load_area,
+    load_plan,
+    load_truth_file,
+    plan_points,
+    street_lines,
+)
 
 logger = logging.getLogger(__name__)
 
 #: the pipeline is ticked on this grid of trip time unless app_start says otherwise (s);
 #: mobile.app ticks every 0.2 s
 TICK_S = 0.2
+#: periods a simulated walk may tick at, coarsest first (s)
+TICK_CANDIDATES_S = (1.0, 0.5, 0.25, 0.2, 0.1, 0.05)
+#: events stamped at a tick of the pipeline
+TICKED_TYPES = ("position", "announcement", "truth")
+#: fewer tick-made stamps than this cannot tell a grid
+MIN_STAMPS_TO_INFER = 20
 #: after the last event the re-run keeps ticking this long, so queued speech can finish (s)
 DRAIN_S = 10.0
 #: iBeacon measured power assumed when neither the log nor the plan says (dBm at 1 m)
@@ -127,11 +139,26 @@ def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
                       lang or str(settings.get("lang", "de")),
                       str(settings.get("verbosity", "normal")),
                       bool(settings.get("clock_face", False)), started_at,
-                      float(start.get("tick_s", TICK_S)))
+                      float(start.get("tick_s") or infer_tick_s(events)))
+
+
+def infer_tick_s(events: Sequence[dict]) -> float:
+    """The tick grid of a log without ``app_start.tick_s``: the coarsest candidate period that
+    every tick-made time stamp (positions, announcement starts, truth) sits on; ``TICK_S``
+    when none fits (a real app's clock is not a grid) or there is too little to tell."""
+    stamps = [e["actual_t"] if e["type"] == "announcement" else e["t"] for e in events
+              if e["type"] in TICKED_TYPES and (e["type"] != "announcement" or e["actual_t"])]
+    if len(stamps) < MIN_STAMPS_TO_INFER:
+        return TICK_S
+    for step in TICK_CANDIDATES_S:
+        if all(abs(t / step - round(t / step)) < 1e-6 for t in stamps):
+            return step
+    return TICK_S
 
 
 def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
-          tick_s: float | None = None, timings: list[float] | None = None) -> list[dict]:
+          tick_s: float | None = None, timings: list[float] | None = None,
+          places: Sequence[dict] = ()) -> list[dict]:
     """Feed the log's route, adverts and GPS fixes to a fresh pipeline; return what it logged.
 
     ``timings``, when given, receives the wall time (s) each fed event took, ticks included
@@ -147,7 +174,7 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
     t_start = min(fed[0]["t"], first_route_t if first_route_t is not None else fed[0]["t"])
     clock = ReplayClock(t_start)
     capture = MemoryLogger(clock=clock, session="replay-" + read.sessions[0][:16])
-    pipeline = _build_pipeline(setup, plan, capture, clock, t_start)
+    pipeline = _build_pipeline(setup, plan, capture, clock, t_start, places)
     ticker = _Ticker(pipeline, clock, tick_s)
     route_pending = setup.route is not None
     for event in fed:
@@ -178,7 +205,7 @@ def _set_route(pipeline: Any, t: float, body: dict) -> None:
 
 
 def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogger,
-                    clock: ReplayClock, t_start: float) -> Any:
+                    clock: ReplayClock, t_start: float, places: Sequence[dict]) -> Any:
     """A fresh ``GuidancePipeline`` with a recording voice, logging into ``capture``.
 
     Re-routes are answered with the routes the walk received, in order, so a re-run that goes
@@ -199,15 +226,20 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
             raise LookupError("no further route in the log")
         return queue.pop(0)
 
-    started_at = setup.started_at or datetime.now().astimezone()
+    fixed_now = datetime.now().astimezone()
 
     def wall_clock() -> datetime:
-        return started_at + timedelta(seconds=clock.now - t_start)
+        """The walk's wall time when the log says when it started; else now, standing still
+        (as in ``lotse walk``): opening hours are then those of the replay's moment."""
+        if setup.started_at is None:
+            return fixed_now
+        return setup.started_at + timedelta(seconds=clock.now - t_start)
 
     speech = SpeechQueue(RecorderVoice(clock=clock), clock=clock)
     voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
     return GuidancePipeline(speech, beacon_infos(list(plan)), voice=voice, logger=capture,
-                            rerouter=rerouter if queue else None, wall_clock=wall_clock)
+                            places=places, rerouter=rerouter if queue else None,
+                            wall_clock=wall_clock)
 
 
 class _Ticker:
@@ -238,20 +270,23 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
 
     A re-run that cannot be made (no adverts, no route, the pipeline failing on this log) is
     reported on the page, not raised: the log's own content is still worth a report.
-    ``osm_path`` (an extract) adds the streets around the walk to the map.
+    ``osm_path`` (an extract) gives the re-run the extract's places (as the app and
+    ``lotse walk`` have them) and the map the streets around the walk.
     """
     read = read_log(log_path, include_rotated=True)
     if not read.events:
         raise ValueError(f"{log_path}: no valid events ({len(read.problems)} corrupt lines)")
     route = first_route(read.events)
     records = load_plan(plan_path) if plan_path else []
+    net = load_area(osm_path, cache_dir)
+    places = list(getattr(net, "places", None) or [])
     truth = Truth(timed=track(read.events, "truth"))
     if truth_path is not None:
         truth.line = load_truth_file(truth_path)
     events, note = None, "nicht verlangt"
     if do_rerun:
         try:
-            events = rerun(read, records, lang)
+            events = rerun(read, records, lang, places=places)
             note = f"mit dem aktuellen Code, {len(events)} Ereignisse"
         except ValueError as exc:
             note = f"nicht möglich: {exc}"
@@ -260,4 +295,4 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
               *((f.lat, f.lon) for f in track(read.events))]
     return ReplayData(source=str(log_path), read=read, rerun=events, rerun_note=note,
                       route=route, truth=truth, plan=plan_points(records),
-                      streets=street_lines(osm_path, around, cache_dir))
+                      streets=street_lines(net, around))

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -74,22 +75,25 @@ def plan_points(records: Sequence[dict]) -> list[dict]:
 
 
 
-def street_lines(osm_path: Path | None, around: Sequence[tuple[float, float]],
-                 cache_dir: Path | None = None) -> list[list[tuple[float, float]]]:
-    """Walkable ways of the extract near ``around`` as (lat, lon) lines, for the map's background.
-
-    Uses the routing core's compiled network (loaded from its cache in well under a second).
-    The background is a courtesy: when the extract cannot be loaded the map is drawn without it.
-    """
-    if osm_path is None or not around:
-        return []
+def load_area(osm_path: Path | None, cache_dir: Path | None = None) -> Any | None:
+    """The routing core's compiled network of the extract (``None`` when not given or not
+    loadable: streets and places are a courtesy, a report is made without them)."""
+    if osm_path is None:
+        return None
     from routing_service.errors import LotseRoutingError
     from routing_service.ingest import load_network
 
     try:
-        net = load_network(Path(osm_path), cache_dir=cache_dir)
+        return load_network(Path(osm_path), cache_dir=cache_dir)
     except (LotseRoutingError, OSError, ValueError) as exc:
-        logger.warning("no streets on the map: %s", exc)
+        logger.warning("no streets or places from %s: %s", osm_path, exc)
+        return None
+
+
+def street_lines(net: Any | None, around: Sequence[tuple[float, float]]
+                 ) -> list[list[tuple[float, float]]]:
+    """Walkable ways of the network near ``around`` as (lat, lon) lines, for the map."""
+    if net is None or not around:
         return []
     lats, lons = [p[0] for p in around], [p[1] for p in around]
     south, north = min(lats) - STREET_MARGIN_DEG, max(lats) + STREET_MARGIN_DEG

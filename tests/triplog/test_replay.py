@@ -9,6 +9,7 @@ import re
 import pytest
 
 from lotse.triplog import read_log
+from mobile.ble.plan import PLAN_PATH
 from mobile.cli_replay import main as replay_main
 from mobile.replay import advertisement_from_event, rerun
 from tests.triplog.test_report import assert_png_not_empty
@@ -89,3 +90,20 @@ def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "<td>11</td>" in page and "<td>21</td>" in page and "unknown event type" in page
     assert_png_not_empty(tmp_path / "r" / "map.png")
+
+
+def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, capsys):
+    """The engine's own `lotse walk --log` (places, re-routing, GPS; no tick_s in its log)."""
+    from mobile.cli_walk import main as walk_main
+    from mobile.replay import infer_tick_s, replay
+    from mobile.report_analysis import speech_diff
+
+    log = tmp_path / "walk.jsonl"
+    assert walk_main(["--from", "49.4445,7.7680", "--to", "49.4435,7.7700", "--seed", "3",
+                      "--log", str(log), "--json"]) == 0
+    capsys.readouterr()
+    read = read_log(log)
+    assert not read.problems and infer_tick_s(read.events) == 0.25
+    data = replay(log, plan_path=PLAN_PATH, osm_path=cc_osm)
+    alike, diffs = speech_diff(data.read.events, data.rerun)
+    assert diffs == [] and alike == len(read.of_type("announcement")) > 10
