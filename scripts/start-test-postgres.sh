@@ -4,7 +4,7 @@
 # SQLAlchemy URL of an empty database on stdout.
 set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-DIR=/tmp/lotse-test-pg
+DIR=${LOTSE_TEST_PG_DIR:-/tmp/lotse-test-pg}
 PORT=${LOTSE_TEST_PG_PORT:-55432}
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
