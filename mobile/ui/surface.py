@@ -82,16 +82,20 @@ class GestureSurface(FloatLayout):
 
     def start_at(self, name: str, **params: Any) -> None:
         """Open on `name` with the start screen beneath it, so "back" leads home."""
-        self._stack = [self._main_cycle[0]]
+        home = self._main_cycle[0]
+        self._stack = [] if name == home else [home]
         self.show(name, **params)
 
     def cycle(self, step: int) -> None:
-        """Next/previous of the main screens (start, around, settings)."""
+        """Next/previous of the main screens (start, around, settings); "back" then leads home."""
         current = self.manager.current
         index = self._main_cycle.index(current) if current in self._main_cycle else -step
-        self.show(self._main_cycle[(index + step) % len(self._main_cycle)])
+        self.start_at(self._main_cycle[(index + step) % len(self._main_cycle)])
 
     def _enter(self, name: str, params: dict[str, Any]) -> None:
+        for item in self.ring.items:
+            if getattr(item, "focus", False):
+                item.focus = False  # leaving a text field closes its keyboard
         screen = self.manager.get_screen(name)
         self.manager.current = name
         screen.show(**params)
@@ -99,7 +103,7 @@ class GestureSurface(FloatLayout):
         self.ctx.say(screen.entry_text())
         screen.scroll.scroll_y = 1.0  # a new screen starts at its top, where the focus is
         if self.ring.items:
-            self.ring.focus(self.ring.items[0], announce=getattr(screen, "announce_first", True))
+            self.ring.focus(self.ring.items[0], announce=screen.announce_first)
         screen.after_entry()
 
     def refresh_focusables(self, keep: bool = True) -> None:

@@ -26,6 +26,8 @@ class VoicedScreen(Screen):
 
     screen_name = ""
     title_key = ""
+    #: say the first element after the heading on arrival (the preview reads its steps instead)
+    announce_first = True
 
     def __init__(self, ctx: UiContext, **kwargs: Any) -> None:
         super().__init__(name=self.screen_name, **kwargs)
