@@ -43,8 +43,11 @@ ROADS = frozenset({"primary", "primary_link", "secondary", "secondary_link", "te
                    "road", "track"})
 #: a named place this close to a turn (or to the destination) is given as its landmark (metres)
 LANDMARK_RADIUS_M = {"turn": 20.0, "continue": 20.0, "arrive": 35.0}
-#: when several things happen at one node, the maneuver takes the first type in this order
-TYPE_ORDER = ("cross", "steps", "barrier", "open_square", "turn", "tactile_paving", "continue")
+#: another way leaving a junction this close to the chosen one makes a slight bend a choice
+AMBIGUOUS_DEG = 45.0
+#: when several things happen at one node they become separate maneuvers (one idea per
+#: message), in this order: the hazard at the node, the turn, then what the new way is
+SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
 
 
 @dataclass
@@ -140,6 +143,10 @@ class Describer:
         self.kerb = nt.column("kerb").tolist()
         head_start, head_end = edge_headings(net.index.xy, net.geom_offsets)
         self.head_start, self.head_end = head_start.tolist(), head_end.tolist()
+        by_node = np.argsort(net.edge_u, kind="stable")
+        bounds = np.cumsum(np.bincount(net.edge_u, minlength=net.n_nodes))[:-1]
+        self.out_edges = [part.tolist() for part in np.split(by_node, bounds)]
+        self.edge_rev = net.edge_rev.tolist()
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
@@ -180,9 +187,7 @@ class Describer:
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
         for i in range(1, len(pieces)):
-            facts = self._junction(leg, i)
-            if facts is not None:
-                found.append((i, facts))
+            found += [(i, facts) for facts in self._junction(leg, i)]
             found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
@@ -205,8 +210,8 @@ class Describer:
                         "geometry_index": int(point)})
         return out
 
-    def _junction(self, leg: Leg, i: int) -> dict[str, Any] | None:
-        """The maneuver at the node between piece i-1 and piece i, or None."""
+    def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
+        """The maneuvers at the node between piece i-1 and piece i (usually none)."""
         prev, cur = leg.pieces[i - 1].edge, leg.pieces[i].edge
         node = self.edge_u[cur]
         types = set()
@@ -231,26 +236,39 @@ class Describer:
         if self.tactile[cur] and not self.tactile[prev]:
             types.add("tactile_paving")
         if not types and self.degree[node] < 3:
-            return None  # no choice and nothing to announce: not a decision point
-        angle = _signed(self._head(leg, i, False) - self._head(leg, i - 1, True))
+            return []  # no choice and nothing to announce: not a decision point
+        out_heading = self._head(leg, i, False)
+        angle = _signed(out_heading - self._head(leg, i - 1, True))
         turn = turn_from_angle(angle)
         if self.degree[node] >= 3:
-            if turn != "straight":
+            if turn.startswith("slight") and self.name[cur] == self.name[prev] and \
+                    self.name[cur] is not None and self._unambiguous(node, prev, cur, out_heading):
+                pass  # following the street's gentle bend, no other way close to it: no choice
+            elif turn != "straight":
                 types.add("turn")
-            elif self.name[cur] != self.name[prev] and self.name[cur] is not None:
+            elif self.name[cur] != self.name[prev] and self.name[cur] is not None and \
+                    not types:
                 types.add("continue")
-        if not types:
-            return None
-        kind = next(t for t in TYPE_ORDER if t in types)
         tags = self.net.edge_tags
-        return dict(
-            type=kind, turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
+        facts = dict(
+            turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
             street=self.name[cur], crossing=crossing,
             step_count=_int(tags.value("step_count", cur)) if steps else None,
             handrail=self._handrail(cur) if steps else None,
             steps_direction=self._steps_direction(cur) if steps else None,
             tactile_paving=self.tactile[cur], barrier=barrier or ("kerb" if kerb else None),
             kerb=kerb, surface=tags.value("surface", cur))
+        return [dict(facts, type=kind) for kind in (*SAY_ORDER, "continue") if kind in types]
+
+    def _unambiguous(self, node: int, prev: int, cur: int, heading: float) -> bool:
+        """True if no other way leaves ``node`` within AMBIGUOUS_DEG of the chosen heading."""
+        came_back = self.edge_rev[prev]
+        for e in self.out_edges[node]:
+            if e in (cur, came_back):
+                continue
+            if abs(_signed(self.head_start[e] - heading)) < AMBIGUOUS_DEG:
+                return False
+        return True
 
     def _hazards(self, i: int, edge: int, touched: dict[int, list[Overlay]],
                  seen: set[str]) -> list[tuple[int, dict[str, Any]]]:

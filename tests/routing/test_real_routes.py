@@ -151,3 +151,25 @@ def test_same_point_twice_is_arrival_at_once(cc_router, places):
     body = cc_router.route(places["Stiftsplatz"], places["Stiftsplatz"]).to_dict()
     assert body["distance_m"] == 0
     assert [m["type"] for m in body["maneuvers"]] == ["depart", "arrive"]
+
+
+@pytest.mark.parametrize("a,b", list(itertools.permutations(NAMES, 2)))
+def test_a_turn_is_said_on_its_own_before_what_the_new_way_is(cc_router, places, a, b):
+    """One idea per message: at a node where the walker turns onto a crossing, square or steps,
+    the turn comes first, then the crossing/square/steps, at the same place."""
+    net = cc_router.net
+    degree = np.bincount(net.edge_u, minlength=net.n_nodes)
+    ms = cc_router.route(places[a], places[b], profile="blind").maneuvers
+    order = ["barrier", "turn", "cross", "steps", "open_square", "tactile_paving"]
+    for prev, m in zip(ms, ms[1:], strict=False):
+        if m["geometry_index"] == prev["geometry_index"] and prev["type"] in order \
+                and m["type"] in order:
+            assert order.index(prev["type"]) < order.index(m["type"])
+            assert prev["distance_m"] == 0
+    for k, m in enumerate(ms):
+        if m["type"] in ("cross", "steps", "open_square") and abs(m["angle_deg"]) >= 60:
+            lon, lat = m["location"]["lon"], m["location"]["lat"]
+            node = int(np.argmin((net.node_lat - lat) ** 2 + (net.node_lon - lon) ** 2))
+            if degree[node] >= 3:
+                assert any(p["type"] == "turn" and p["geometry_index"] == m["geometry_index"]
+                           for p in ms[:k])
