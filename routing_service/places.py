@@ -27,9 +27,10 @@ KEPT_TAGS: tuple[str, ...] = (
 )
 #: below this rapidfuzz score a candidate is noise
 MIN_SCORE = 72.0
-#: when scores tie, a place ranks above a street of the same name
-KIND_RANK = {"amenity": 0, "railway": 0, "public_transport": 1, "place": 1, "shop": 2,
-             "tourism": 2, "street": 3}
+#: when scores tie: a building or station first, then the street of that name, then shops,
+#: and bus stops (which borrow their names from streets and squares) last
+KIND_RANK = {"amenity": 0, "railway": 0, "street": 1, "place": 2, "shop": 2, "tourism": 2,
+             "public_transport": 3}
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
 _STR_ABBREV = re.compile(r"str\.?(?=\s|$)")
@@ -106,7 +107,7 @@ def search_places(net: Any, q: str, limit: int = 10) -> list[dict[str, Any]]:
     out, seen = [], set()
     for _, score, i in ranked:
         place = net.places[i]
-        key = (place["name"], place["kind"], place["category"])
+        key = (place["name"], place["kind"])  # a stop's pole and platform are one answer
         if key in seen:
             continue
         seen.add(key)

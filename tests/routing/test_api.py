@@ -145,3 +145,10 @@ def test_graph_download_loads_without_pickle(client, cc_network):
                        headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
     assert client.get("/v1/graph/deadbeef").status_code == 404
+
+
+def test_search_ranks_the_street_above_its_bus_stop(client):
+    results = client.get("/v1/places/search", params={"q": "Marktstr."}).json()["results"]
+    assert results[0]["name"] == "Marktstraße" and results[0]["kind"] == "street"
+    names_kinds = [(r["name"], r["kind"]) for r in results]
+    assert len(names_kinds) == len(set(names_kinds))
