@@ -38,10 +38,26 @@ def latlon(text: str) -> tuple[float, float]:
     return lat, lon
 
 
+def bbox(text: str) -> tuple[float, float, float, float]:
+    """'7.76,49.43,7.78,49.45' -> (west, south, east, north)."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected W,S,E,N, got {text!r}") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a west,south,east,north box")
+    return west, south, east, north
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _OneLineParser(prog="lotse route", description="Compute an accessible walking route.")
-    p.add_argument("--osm", type=Path, help="OSM extract (.osm, .osm.gz, .osm.bz2, .pbf); "
-                   "default: the inner-city extract")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--osm", type=Path, help="OSM extract (.osm, .osm.gz, .osm.bz2, .pbf); "
+                        "default: the inner-city extract")
+    source.add_argument("--overpass-bbox", type=bbox, metavar="W,S,E,N",
+                        help="fetch current OSM data for this box from Overpass (cached)")
+    source.add_argument("--overpass-place", metavar="NAME",
+                        help="fetch current OSM data for a place name from Overpass (cached)")
     p.add_argument("--from", dest="origin", type=latlon, required=True, metavar="LAT,LON")
     p.add_argument("--to", dest="destination", type=latlon, required=True, metavar="LAT,LON")
     p.add_argument("--profile", choices=PROFILES, default="blind")
@@ -58,12 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from lotse.paths import settings
-    from routing_service.ingest import load_network
+    from routing_service.ingest import load_network, load_network_online
     from routing_service.router import Router
 
     conf = settings()
     try:
-        net = load_network(args.osm or conf.osm_path, cache_dir=conf.cache_dir)
+        if args.overpass_bbox or args.overpass_place:
+            net = load_network_online(bbox=args.overpass_bbox, place=args.overpass_place,
+                                      cache_dir=conf.cache_dir)
+        else:
+            net = load_network(args.osm or conf.osm_path, cache_dir=conf.cache_dir)
         options = RouteOptions(avoid_steps=args.avoid_steps,
                                signalled_crossings_only=args.signalled_crossings_only,
                                prefer_tactile_paving=args.prefer_tactile_paving,

@@ -147,14 +147,22 @@ def load_network_online(*, bbox: tuple[float, float, float, float] | None = None
     cached = Path(cache_dir) / f"lotse-graph-{graph_hash}.npz"
     if cached.is_file():
         return WalkNetwork.load(cached)
-    with _osmnx_settings(cache_folder=Path(cache_dir) / "overpass"):
-        # every highway way (osmnx's "all" would drop area=yes, i.e. the rims of squares);
-        # the walk filter below decides as for a file
-        kwargs = dict(custom_filter='["highway"]', simplify=False, retain_all=True)
-        raw = ox.graph_from_bbox(bbox, **kwargs) if bbox else ox.graph_from_place(place, **kwargs)
-        graph = _prepare(raw, source=query)
-        tags = {k: True for k in ("shop", "amenity", "tourism", "place", "office", "leisure")}
-        feats = ox.features_from_bbox(bbox, tags) if bbox else ox.features_from_place(place, tags)
+    from routing_service.places import PLACE_TAGS
+
+    try:
+        with _osmnx_settings(cache_folder=Path(cache_dir) / "overpass"):
+            # every highway way (osmnx's "all" would drop area=yes, i.e. the rims of squares);
+            # the walk filter below decides as for a file
+            kwargs = dict(custom_filter='["highway"]', simplify=False, retain_all=True)
+            raw = ox.graph_from_bbox(bbox, **kwargs) if bbox else \
+                ox.graph_from_place(place, **kwargs)
+            tags = {k: True for k in PLACE_TAGS}
+            feats = ox.features_from_bbox(bbox, tags) if bbox else \
+                ox.features_from_place(place, tags)
+    except Exception as exc:  # network, geocoding and empty answers: one line for the user
+        raise OsmLoadError(f"Overpass query {query} failed: {exc}".splitlines()[0],
+                           f"Overpass-Abfrage {query} fehlgeschlagen") from exc
+    graph = _prepare(raw, source=query)
     net = compile_graph(graph, graph_hash, _places_from_features(feats, graph), source_name=query)
     net.save(cached)
     return net

@@ -94,3 +94,13 @@ def test_lotse_commands_in_a_subprocess(cc_osm, tmp_path):
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.strip().splitlines()[-1].startswith("lotse serve: ")
     assert "nope.osm" in bad.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--osm", "x.osm", "--overpass-bbox", "7.76,49.43,7.78,49.45"], "not allowed with"),
+    (["--overpass-bbox", "7.78,49.43,7.76,49.45"], "west,south,east,north"),
+    (["--overpass-bbox", "7.76,49.43"], "W,S,E,N"),
+])
+def test_overpass_arguments_checked_before_any_request(capsys, args, needle):
+    code, _, err = run(capsys, *args, "--from", "49.44,7.77", "--to", "49.445,7.77")
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
