@@ -67,10 +67,38 @@ class TestRealEngine(UiTest):
         self.walk(10)
         assert any(text.startswith("Nächste Ansage: ") for text in self.said[-6:])
 
+        # guidance goes on while the walker asks what is around and where they are
+        self.swipe("down")
+        assert self.ui.manager.current == "simulate"  # back, the way the walker came
+        self.swipe("up")
+        assert self.ui.manager.current == "start"  # the main screens
+        expected = self.real.where_am_i()  # no tick until the double tap: the same answer
+        self.double_tap(self.element("Wo bin ich?"))
+        self.walk(8)
+        assert expected in self.said and expected != "Position unbekannt."
+        self.double_tap(self.element("Was ist in der Nähe?"))
+        around = self.real.around_me()
+        assert [i.label for i in self.ui.ring.items][:len(around)] == around
+        self.double_tap(self.element("Neu abfragen"))
+        self.walk(5)
+        assert self.real.status()["guiding"]
+
+        self.ui.show("guidance")
         self.double_tap(self.element("Führung beenden"))
         self.walk(5)
         assert "Führung beendet." in self.said
         assert self.ui.manager.current == "start" and not self.real.status()["guiding"]
+
+    def test_search_finds_real_places_and_a_hit_opens_the_preview(self):
+        self.use_real_controller()
+        self.double_tap(self.element("Ziel wählen"))
+        self.element("Suchtext").text = "stiftsplatz"
+        self.double_tap(self.element("Suchen"))
+        hits = self.real.search("stiftsplatz")
+        assert hits and self.said[-1].startswith(f"{len(hits)} Treffer: {hits[0]['name']}")
+        self.double_tap(self.ui.ring.current)
+        assert self.ui.manager.current == "preview"
+        assert self.ui.screen.destination == hits[0]
 
     def test_where_am_i_without_a_position_says_so(self):
         self.use_real_controller()
