@@ -126,7 +126,7 @@ class Describer:
     def __init__(self, net: WalkNetwork, features: EdgeFeatures, degree: np.ndarray) -> None:
         # plain Python lists: a route looks up hundreds of single values, and list indexing is
         # several times faster than indexing numpy arrays one element at a time
-        self.net, self.f = net, features
+        self.net = net
         et, nt = net.edge_tags, net.node_tags
         self.degree = degree.tolist()
         self.edge_u, self.edge_v = net.edge_u.tolist(), net.edge_v.tolist()
