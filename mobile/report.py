@@ -105,12 +105,17 @@ def _stats_rows(log_stats: ra.ErrorStats | None, rerun_stats: ra.ErrorStats | No
     return rows
 
 
+_TIMING = {"late": "spät", "early": "zu früh"}
+_WHICH = {"log": "Log", "rerun": "neu"}
+
+
 def _decision_rows(rows: Sequence[ra.DecisionRow], t0: float) -> list:
     out = []
     for r in rows:
-        late = [w for w in ("log", "rerun") if r.late(w)]
+        flags = [f"{_TIMING[kind]}: {_WHICH[w]}" for w in ("log", "rerun")
+                 if (kind := r.timing(w)) is not None]
         shift = "–" if r.shift_s is None else f"{r.shift_s:+.1f} s"
-        note = '<span class="flag">spät: ' + ", ".join(late) + "</span>" if late else ""
+        note = '<span class="flag">' + "; ".join(flags) + "</span>" if flags else ""
         at = "–" if r.at_m is None else f"{r.at_m:.0f} m"
         out.append([str(r.index), _e(r.type), _e(r.text), at, _t(r.reached_t, t0),
                     _t(r.log_prep_t, t0), _t(r.log_t, t0), _t(r.rerun_prep_t, t0),

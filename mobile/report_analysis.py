@@ -25,10 +25,14 @@ logger = logging.getLogger(__name__)
 REACHED_RADIUS_M = 8.0
 #: a planned beacon this close to the route should be heard on the walk (m)
 EXPECTED_BEACON_RADIUS_M = 25.0
+#: maneuvers of two routes this close, of the same type, are the same decision point (m)
+SAME_POINT_M = 8.0
 #: an announcement is taken for a maneuver when its text is at least this similar (0-100)
 TEXT_MATCH_MIN = 70.0
-#: an announcement this long after the walker reached the point came late (s)
+#: an instruction this long after the walker reached the point came late (s)
 LATE_AFTER_S = 2.0
+#: an instruction this long before the walker reached the point came early (s; ~12 m walked)
+EARLY_BEFORE_S = 10.0
 
 #: the pipeline's callout keys that name a maneuver: "r<route>-" + mobile.guidance's key
 _KEY = re.compile(r"^(?:r(\d+)-)?(maneuver|prep|depart|arrival)(?:-(\d+))?$")
@@ -150,35 +154,82 @@ def _said_at(ann: dict) -> float:
     return ann["t"] if actual is None else actual
 
 
-def _maneuver_of_key(key: object, maneuvers: Sequence[dict]) -> tuple[str, int] | None:
-    """("prep"|"at", maneuver index) for the pipeline's callout keys on the first route."""
-    match = _KEY.match(key) if isinstance(key, str) and maneuvers else None
-    if match is None or match.group(1) not in (None, "1"):
+def _same_point(m: dict, maneuvers: Sequence[dict]) -> int | None:
+    """Index of the map route's maneuver of the same type at the same place as ``m``."""
+    loc = m.get("location") or {}
+    if "lat" not in loc or "lon" not in loc or m.get("type") == "depart":
         return None
-    kind, number = match.group(2), match.group(3)
-    if kind == "depart" and maneuvers[0].get("type") == "depart":
-        return "at", 0
-    if kind == "arrival" and maneuvers[-1].get("type") == "arrive":
-        return "at", len(maneuvers) - 1
-    if number is not None and int(number) < len(maneuvers):
-        return ("prep" if kind == "prep" else "at"), int(number)
-    return None
+    mx, my = project(loc["lat"], loc["lon"])
+    best, best_d = None, SAME_POINT_M
+    for i, other in enumerate(maneuvers):
+        oloc = other.get("location") or {}
+        if other.get("type") != m.get("type") or "lat" not in oloc or "lon" not in oloc:
+            continue
+        ox, oy = project(oloc["lat"], oloc["lon"])
+        d = float(np.hypot(ox - mx, oy - my))
+        if d <= best_d:
+            best, best_d = i, d
+    return best
 
 
-def match_announcements(maneuvers: Sequence[dict], announcements: Sequence[dict]
+@dataclass(frozen=True)
+class RouteMaps:
+    """For each route a log followed (1 = the map's route, 2… re-routes): how many maneuvers it
+    had and which of them are the map route's decision points (maneuver index → map index)."""
+
+    sizes: dict[int, int]
+    to_map: dict[int, dict[int, int]]
+
+    @classmethod
+    def of(cls, maneuvers: Sequence[dict], events: Sequence[dict]) -> RouteMaps:
+        routes = [e["route"] for e in events
+                  if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
+        sizes, to_map = {1: len(maneuvers)}, {1: {i: i for i in range(len(maneuvers))}}
+        for rid, body in enumerate(routes[1:], start=2):
+            others = body.get("maneuvers") or []
+            sizes[rid] = len(others)
+            to_map[rid] = {j: i for j, m in enumerate(others)
+                           if (i := _same_point(m, maneuvers)) is not None}
+        return cls(sizes, to_map)
+
+    def of_key(self, key: object) -> tuple[str, int] | None:
+        """("prep"|"at", map maneuver index) for a pipeline callout key, else None."""
+        match = _KEY.match(key) if isinstance(key, str) else None
+        if match is None:
+            return None
+        rid = int(match.group(1) or 1)
+        kind, number = match.group(2), match.group(3)
+        if rid not in self.sizes:
+            return None
+        if kind == "depart":
+            index = 0 if rid == 1 else None  # a re-route's "depart" is no decision point
+        elif kind == "arrival":
+            index = self.sizes[rid] - 1
+        else:
+            index = int(number) if number is not None else None
+        mapped = self.to_map[rid].get(index) if index is not None else None
+        if mapped is None:
+            return None
+        return ("prep" if kind == "prep" else "at"), mapped
+
+
+def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict]
                         ) -> dict[tuple[str, int], float]:
-    """(form, maneuver index) → when the first such announcement was heard.
+    """(form, maneuver index on the map route) → when the first such announcement was heard.
 
-    The pipeline's callout keys (``r1-prep-3``, ``r1-maneuver-3``, ``r1-depart``, ``r1-arrival``)
-    say exactly which maneuver of the first route was meant; later routes (re-routes) are not
-    the route on the map. A log without keys (an older phone) falls back to comparing texts
-    fuzzily, since the phone may phrase a maneuver differently from the route's text; then each
-    announcement goes to its single best maneuver, as form "at".
+    The pipeline's callout keys (``r1-prep-3``, ``r2-maneuver-1``, ``r1-depart``, ``r3-arrival``)
+    name a maneuver of one route; maneuvers of a re-route are the map route's when they are of
+    the same type at the same place, so a walk that was re-routed still fills the table. A log
+    without keys (an older phone) falls back to comparing texts fuzzily, since the phone may
+    phrase a maneuver differently from the route's text; then each announcement goes to its
+    single best maneuver, as form "at".
     """
+    maps = RouteMaps.of(maneuvers, events)
     first: dict[tuple[str, int], float] = {}
     texts = [str(m.get("text", "")) for m in maneuvers]
+    announcements = [e for e in events if e["type"] == "announcement"]
     for ann in sorted(announcements, key=_said_at):
-        which = _maneuver_of_key(ann.get("key"), maneuvers)
+        which = maps.of_key(ann.get("key"))
         if which is None and texts and not ann.get("key"):
             scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
             best = int(np.argmax(scores))
@@ -209,19 +260,29 @@ class DecisionRow:
             return None
         return self.rerun_t - self.log_t
 
-    def late(self, which: str) -> bool:
+    def timing(self, which: str) -> str | None:
+        """"late" when the instruction ("log" or "rerun") came more than LATE_AFTER_S after
+        the walker reached the point, "early" when more than EARLY_BEFORE_S before it (the
+        action belongs at the decision point), else None. Never for "depart"."""
         said = self.log_t if which == "log" else self.rerun_t
-        return self.reached_t is not None and said is not None and (
-            said - self.reached_t > LATE_AFTER_S)
+        if self.type == "depart" or self.reached_t is None or said is None:
+            return None
+        if said - self.reached_t > LATE_AFTER_S:
+            return "late"
+        if self.reached_t - said > EARLY_BEFORE_S:
+            return "early"
+        return None
+
+    def late(self, which: str) -> bool:
+        return self.timing(which) == "late"
 
 
 def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[dict],
                     walked: Sequence[Fix]) -> list[DecisionRow]:
     """The table of decision points; ``walked`` is the best track known (truth, else estimate)."""
     maneuvers = list((route or {}).get("maneuvers") or [])
-    said_log = match_announcements(maneuvers, [e for e in logged if e["type"] == "announcement"])
-    said_rerun = match_announcements(maneuvers,
-                                     [e for e in rerun if e["type"] == "announcement"])
+    said_log = match_announcements(maneuvers, logged)
+    said_rerun = match_announcements(maneuvers, rerun)
     rows = []
     for i, m in enumerate(maneuvers):
         loc = m.get("location") or {}

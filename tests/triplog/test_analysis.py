@@ -125,3 +125,28 @@ def test_speech_diff_aligns_on_text_and_names_each_difference():
         ("moved", "Links abbiegen.", 9.0, 8.5),
         ("only_rerun", "Position unsicher.", None, 15.0)]
     assert ra.speech_diff(logged, logged) == (4, [])
+
+
+def test_instructions_of_a_re_route_count_for_the_same_decision_point():
+    points = line_east()
+    first = _route(points)
+    second = _route(points[3:])  # re-routed from 30 m: its turn is 20 m in, at the same place
+    second["maneuvers"][1]["location"] = first["maneuvers"][1]["location"]
+    walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
+    events = [{"type": "route_received", "t": 0.0, "route": first},
+              _say(0.5, "Los") | {"key": "r1-depart"},
+              {"type": "route_received", "t": 3.0, "route": second},
+              _say(3.1, "Los") | {"key": "r2-depart"},
+              _say(4.8, "Jetzt links") | {"key": "r2-maneuver-1"},
+              _say(10.2, "Ziel") | {"key": "r2-arrival"}]
+    rows = ra.decision_points(first, events, [], walked)
+    assert [r.log_t for r in rows] == [0.5, 4.8, 10.2]
+    maps = ra.RouteMaps.of(first["maneuvers"], events)
+    assert maps.to_map[2] == {1: 1, 2: 2} and maps.of_key("r2-depart") is None
+    assert maps.of_key("r9-maneuver-1") is None and maps.of_key("reassure") is None
+
+
+def test_instruction_long_before_the_point_is_early():
+    row = ra.DecisionRow(1, "turn", "Links", 50.0, reached_t=60.0, log_t=33.5, rerun_t=55.0)
+    assert (row.timing("log"), row.timing("rerun")) == ("early", None)
+    assert ra.DecisionRow(0, "depart", "Los", 0.0, 0.0, 9.0, 9.0).timing("log") is None
