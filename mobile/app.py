@@ -61,11 +61,18 @@ class LotseApp(App):
         Window.clearcolor = theme.BLACK
         self.surface = build_ui(self.controller, self._clock)
         self.surface.start_at(self._start, **self._start_params)
+        Window.bind(on_keyboard=self._on_keyboard)
         Clock.schedule_interval(self.tick, TICK_S)
         if self._touch_exploration is not None:
             self.check_touch_exploration()
             Clock.schedule_interval(lambda _dt: self.check_touch_exploration(), TALKBACK_POLL_S)
         return self.surface
+
+    def on_stop(self) -> None:
+        Window.unbind(on_keyboard=self._on_keyboard)
+
+    def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
+        return self.surface is not None and self.surface.on_key(key)
 
     def tick(self, _dt: float = 0.0) -> None:
         """One turn of the guidance loop; a failing tick is said once, not every 0.2 s."""

@@ -29,6 +29,17 @@ from mobile.ui.screens.base import VoicedScreen
 
 log = logging.getLogger(__name__)
 
+#: Kivy key codes: Escape is also Android's back button
+KEY_BACK = 27
+KEY_GESTURES = {
+    275: Gesture(SWIPE, 1, "right"),  # arrow right: next element
+    276: Gesture(SWIPE, 1, "left"),  # arrow left: previous element
+    273: Gesture(SWIPE, 1, "up"),  # arrow up: next main screen
+    274: Gesture(SWIPE, 1, "down"),  # arrow down: back
+    13: Gesture(DOUBLE_TAP),  # Enter: activate
+    32: Gesture(DOUBLE_TAP),  # space: activate
+}
+
 
 class GestureSurface(FloatLayout):
     """Holds the screens, the focus ring and the back stack; is the UI's `Navigator`."""
@@ -161,6 +172,34 @@ class GestureSurface(FloatLayout):
             else:
                 self.cycle(+1)
             Clock.schedule_once(self._scroll_to_focus)  # after the layout has caught up
+
+    def on_key(self, key: int) -> bool:
+        """Keys as gestures: Android's back button, a Bluetooth keyboard, a desktop tester.
+
+        Returns True when the key was used (so Escape/back does not close the app).
+        """
+        typing = any(getattr(item, "focus", False) for item in self.ring.items)
+        if key == KEY_BACK:
+            self.ctx.announcer.interrupt()
+            if typing:
+                self._close_keyboard()
+            elif len(self._stack) > 1:
+                self.back()
+            else:
+                return False  # on the start screen, back leaves the app as everywhere on Android
+            return True
+        gesture = None if typing else KEY_GESTURES.get(key)
+        if gesture is None:
+            return False
+        self._focus_before = self.ring.current
+        self.handle(gesture)
+        return True
+
+    def _close_keyboard(self) -> None:
+        for item in self.ring.items:
+            if getattr(item, "focus", False):
+                item.focus = False
+        self.ring.announce()
 
     def activate(self) -> None:
         """Use the focused element; an element without an action says itself again."""

@@ -65,3 +65,9 @@ class TestApp(UiTest):
         for _ in range(20):
             self.clock.advance(1.0)
             self.ui.ctx.announcer.pump()
+
+    def test_the_back_button_reaches_the_surface_and_does_not_close_the_app(self):
+        app = self.make_app(start="settings")
+        self.addCleanup(app.on_stop)
+        assert self.Window.dispatch("on_keyboard", 27, 0, "", []) is True
+        assert self.ui.manager.current == "start"

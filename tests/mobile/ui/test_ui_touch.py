@@ -102,3 +102,20 @@ class TestGestures(UiTest):
         assert self.ui.ring.current.label == "Ziel wählen" and self.said[-1] == "Ziel wählen"
         self.touch((self.Window.width / 2, self.Window.height / 2))
         assert self.ui.manager.current == "search"
+
+
+class TestKeys(UiTest):
+    """Android's back button, a Bluetooth keyboard or a desktop tester's arrows."""
+
+    def test_arrows_move_enter_activates_escape_goes_back(self):
+        self.ui.on_key(275)
+        assert self.said[-1] == "Ziel wählen"
+        self.ui.on_key(13)
+        assert self.ui.manager.current == "search"
+        self.ui.on_key(13)  # Enter on the search field opens the keyboard
+        field = self.element("Suchtext")
+        assert field.focus
+        assert not self.ui.on_key(275)  # while typing, arrows belong to the text field
+        assert self.ui.on_key(27) and not field.focus  # back closes the keyboard first
+        assert self.ui.on_key(27) and self.ui.manager.current == "start"
+        assert not self.ui.on_key(27)  # on the start screen back leaves the app, as usual
