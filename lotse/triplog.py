@@ -39,6 +39,10 @@ IDENTITY_FIELDS = frozenset(
     }
 )
 
+#: keys of a ``settings`` event's dict that would tell where the tester lives or goes (saved
+#: places such as "Zuhause"); the writer leaves them out and the schema refuses them
+PRIVATE_SETTINGS = frozenset({"favourites", "favorites", "home"})
+
 _NUMBER = (int, float)
 
 # A field spec: (allowed Python types after json.loads, required?)
@@ -141,6 +145,11 @@ def validate_line(event: dict) -> dict:
     identity = IDENTITY_FIELDS.intersection(event)
     if identity:
         raise ValueError(f"field '{sorted(identity)[0]}' is not allowed: logs are pseudonymous")
+    if kind == "settings" and isinstance(event.get("settings"), dict):
+        private = PRIVATE_SETTINGS.intersection(event["settings"])
+        if private:
+            raise ValueError(f"field 'settings.{sorted(private)[0]}' is not allowed: "
+                             "saved places stay on the phone")
     for name, (types, required) in EVENT_FIELDS[kind].items():
         if name not in event:
             if required:

@@ -19,7 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
-from lotse.triplog import SCHEMA_VERSION, encode_line, rotated_parts, validate_line
+from lotse.triplog import (
+    PRIVATE_SETTINGS,
+    SCHEMA_VERSION,
+    encode_line,
+    rotated_parts,
+    validate_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +58,10 @@ class _Stamper:
         """The validated event and its encoded line, or ``None`` when dropped (not strict)."""
         t = fields.pop("t", None)
         t = float(self._clock() if t is None else t)
+        if type == "settings" and isinstance(fields.get("settings"), dict):
+            # the whole settings object is handy to log, but saved places are the tester's own
+            fields["settings"] = {k: v for k, v in fields["settings"].items()
+                                  if k not in PRIVATE_SETTINGS}
         if t < self._last_t:
             logger.warning("time stamp %.3f before previous %.3f; clamped", t, self._last_t)
             t = self._last_t

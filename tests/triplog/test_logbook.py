@@ -125,3 +125,37 @@ def test_memory_logger_keeps_the_same_lines(tmp_path):
     assert mem.event("marker") is None
     assert mem.events == [{"v": 1, "t": 100.0, "session": "replay-0001", "type": "truth",
                            "lat": 49.44, "lon": 7.77}]
+
+
+def test_saved_places_never_reach_the_log(tmp_path):
+    """The app logs its whole settings object; favourites ("Zuhause") are left out."""
+    path = tmp_path / "trip.jsonl"
+    with TripLogger(path) as log:
+        log.event("settings", settings={"lang": "de", "logging_enabled": True, "favourites": [
+            {"name": "Zuhause", "lat": 49.44, "lon": 7.76}]})
+    text = path.read_text(encoding="utf-8")
+    assert "Zuhause" not in text and "favourites" not in text
+    assert read_log(path).events[0]["settings"] == {"lang": "de", "logging_enabled": True}
+
+
+def test_the_app_controller_logs_opt_in_pseudonymous_and_without_saved_places(tmp_path):
+    """The real GuideController: nothing before opt-in, then settings and a marker, no places."""
+    from accessibility.voices import RecorderVoice
+    from mobile.controller import GuideController
+
+    clock = StepClock()
+    path = tmp_path / "trip.jsonl"
+    controller = GuideController(RecorderVoice(clock=clock), settings_path=tmp_path / "s.json",
+                                 clock=clock, logger_factory=lambda: TripLogger(path, clock=clock))
+    controller.mark_problem()
+    assert not path.exists()  # logging is off by default
+    controller.update_settings(logging_enabled=True)
+    clock.now = 105.0
+    controller.add_favourite("Zuhause", 49.4412, 7.7601)
+    controller.mark_problem()
+    controller.shutdown()
+    read = read_log(path)
+    assert not read.problems
+    assert [e["type"] for e in read.events] == ["app_start", "settings", "settings", "marker"]
+    assert "Zuhause" not in path.read_text(encoding="utf-8")
+    assert read.events[-1]["t"] == 105.0 and len(read.sessions) == 1

@@ -74,6 +74,8 @@ def test_good_lines_pass(event):
         (line("gesture"), "'gesture'"),
         (line("marker", device_id="abc"), "'device_id'"),
         (line("app_start", name="Erika Mustermann"), "'name'"),
+        (line("settings", settings={"lang": "de", "favourites": [{"name": "Zuhause"}]}),
+         "'settings.favourites'"),
     ],
 )
 def test_bad_lines_name_the_field(event, field):
