@@ -100,7 +100,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "simulate.go": {"de": "Simulation starten", "en": "Start simulation"},
     # shared
     "common.back": {"de": "Zurück", "en": "Back"},
-    "common.button": {"de": "Taste", "en": "button"},
     "common.field": {"de": "Eingabefeld", "en": "text field"},
     "common.empty": {"de": "leer", "en": "empty"},
     "common.elements": {"de": "{n} Elemente", "en": "{n} elements"},

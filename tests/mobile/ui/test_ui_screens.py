@@ -168,6 +168,16 @@ class TestFlows(UiTest):
         assert self.said[-1] == "Problemstelle markiert."
 
 
+def test_every_value_a_settings_row_offers_is_one_the_engine_accepts():
+    from mobile.app_settings import AppSettings
+    from mobile.ui.screens.settings import CHOICES
+
+    for choice in CHOICES:
+        assert getattr(AppSettings(), choice.field) in choice.values, choice.field
+        for value in choice.values:
+            assert getattr(AppSettings().changed(**{choice.field: value}), choice.field) == value
+
+
 class TestSettings(UiTest):
     def setUp(self):
         super().setUp()

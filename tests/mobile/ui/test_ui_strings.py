@@ -30,3 +30,14 @@ def test_every_key_the_screens_use_is_defined():
 def test_fields_are_filled_and_an_unknown_language_falls_back_to_german():
     assert t("search.found", "en", n=3) == "3 results:"
     assert t("start.where", "fr") == "Wo bin ich?"
+
+
+def test_every_setting_value_and_status_word_has_a_text():
+    from mobile.ui.screens.guidance import QUALITY_WORDS
+    from mobile.ui.screens.settings import CHOICES
+
+    keys = {f"value.{v}" for c in CHOICES for v in c.values if isinstance(v, str)}
+    keys |= {key for _, key in QUALITY_WORDS}
+    keys |= {f"mode.{m}" for m in ("online", "offline", "simulated")}
+    keys |= {f"source.{s}" for s in ("beacon", "gps")}
+    assert not sorted(keys - set(TEXTS))
