@@ -107,3 +107,22 @@ def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, caps
     data = replay(log, plan_path=PLAN_PATH, osm_path=cc_osm)
     alike, diffs = speech_diff(data.read.events, data.rerun)
     assert diffs == [] and alike == len(read.of_type("announcement")) > 10
+
+
+def test_a_rotated_log_replays_as_one(walk, tmp_path, capsys):
+    """Written again through TripLogger with a 100 kB limit, the walk is many files; replay
+    given the current file reads the older parts first and reports the same walk."""
+    from mobile.logbook import TripLogger
+
+    common = ("v", "t", "session", "type")
+    path = tmp_path / "trip.jsonl"
+    with TripLogger(path, max_bytes=100_000) as log:
+        for e in read_log(walk.log).events:
+            log.event(e["type"], t=e["t"], **{k: v for k, v in e.items() if k not in common})
+    assert len(list(tmp_path.glob("trip.*.jsonl"))) > 5
+    lines = []
+    for source in (walk.log, path):
+        assert replay_main([str(source), "--out", str(tmp_path / source.stem), "--no-rerun",
+                            "--no-streets", "--beacons", str(PLAN_PATH)]) == 0
+        lines.append(capsys.readouterr().out.split(" -> ")[0])
+    assert lines[0] == lines[1] and "markers" in lines[0]
