@@ -1,3 +1,6 @@
-"""Lotse: the command line and the wiring that joins the parts. Importing this package loads nothing heavy."""
+"""Lotse: the command line and the wiring that joins the parts.
+
+Importing this package loads nothing heavy.
+"""
 
 ATTRIBUTION = "© OpenStreetMap contributors"

@@ -39,6 +39,7 @@ def pg_url() -> str:
     url = os.environ.get("LOTSE_TEST_PG_URL")
     if not url:
         if os.environ.get("CI"):
-            pytest.fail("LOTSE_TEST_PG_URL is not set: scripts/test.sh starts PostgreSQL for the tests")
+            pytest.fail("LOTSE_TEST_PG_URL is not set: scripts/test.sh starts PostgreSQL "
+                        "for the tests")
         pytest.skip("no PostgreSQL (run the suite through 'make test')")
     return url
