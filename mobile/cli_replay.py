@@ -38,11 +38,23 @@ def _parser() -> argparse.ArgumentParser:
                    help="OSM extract for the streets on the map (default: the service area)")
     p.add_argument("--no-streets", action="store_true", help="draw the map without streets")
     p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also show the warnings of the re-run code (pipeline, guidance)")
     return p
+
+
+def _quiet_logging(verbose: bool) -> None:
+    """Replay's own warnings, one line each; the re-run code's only with --verbose (a replay of
+    a bad walk would otherwise repeat every warning the phone had)."""
+    logging.basicConfig(format="lotse replay: %(message)s",
+                        level=logging.WARNING if verbose else logging.ERROR)
+    for name in ("mobile.replay", "mobile.report", "mobile.report_inputs", "lotse.triplog"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _quiet_logging(args.verbose)
     os.environ.setdefault("MPLBACKEND", "Agg")
     from lotse.paths import settings
     from mobile.replay import replay

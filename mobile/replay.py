@@ -177,6 +177,7 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
     pipeline = _build_pipeline(setup, plan, capture, clock, t_start, places)
     ticker = _Ticker(pipeline, clock, tick_s)
     route_pending = setup.route is not None
+    skipped = 0
     for event in fed:
         started = time.perf_counter()
         if route_pending and first_route_t <= event["t"]:
@@ -185,13 +186,21 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
             route_pending = False
         ticker.before(event["t"])
         if event["type"] == "advert":
-            pipeline.on_advertisement(event["t"], advertisement_from_event(event), event["rssi"])
+            try:
+                advert = advertisement_from_event(event)
+            except ValueError as exc:  # one unreadable packet is not worth the whole re-run
+                skipped += 1
+                logger.debug("advert skipped: %s", exc)
+                continue
+            pipeline.on_advertisement(event["t"], advert, event["rssi"])
         else:
             pipeline.on_gps(event["t"], event["lat"], event["lon"], event["accuracy_m"])
         if timings is not None:
             timings.append(time.perf_counter() - started)
     ticker.before(fed[-1]["t"] + DRAIN_S + tick_s / 2)
     capture.close()
+    if skipped:
+        logger.warning("%d adverts could not be rebuilt and were left out of the re-run", skipped)
     return capture.events
 
 
@@ -291,6 +300,10 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
         except ValueError as exc:
             note = f"nicht möglich: {exc}"
             logger.warning("re-run not possible: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - the code under test failed: report it
+            note = f"abgebrochen: {type(exc).__name__}: {exc}"
+            logger.warning("re-run failed: %s", note)
+            logger.debug("re-run failure", exc_info=True)
     around = [*route_points(route), *truth.points(),
               *((f.lat, f.lon) for f in track(read.events))]
     return ReplayData(source=str(log_path), read=read, rerun=events, rerun_note=note,

@@ -111,3 +111,26 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     assert replay_main([str(log), "--truth", str(bad_truth), "--no-rerun"]) == 2
     assert "no GeoJSON LineString" in capsys.readouterr().err
     assert START  # the walk starts in the inner city
+
+
+def test_a_rerun_that_cannot_run_is_said_on_the_page(tmp_path, capsys, caplog):
+    """The hand-made route has no distance_m, so the pipeline refuses it: the report still comes."""
+    log = tmp_path / "trip.jsonl"
+    write_walk(log, corrupt=False)
+    assert replay_main([str(log), "--out", str(tmp_path / "r"), "--no-streets"]) == 0
+    out, err = capsys.readouterr()
+    assert "re-run -" in out and "Traceback" not in err
+    assert "re-run not possible: the logged route cannot be followed" in caplog.text
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "Neu gerechnet: nicht möglich: the logged route cannot be followed" in page
+
+
+def test_truth_can_be_a_route_body(tmp_path, capsys):
+    log = tmp_path / "trip.jsonl"
+    write_walk(log, truth=False, corrupt=False)
+    truth = tmp_path / "route.json"
+    truth.write_text(json.dumps(_route(line_east())))
+    args = [str(log), "--truth", str(truth), "--out", str(tmp_path / "r"), "--no-rerun",
+            "--no-streets"]
+    assert replay_main(args) == 0
+    assert "mean error log 4.0 m" in capsys.readouterr().out
