@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lotse app: {_first_line(exc)}", file=sys.stderr)
         return 1
     if not is_android():
+        from kivy.config import Config
+
+        # a right click is a click, not Kivy's red multitouch-emulation dot
+        Config.set("input", "mouse", "mouse,multitouch_on_demand")
         from kivy.core.window import Window
 
         Window.size = DESKTOP_SIZE

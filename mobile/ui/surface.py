@@ -126,6 +126,8 @@ class GestureSurface(FloatLayout):
 
     # --- touches --------------------------------------------------------------------------------
     def on_touch_down(self, touch) -> bool:
+        if getattr(touch, "is_mouse_scrolling", False):
+            return super().on_touch_down(touch)  # a desktop mouse wheel scrolls the list
         now = self._clock()
         second_tap = self._recognizer.may_be_second_tap(touch.x, touch.y, now)
         fingers = self._recognizer.down(touch.uid, touch.x, touch.y, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.tests.common import UnitTestTouch
 from ui_harness import UiTest
 
 
@@ -119,3 +120,22 @@ class TestKeys(UiTest):
         assert self.ui.on_key(27) and not field.focus  # back closes the keyboard first
         assert self.ui.on_key(27) and self.ui.manager.current == "start"
         assert not self.ui.on_key(27)  # on the start screen back leaves the app, as usual
+
+
+class TestMouse(UiTest):
+    """A sighted tester at a desktop: clicks are touches, the wheel scrolls."""
+
+    def test_a_mouse_wheel_scrolls_the_list_and_says_nothing(self):
+        self.double_tap(self.element("Einstellungen"))
+        self.frames(2)
+        scroll = self.ui.screen.scroll
+        assert scroll.scroll_y == 1.0
+        said = len(self.said)
+        x, y = self.centre(scroll)
+        wheel = UnitTestTouch(x, y)
+        wheel.profile.append("button")
+        wheel.button = "scrollup"  # Kivy: wheel towards the user scrolls the content up
+        wheel.touch_down()
+        wheel.touch_up()
+        self.frames(2)
+        assert scroll.scroll_y < 1.0 and len(self.said) == said
