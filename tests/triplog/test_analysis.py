@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pyproj import Geod
 
 from mobile import report_analysis as ra
-
-GEOD = Geod(ellps="WGS84")
-START = (49.4440, 7.7660)  # inner city, Kaiserslautern
-
-
-def offset(point: tuple[float, float], azimuth: float, metres: float) -> tuple[float, float]:
-    lon, lat, _ = GEOD.fwd(point[1], point[0], azimuth, metres)
-    return lat, lon
-
-
-def line_east(n: int = 11, step_m: float = 10.0) -> list[tuple[float, float]]:
-    return [offset(START, 90.0, i * step_m) for i in range(n)]
+from tests.triplog.builders import START, line_east, offset, route_for, say
 
 
 def test_error_against_a_timed_truth_interpolates_in_time():
@@ -43,34 +31,16 @@ def test_error_stats():
     assert ra.error_stats([]) is None
 
 
-def _route(points):
-    coords = [[lon, lat] for lat, lon in points]
-    end = points[-1]
-    return {"geometry": {"type": "LineString", "coordinates": coords}, "maneuvers": [
-        {"type": "depart", "text": "Gehen Sie geradeaus in die Marktstraße", "at_m": 0,
-         "location": {"lat": START[0], "lon": START[1]}},
-        {"type": "turn", "text": "Biegen Sie links ab in die Fackelstraße", "at_m": 50,
-         "location": dict(zip(("lat", "lon"), points[5], strict=True))},
-        {"type": "arrive", "text": "Sie haben Ihr Ziel erreicht", "at_m": 100,
-         "location": {"lat": end[0], "lon": end[1]}},
-    ]}
-
-
-def _say(t: float, text: str) -> dict:
-    return {"type": "announcement", "t": t, "text": text, "priority": "GUIDANCE",
-            "planned_t": t, "actual_t": t}
-
-
 def test_decision_points_match_rephrased_announcements_and_flag_late_ones():
     points = line_east()
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]  # 10 m/s, t = i
-    logged = [_say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
-              _say(3.0, "In 20 Metern links abbiegen in die Fackelstraße"),
-              _say(12.5, "Sie haben Ihr Ziel erreicht"),
-              _say(6.0, "Achtung, Baustelle")]
-    rerun = [_say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
-             _say(4.0, "In 20 Metern links abbiegen in die Fackelstraße")]
-    rows = ra.decision_points(_route(points), logged, rerun, walked)
+    logged = [say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
+              say(3.0, "In 20 Metern links abbiegen in die Fackelstraße"),
+              say(12.5, "Sie haben Ihr Ziel erreicht"),
+              say(6.0, "Achtung, Baustelle")]
+    rerun = [say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
+             say(4.0, "In 20 Metern links abbiegen in die Fackelstraße")]
+    rows = ra.decision_points(route_for(points), logged, rerun, walked)
     assert [(r.type, r.reached_t, r.log_t, r.rerun_t) for r in rows] == [
         ("depart", 0.0, 0.2, 0.2), ("turn", 5.0, 3.0, 4.0), ("arrive", 10.0, 12.5, None)]
     assert rows[1].shift_s == pytest.approx(1.0)
@@ -101,23 +71,23 @@ def test_beacons_never_heard_along_the_route_are_flagged():
 def test_callout_keys_name_the_maneuver_exactly():
     points = line_east()
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
-    said = [_say(0.5, "Los geht's") | {"key": "r1-depart"},
-            _say(2.0, "Gleich links") | {"key": "r1-prep-1"},
-            _say(4.5, "Jetzt links") | {"key": "r1-maneuver-1"},
-            _say(4.9, "Jetzt links") | {"key": "r1-maneuver-1"},  # a repeat: the first counts
-            _say(6.0, "Jetzt rechts") | {"key": "r2-maneuver-2"},  # another route's maneuver
-            _say(7.0, "Gehen Sie geradeaus in die Marktstraße") | {"key": "r1-reassure"},
-            _say(10.5, "Ziel") | {"key": "arrival", "actual_t": 11.0}]
-    rows = ra.decision_points(_route(points), said, [], walked)
+    said = [say(0.5, "Los geht's") | {"key": "r1-depart"},
+            say(2.0, "Gleich links") | {"key": "r1-prep-1"},
+            say(4.5, "Jetzt links") | {"key": "r1-maneuver-1"},
+            say(4.9, "Jetzt links") | {"key": "r1-maneuver-1"},  # a repeat: the first counts
+            say(6.0, "Jetzt rechts") | {"key": "r2-maneuver-2"},  # another route's maneuver
+            say(7.0, "Gehen Sie geradeaus in die Marktstraße") | {"key": "r1-reassure"},
+            say(10.5, "Ziel") | {"key": "arrival", "actual_t": 11.0}]
+    rows = ra.decision_points(route_for(points), said, [], walked)
     assert [(r.log_prep_t, r.log_t) for r in rows] == [(None, 0.5), (2.0, 4.5), (None, 11.0)]
     assert [r.rerun_t for r in rows] == [None, None, None]
 
 
 def test_speech_diff_aligns_on_text_and_names_each_difference():
-    logged = [_say(1.0, "Gehen Sie los."), _say(5.0, "Achtung, Stufen."),
-              _say(9.0, "Links abbiegen."), _say(20.0, "Ziel erreicht.")]
-    rerun = [_say(1.0, "Gehen Sie los."), _say(8.5, "Links abbiegen."),
-             _say(15.0, "Position unsicher."), _say(20.0, "Ziel erreicht.")]
+    logged = [say(1.0, "Gehen Sie los."), say(5.0, "Achtung, Stufen."),
+              say(9.0, "Links abbiegen."), say(20.0, "Ziel erreicht.")]
+    rerun = [say(1.0, "Gehen Sie los."), say(8.5, "Links abbiegen."),
+             say(15.0, "Position unsicher."), say(20.0, "Ziel erreicht.")]
     alike, diffs = ra.speech_diff(logged, rerun)
     assert alike == 2
     assert [(d.kind, d.text, d.log_t, d.rerun_t) for d in diffs] == [
@@ -129,16 +99,16 @@ def test_speech_diff_aligns_on_text_and_names_each_difference():
 
 def test_instructions_of_a_re_route_count_for_the_same_decision_point():
     points = line_east()
-    first = _route(points)
-    second = _route(points[3:])  # re-routed from 30 m: its turn is 20 m in, at the same place
+    first = route_for(points)
+    second = route_for(points[3:])  # re-routed from 30 m: its turn is 20 m in, at the same place
     second["maneuvers"][1]["location"] = first["maneuvers"][1]["location"]
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
     events = [{"type": "route_received", "t": 0.0, "route": first},
-              _say(0.5, "Los") | {"key": "r1-depart"},
+              say(0.5, "Los") | {"key": "r1-depart"},
               {"type": "route_received", "t": 3.0, "route": second},
-              _say(3.1, "Los") | {"key": "r2-depart"},
-              _say(4.8, "Jetzt links") | {"key": "r2-maneuver-1"},
-              _say(10.2, "Ziel") | {"key": "r2-arrival"}]
+              say(3.1, "Los") | {"key": "r2-depart"},
+              say(4.8, "Jetzt links") | {"key": "r2-maneuver-1"},
+              say(10.2, "Ziel") | {"key": "r2-arrival"}]
     rows = ra.decision_points(first, events, [], walked)
     assert [r.log_t for r in rows] == [0.5, 4.8, 10.2]
     maps = ra.RouteMaps.of(first["maneuvers"], events)

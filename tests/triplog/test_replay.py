@@ -12,7 +12,7 @@ from lotse.triplog import read_log
 from mobile.ble.plan import PLAN_PATH
 from mobile.cli_replay import main as replay_main
 from mobile.replay import advertisement_from_event, rerun
-from tests.triplog.test_report import assert_png_not_empty
+from tests.triplog.builders import assert_png_not_empty
 
 
 def said(events: list[dict]) -> list[tuple[float, str]]:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-import numpy as np
-from matplotlib.image import imread
-
 from mobile.cli_replay import main as replay_main
 from mobile.logbook import TripLogger
-from tests.triplog.test_analysis import START, _route, line_east, offset
+from tests.triplog.builders import START, assert_png_not_empty, line_east, offset, route_for
 
 
 def write_walk(path, *, truth: bool = True, corrupt: bool = True):
@@ -18,7 +15,7 @@ def write_walk(path, *, truth: bool = True, corrupt: bool = True):
     points = line_east()
     with TripLogger(path) as log:
         log.event("app_start", t=0.0)
-        log.event("route_received", t=0.5, route=_route(points))
+        log.event("route_received", t=0.5, route=route_for(points))
         for i, p in enumerate(points):
             t = 1.0 + i
             if truth:
@@ -40,12 +37,6 @@ def write_walk(path, *, truth: bool = True, corrupt: bool = True):
             handle.write(json.dumps({"v": 1, "t": 14, "session": "a" * 16, "type": "gps_fix",
                                      "lat": 49.0}) + "\n")
     return good
-
-
-def assert_png_not_empty(path):
-    pixels = imread(path)
-    assert pixels.ndim == 3 and pixels.shape[0] > 200 and pixels.shape[1] > 200
-    assert float(np.var(pixels[..., :3])) > 0.001
 
 
 def test_report_files_exist_link_and_show_something(tmp_path, capsys):
@@ -129,7 +120,7 @@ def test_truth_can_be_a_route_body(tmp_path, capsys):
     log = tmp_path / "trip.jsonl"
     write_walk(log, truth=False, corrupt=False)
     truth = tmp_path / "route.json"
-    truth.write_text(json.dumps(_route(line_east())))
+    truth.write_text(json.dumps(route_for(line_east())))
     args = [str(log), "--truth", str(truth), "--out", str(tmp_path / "r"), "--no-rerun",
             "--no-streets"]
     assert replay_main(args) == 0
