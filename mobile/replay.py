@@ -98,12 +98,17 @@ def frame_from_key(key: str, measured_power: int | None = None) -> Any:
     raise ValueError(f"beacon {key!r} is not an ibeacon:/eddystone: key")
 
 
+def logged_routes(events: Sequence[dict]) -> list[tuple[float, dict]]:
+    """(time, body) of every route the walk received: the first one it set out on, then its
+    re-routes, in order."""
+    return [(e["t"], e["route"]) for e in events
+            if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
+
+
 def first_route(events: Sequence[dict]) -> dict | None:
     """The route the walk was guided on (the first ``route_received`` carrying one)."""
-    for e in events:
-        if e["type"] == "route_received" and isinstance(e.get("route"), dict):
-            return e["route"]
-    return None
+    routes = logged_routes(events)
+    return routes[0][1] if routes else None
 
 
 @dataclass
@@ -122,8 +127,7 @@ class RerunSetup:
 def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
     """Route, language and verbosity as the walker had them (the last ``settings`` before the
     route, then ``lang`` if given)."""
-    routes = [e["route"] for e in events
-              if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
+    routes = [body for _, body in logged_routes(events)]
     settings: dict = {}
     for e in events:
         if e["type"] == "settings" and isinstance(e.get("settings"), dict):
@@ -166,8 +170,8 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
     """
     setup = rerun_setup(read.events, lang)
     tick_s = tick_s or setup.tick_s
-    first_route_t = next((e["t"] for e in read.events if e["type"] == "route_received"
-                          and isinstance(e.get("route"), dict)), None)
+    routes = logged_routes(read.events)
+    first_route_t = routes[0][0] if routes else None
     fed = sorted((e for e in read.events if e["type"] in FED_TYPES), key=lambda e: e["t"])
     if not fed:
         raise ValueError("the log has no advertisements or GPS fixes to re-run")
