@@ -195,6 +195,8 @@ class LogRead:
     events: list[dict] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
     lines: int = 0
+    #: sessions left out when a reader kept only one: session -> number of events
+    other_sessions: dict[str, int] = field(default_factory=dict)
 
     @property
     def sessions(self) -> list[str]:

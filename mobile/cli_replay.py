@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--osm", type=Path, metavar="EXTRACT", default=None,
                    help="OSM extract for the streets on the map (default: the service area)")
     p.add_argument("--no-streets", action="store_true", help="draw the map without streets")
+    p.add_argument("--session", metavar="ID", default=None,
+                   help="the session to report when the file holds several (default: longest)")
     p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="also show the warnings of the re-run code (pipeline, guidance)")
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         osm = None if args.no_streets else (args.osm or settings().osm_path)
         data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.lang,
-                      do_rerun=not args.no_rerun, osm_path=osm, cache_dir=settings().cache_dir)
+                      do_rerun=not args.no_rerun, osm_path=osm, cache_dir=settings().cache_dir,
+                      session=args.session)
         summary = write_report(out, data)
     except (ValueError, OSError) as exc:
         print(f"lotse replay: {exc}", file=sys.stderr)

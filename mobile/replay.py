@@ -276,17 +276,38 @@ class _Ticker:
         self.clock.now = max(self.clock.now, until)
 
 
+def one_session(read: LogRead, session: str | None = None) -> LogRead:
+    """Only the events of one session (``session``, else the one with most events): each
+    session has its own monotonic clock, so two cannot be re-run as one walk."""
+    sessions = read.sessions
+    if session is not None and session not in sessions:
+        raise ValueError(f"no session {session!r} in the log (it has {', '.join(sessions)})")
+    if session is None and len(sessions) <= 1:
+        return read
+    counts = {s: 0 for s in sessions}
+    for e in read.events:
+        counts[e["session"]] += 1
+    chosen = session or max(sessions, key=lambda s: counts[s])
+    if len(sessions) > 1:
+        logger.warning("log holds %d sessions; reporting %s (%d events)", len(sessions), chosen,
+                       counts[chosen])
+    return LogRead([e for e in read.events if e["session"] == chosen], read.problems,
+                   read.lines, other_sessions={s: n for s, n in counts.items() if s != chosen})
+
+
 def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | None = None,
            lang: str | None = None, do_rerun: bool = True, osm_path: Path | None = None,
-           cache_dir: Path | None = None) -> ReplayData:
+           cache_dir: Path | None = None, session: str | None = None) -> ReplayData:
     """Read a log (with its rotated parts), re-run it, and gather what the report needs.
 
     A re-run that cannot be made (no adverts, no route, the pipeline failing on this log) is
     reported on the page, not raised: the log's own content is still worth a report.
     ``osm_path`` (an extract) gives the re-run the extract's places (as the app and
-    ``lotse walk`` have them) and the map the streets around the walk.
+    ``lotse walk`` have them) and the map the streets around the walk. A file holding several
+    sessions (the app appends after a restart) is reported for one: ``session``, else the
+    longest.
     """
-    read = read_log(log_path, include_rotated=True)
+    read = one_session(read_log(log_path, include_rotated=True), session)
     if not read.events:
         raise ValueError(f"{log_path}: no valid events ({len(read.problems)} corrupt lines)")
     route = first_route(read.events)

@@ -134,6 +134,14 @@ def _beacon_rows(rows: Sequence[ra.BeaconRow]) -> list:
     return out
 
 
+def _other_sessions(read: LogRead) -> str:
+    if not read.other_sessions:
+        return ""
+    listed = ", ".join(f"{_e(s)} ({n} Ereignisse)" for s, n in read.other_sessions.items())
+    return (f'<p class="flag">Die Datei enthält weitere Sitzungen, hier nicht ausgewertet: '
+            f"{listed}. Mit --session ID wählen.</p>")
+
+
 _DIFF_KIND = {"only_log": "nur im Log", "only_rerun": "nur neu gerechnet",
               "moved": "zu anderer Zeit"}
 
@@ -222,7 +230,7 @@ def _page(data: ReplayData, s: ReportSummary, t0: float, decisions: Sequence[ra.
         f"{s.events} Ereignisse "
         f"({_e(', '.join(f'{k} {v}' for k, v in sorted(counts.items())))}).</p>"
         f"<p>Neu gerechnet: {_e(data.rerun_note or ('ja' if data.rerun is not None else 'nein'))}"
-        "</p>",
+        "</p>" + _other_sessions(data.read),
         "<h2>Beschädigte Zeilen (übersprungen)</h2>"
         + _table(["Zeile", "Datei", "Problem"], problems, "Keine.")
         + (f"<p>… und {more} weitere.</p>" if more > 0 else ""),

@@ -125,3 +125,21 @@ def test_truth_can_be_a_route_body(tmp_path, capsys):
             "--no-streets"]
     assert replay_main(args) == 0
     assert "mean error log 4.0 m" in capsys.readouterr().out
+
+
+def test_a_file_with_two_sessions_reports_one_and_names_the_other(tmp_path, capsys):
+    """After an app restart the logger appends a new session with its own clock to the file."""
+    log = tmp_path / "trip.jsonl"
+    with TripLogger(log) as short:
+        short.event("app_start", t=5.0)
+        short.event("marker", t=6.0)
+    write_walk(log, corrupt=False)
+    args = [str(log), "--out", str(tmp_path / "r"), "--no-rerun", "--no-streets"]
+    assert replay_main(args) == 0
+    assert capsys.readouterr().out.startswith("replay: 38 events")
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert f"{short.session} (2 Ereignisse)" in page
+    assert replay_main([*args, "--session", short.session]) == 0
+    assert capsys.readouterr().out.startswith("replay: 2 events")
+    assert replay_main([*args, "--session", "nobody-here"]) == 2
+    assert "no session 'nobody-here'" in capsys.readouterr().err
