@@ -21,7 +21,7 @@ from shapely.geometry import LineString, Point
 
 logger = logging.getLogger(__name__)
 
-#: a walker within this distance of a decision point has reached it (m)
+#: a walker passing within this distance of a decision point has reached it (m)
 REACHED_RADIUS_M = 8.0
 #: a planned beacon this close to the route should be heard on the walk (m)
 EXPECTED_BEACON_RADIUS_M = 25.0
@@ -137,15 +137,23 @@ def error_stats(errs: Sequence[tuple[float, float]]) -> ErrorStats | None:
                       float(np.percentile(values, 95)), values[-1])
 
 
-def first_time_near(fixes: Sequence[Fix], lat: float, lon: float,
-                    radius_m: float = REACHED_RADIUS_M) -> float | None:
-    """When a track first came within ``radius_m`` of a point (None: never)."""
+def time_at_point(fixes: Sequence[Fix], lat: float, lon: float,
+                  radius_m: float = REACHED_RADIUS_M) -> float | None:
+    """When a track passed a point: the closest moment of its first visit within ``radius_m``
+    (None: never came that close). The closest moment, not the first within the radius, so an
+    instruction said right at the point does not count as late."""
     if not fixes:
         return None
     xs, ys = project([f.lat for f in fixes], [f.lon for f in fixes])
     px, py = project(lat, lon)
-    near = np.flatnonzero(np.hypot(np.asarray(xs) - px, np.asarray(ys) - py) <= radius_m)
-    return fixes[int(near[0])].t if near.size else None
+    dist = np.hypot(np.asarray(xs) - px, np.asarray(ys) - py)
+    near = np.flatnonzero(dist <= radius_m)
+    if not near.size:
+        return None
+    start = end = int(near[0])
+    while end + 1 < len(dist) and dist[end + 1] <= radius_m:
+        end += 1
+    return fixes[start + int(np.argmin(dist[start:end + 1]))].t
 
 
 def _said_at(ann: dict) -> float:
@@ -222,7 +230,8 @@ def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict]
     the same type at the same place, so a walk that was re-routed still fills the table. A log
     without keys (an older phone) falls back to comparing texts fuzzily, since the phone may
     phrase a maneuver differently from the route's text; then each announcement goes to its
-    single best maneuver, as form "at".
+    single best maneuver, as form "at". An instruction that also says the next maneuvers
+    (close together, "… Danach: …") counts for them too.
     """
     maps = RouteMaps.of(maneuvers, events)
     first: dict[tuple[str, int], float] = {}
@@ -234,9 +243,24 @@ def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict]
             scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
             best = int(np.argmax(scores))
             which = ("at", best) if scores[best] >= TEXT_MATCH_MIN else None
-        if which is not None and which not in first:
-            first[which] = _said_at(ann)
+        if which is None:
+            continue
+        first.setdefault(which, _said_at(ann))
+        if which[0] == "at":  # "… Danach: …": close maneuvers said together count as said
+            for j in _chained(which[1], ann["text"], texts):
+                first.setdefault(("at", j), _said_at(ann))
     return first
+
+
+def _chained(index: int, said: str, texts: Sequence[str]) -> list[int]:
+    """The maneuvers right after ``index`` whose own text is part of the announcement."""
+    out, spoken = [], said.casefold()
+    for j in range(index + 1, len(texts)):
+        own = texts[j].strip().rstrip(".").casefold()
+        if not own or own not in spoken:
+            break
+        out.append(j)
+    return out
 
 
 @dataclass(frozen=True)
@@ -286,7 +310,7 @@ def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[
     rows = []
     for i, m in enumerate(maneuvers):
         loc = m.get("location") or {}
-        reached = (first_time_near(walked, loc["lat"], loc["lon"])
+        reached = (time_at_point(walked, loc["lat"], loc["lon"])
                    if "lat" in loc and "lon" in loc else None)
         rows.append(DecisionRow(i, str(m.get("type", "")), str(m.get("text", "")),
                                 m.get("at_m"), reached, said_log.get(("at", i)),

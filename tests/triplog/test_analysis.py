@@ -120,3 +120,23 @@ def test_instruction_long_before_the_point_is_early():
     row = ra.DecisionRow(1, "turn", "Links", 50.0, reached_t=60.0, log_t=33.5, rerun_t=55.0)
     assert (row.timing("log"), row.timing("rerun")) == ("early", None)
     assert ra.DecisionRow(0, "depart", "Los", 0.0, 0.0, 9.0, 9.0).timing("log") is None
+
+
+def test_an_instruction_saying_the_next_maneuver_too_counts_for_both():
+    points = line_east()
+    route = route_for(points)
+    walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
+    both = ("Biegen Sie links ab in die Fackelstraße. Danach: Sie haben Ihr Ziel erreicht.")
+    rows = ra.decision_points(route, [say(4.9, both) | {"key": "r1-maneuver-1"}], [], walked)
+    assert [r.log_t for r in rows] == [None, 4.9, 4.9]
+    alone = say(4.9, "Biegen Sie links ab in die Fackelstraße.") | {"key": "r1-maneuver-1"}
+    assert [r.log_t for r in ra.decision_points(route, [alone], [], walked)] == [None, 4.9, None]
+
+
+def test_a_point_is_reached_at_the_closest_moment_of_the_first_pass():
+    track = [ra.Fix(float(t), *offset(START, 90, t * 1.2)) for t in range(30)]  # 1.2 m/s east
+    turn = offset(START, 90, 12.0)  # passed at t = 10 s, within 8 m from t = 4 s to t = 16 s
+    assert ra.time_at_point(track, *turn) == 10.0
+    back = track + [ra.Fix(30.0 + t, *offset(START, 90, 30 - t)) for t in range(25)]
+    assert ra.time_at_point(back, *turn) == 10.0  # coming back later is not the first pass
+    assert ra.time_at_point(track, *offset(START, 0, 50)) is None
