@@ -30,13 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="DIR", default=None,
                    help="report folder (default: <log name>-report beside the log)")
     p.add_argument("--beacons", type=Path, metavar="PLAN", default=None,
-                   help="beacon plan GeoJSON for 'heard vs expected' "
+                   help="beacon plan GeoJSON: where the re-run's beacons hang, and 'heard vs "
+                        "expected' "
                         f"(default: {DEFAULT_PLAN.name})")
     p.add_argument("--lang", choices=("de", "en"), default=None,
                    help="language of the re-run's announcements (default: as on the walk)")
     p.add_argument("--osm", type=Path, metavar="EXTRACT", default=None,
-                   help="OSM extract for the streets on the map (default: the service area)")
-    p.add_argument("--no-streets", action="store_true", help="draw the map without streets")
+                   help="OSM extract: the re-run's places and the map's streets "
+                        "(default: the service area)")
+    p.add_argument("--no-streets", action="store_true",
+                   help="load no extract: no streets on the map, no places in the re-run")
     p.add_argument("--session", metavar="ID", default=None,
                    help="the session to report when the file holds several (default: longest)")
     p.add_argument("--no-rerun", action="store_true", help="only report what the log holds")
