@@ -15,8 +15,6 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-#: the shipped inner-city beacon plan (owned by the phone engine), used when --beacons is not given
-DEFAULT_PLAN = Path(__file__).resolve().parent / "data" / "beacon_plan_cc.geojson"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--beacons", type=Path, metavar="PLAN", default=None,
                    help="beacon plan GeoJSON: where the re-run's beacons hang, and 'heard vs "
                         "expected' "
-                        f"(default: {DEFAULT_PLAN.name})")
+                        "(default: the shipped inner-city plan)")
     p.add_argument("--lang", choices=("de", "en"), default=None,
                    help="language of the re-run's announcements (default: as on the walk)")
     p.add_argument("--osm", type=Path, metavar="EXTRACT", default=None,
@@ -66,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     from mobile.report import write_report
 
     out = args.out or args.log.with_name(args.log.stem + "-report")
-    plan = args.beacons or (DEFAULT_PLAN if DEFAULT_PLAN.exists() else None)
+    from mobile.ble.plan import PLAN_PATH
+
+    plan = args.beacons or (PLAN_PATH if PLAN_PATH.exists() else None)
     try:
         osm = None if args.no_streets else (args.osm or settings().osm_path)
         data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.lang,

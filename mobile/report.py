@@ -185,7 +185,8 @@ def write_report(out_dir: Path, data: ReplayData) -> ReportSummary:
     marker_pts = [p for p in marker_pts if p is not None]
     pngs = [map_plot(out_dir / MAP_PNG, route=route_pts, log_track=log_track,
                      rerun_track=rerun_track, truth=truth_pts, beacons=beacons,
-                     markers=marker_pts, streets=data.streets)]
+                     markers=marker_pts, streets=data.streets,
+                     gps=[(f.lat, f.lon) for f in ra.track(events, "gps_fix")])]
     log_errs, rerun_errs = ra.errors(log_track, data.truth), ra.errors(rerun_track, data.truth)
     if log_errs or rerun_errs:
         uncertainty = [(f.t, f.uncertainty_m) for f in log_track if f.uncertainty_m is not None]

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 DPI = 110
 COLOURS = {"route": "#9e9e9e", "truth": "#2e7d32", "log": "#1565c0", "rerun": "#ef6c00",
-           "beacon": "#6a1b9a", "flag": "#c62828", "marker": "#c62828", "street": "#c8c8c8"}
+           "beacon": "#6a1b9a", "flag": "#c62828", "marker": "#c62828", "street": "#c8c8c8",
+           "gps": "#8d6e63"}
 
 LatLon = tuple[float, float]
 
@@ -52,12 +53,14 @@ class _Frame:
 
 def map_plot(path: Path, *, route: Sequence[LatLon], log_track: Sequence[Fix],
              rerun_track: Sequence[Fix], truth: Sequence[LatLon], beacons: Sequence[BeaconRow],
-             markers: Sequence[LatLon], streets: Sequence[Sequence[LatLon]] = ()) -> Path:
-    """Route, true track, estimated tracks (log and re-run), beacons and markers on one map."""
+             markers: Sequence[LatLon], streets: Sequence[Sequence[LatLon]] = (),
+             gps: Sequence[LatLon] = ()) -> Path:
+    """Route, true track, estimated tracks (log and re-run), raw GPS fixes, beacons and markers
+    on one map."""
     log_pts = [(f.lat, f.lon) for f in log_track]
     rerun_pts = [(f.lat, f.lon) for f in rerun_track]
     placed = [(b.lat, b.lon) for b in beacons if b.lat is not None and b.lon is not None]
-    everything = [*route, *truth, *log_pts, *rerun_pts, *placed, *markers]
+    everything = [*route, *truth, *log_pts, *rerun_pts, *placed, *markers, *gps]
     frame = _Frame(everything)
     fig = Figure(figsize=(8, 8))
     ax = fig.add_subplot()
@@ -68,6 +71,8 @@ def map_plot(path: Path, *, route: Sequence[LatLon], log_track: Sequence[Fix],
                 zorder=2)
     if truth:
         ax.plot(*frame.xy(truth), color=COLOURS["truth"], lw=2, label="wahrer Weg", zorder=3)
+    if gps:
+        ax.scatter(*frame.xy(gps), s=6, color=COLOURS["gps"], label="GPS-Fix", zorder=3)
     # the log wide and pale, the re-run thin and dashed on top: where they agree both show
     if log_pts:
         ax.plot(*frame.xy(log_pts), color=COLOURS["log"], lw=2.5, alpha=0.5, marker=".", ms=4,
@@ -78,7 +83,7 @@ def map_plot(path: Path, *, route: Sequence[LatLon], log_track: Sequence[Fix],
     heard = [(b.lat, b.lon) for b in beacons if b.lat is not None and not b.flag]
     flagged = [(b.lat, b.lon) for b in beacons if b.flag]
     if heard:
-        ax.scatter(*frame.xy(heard), marker="^", s=40, color=COLOURS["beacon"],
+        ax.scatter(*frame.xy(heard), marker="^", s=18, alpha=0.6, color=COLOURS["beacon"],
                    label="Beacon", zorder=6)
     if flagged:
         ax.scatter(*frame.xy(flagged), marker="x", s=80, color=COLOURS["flag"],
