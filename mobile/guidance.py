@@ -33,6 +33,8 @@ class Callout:
     key: str | None = None
     expires_at_m: float | None = None
     maneuver: int | None = None
+    #: decision points said with this one ("Danach: …") because they follow too closely
+    chained: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class GuidanceContext:
     busy: bool = False
     #: route progress where the last guidance callout was made
     last_callout_m: float = 0.0
+    speed_mps: float = 0.0
     when: datetime | None = None  # wall clock for opening hours
 
 
@@ -98,6 +101,7 @@ class DecisionCallouts:
             return []
         out: list[Callout] = []
         p, tm = ctx.progress_m, self.tm
+        lead = max(ctx.speed_mps, 0.0) * tm.instruction_lead_s
         prev_at = 0.0
         for m in self.route.maneuvers:
             if not m.is_decision:
@@ -108,12 +112,16 @@ class DecisionCallouts:
             if not done and remaining < -tm.expire_after_m:
                 self.missed.add(m.index)  # passed without a word: never say it late
                 log.warning("decision point %d passed unannounced", m.index)
-            elif not done and remaining <= tm.instruction_m:
-                self.instructed.add(m.index)
-                self.prepped.add(m.index)
-                prio = Priority.SAFETY if m.is_hazard else Priority.GUIDANCE
-                out.append(Callout(_text(m, ctx.voice, "at"), prio, "instruction",
-                                   f"maneuver-{m.index}", m.at_m + 2.0, m.index))
+            elif not done and remaining <= tm.instruction_m + lead:
+                chained = self._chain(m)
+                self.instructed.update([m.index, *(c.index for c in chained)])
+                self.prepped.update([m.index, *(c.index for c in chained)])
+                text = " ".join([_text(m, ctx.voice, "at"), *(
+                    say("then", ctx.voice.lang, text=_text(c, ctx.voice, "at")) for c in chained)])
+                prio = Priority.SAFETY if any(x.is_hazard for x in (m, *chained)) \
+                    else Priority.GUIDANCE
+                out.append(Callout(text, prio, "instruction", f"maneuver-{m.index}",
+                                   m.at_m + 2.0, m.index, tuple(c.index for c in chained)))
             elif m.index not in self.prepped and not done:
                 ahead = tm.hazard_warn_m if m.is_hazard else tm.prep_m
                 room = m.at_m - prev_at >= tm.instruction_m + tm.prep_min_gap_m
@@ -127,6 +135,20 @@ class DecisionCallouts:
                                            m.index))
             prev_at = m.at_m
         return out
+
+    def _chain(self, first: Maneuver) -> list[Maneuver]:
+        """Decision points right after `first`: too close to get their own instruction."""
+        chained: list[Maneuver] = []
+        last = first
+        for n in self.route.maneuvers[first.index + 1:]:
+            if not n.is_decision:
+                continue
+            if n.at_m - last.at_m >= self.tm.chain_m or len(chained) >= 2:
+                break
+            if n.index not in self.instructed:
+                chained.append(n)
+            last = n
+        return chained
 
 
 class ConfirmCallouts:
@@ -178,7 +200,7 @@ class ReassuranceCallouts:
             return []
         text = say("reassure", ctx.voice.lang,
                    distance=format_distance(leg_end - p, ctx.voice.lang))
-        return [Callout(text, Priority.GUIDANCE, "reassure", f"reassure-{int(p)}",
+        return [Callout(text, Priority.INFO, "reassure", f"reassure-{int(p)}",
                         p + tm.reassure_clear_m)]
 
 

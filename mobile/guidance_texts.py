@@ -21,6 +21,7 @@ _TEXTS: dict[str, dict[str, str]] = {
                  "en": "Keep straight on, {distance} to go."},
     "off_route": {"de": "Sie haben die Route verlassen. Ich berechne eine neue Route.",
                   "en": "You have left the route. Finding a new route."},
+    "then": {"de": "Danach: {text}", "en": "Then: {text}"},
     "reroute.done": {"de": "Neue Route: {first}", "en": "New route: {first}"},
     "reroute.failed": {"de": "Keine neue Route gefunden. Bitte fragen Sie jemanden in der Nähe.",
                        "en": "No new route found. Please ask someone nearby."},

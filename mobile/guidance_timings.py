@@ -14,7 +14,10 @@ from dataclasses import dataclass
 class GuidanceTimings:
     # --- decision points ---
     instruction_m: float = 6.0  # m before the point: say the action (Wayfindr)
+    #: s: start that much earlier (× walking speed) for the tick and the earcon before the words
+    instruction_lead_s: float = 0.25
     prep_m: float = 20.0  # m before the point: preparatory hint
+    chain_m: float = 10.0  # m: a point this close after another is said with it ("Danach: …")
     prep_min_gap_m: float = 8.0  # m: prep only if it comes this far ahead of the instruction
     confirm_after_m: float = 4.0  # m past a turn: confirm the new street
     confirm_clear_m: float = 12.0  # m: no confirmation when the next instruction is this close

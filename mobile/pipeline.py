@@ -40,6 +40,7 @@ class Announcement:
     priority: str
     kind: str
     maneuver: int | None
+    chained: tuple[int, ...]
     lat: float | None
     lon: float | None
     progress_m: float | None
@@ -94,6 +95,7 @@ class GuidancePipeline:
         self._lost_said = False
         self._last_reroute_t = -1e9
         self._arrival_logged = 0
+        self._route_t: float | None = None
 
     # --- inputs ---------------------------------------------------------------------------
     def on_advertisement(self, t: float, adv: Any, rssi: float | None = None) -> int:
@@ -154,6 +156,7 @@ class GuidancePipeline:
         self.loop = GuidanceLoop(route, self.timings, self.places, announce_depart=announce_depart)
         self.state = None
         self._fed = 0
+        self._route_t = t
         return route
 
     def clear_route(self) -> None:
@@ -182,7 +185,8 @@ class GuidancePipeline:
         fix = self.positioner.estimate(t)
         self.fix = fix
         if fix is None:
-            if (self._last_fix_t is None or t - self._last_fix_t > self.timings.position_lost_s) \
+            since = self._last_fix_t if self._last_fix_t is not None else self._route_t
+            if since is not None and t - since > self.timings.position_lost_s \
                     and not self._lost_said and self.route is not None and not self.paused:
                 self._lost_said = True
                 self._say(t, say("position.lost", self.voice.lang), Priority.GUIDANCE,
@@ -217,6 +221,7 @@ class GuidancePipeline:
             safety_active=any(m.priority >= Priority.SAFETY for m in [current, *waiting] if m),
             busy=any(m.priority >= Priority.GUIDANCE for m in [current, *waiting] if m),
             last_callout_m=self.loop.last_callout_m, when=self.wall_clock(),
+            speed_mps=self.matcher.speed_mps,
         )
         for callout in self.loop.tick(ctx):
             self._submit(t, callout)
@@ -269,8 +274,8 @@ class GuidancePipeline:
             fix = self.fix
             a = Announcement(
                 t_start, msg.text, msg.priority.name, c.kind if c else "system",
-                c.maneuver if c else None, fix.lat if fix else None, fix.lon if fix else None,
-                self.progress_m, self.route_id)
+                c.maneuver if c else None, c.chained if c else (),
+                fix.lat if fix else None, fix.lon if fix else None, self.progress_m, self.route_id)
             started.append(a)
             self.logger.event("announcement", t=t_start, text=msg.text,
                               priority=msg.priority.name, planned_t=self.now, actual_t=t_start,

@@ -29,12 +29,12 @@ class MatchSettings:
     particles: int = 400
     path_loss_exponent: float = DEFAULT_PATH_LOSS_EXPONENT
     #: RSSI noise of one packet around the model (dB): shadowing plus model error
-    rssi_sigma_db: float = 5.5
+    rssi_sigma_db: float = 5.0
     #: share of packets that fit no model (reflections): keeps one of them from ruling (0..1)
     outlier_share: float = 0.05
     #: random change of walking speed (m/s per sqrt(s)) and of position (m per sqrt(s))
-    speed_noise: float = 0.3
-    position_noise: float = 0.3
+    speed_noise: float = 0.1
+    position_noise: float = 0.2
     #: walking speeds the filter considers (m/s)
     min_speed: float = -0.3
     max_speed: float = 2.2

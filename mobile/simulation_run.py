@@ -125,18 +125,20 @@ def _announcement(a: Announcement, walk: SimulatedWalk) -> dict[str, Any]:
             "est_progress_m": None if a.progress_m is None else round(a.progress_m, 1),
             "est_lat": None if a.lat is None else round(a.lat, 6),
             "est_lon": None if a.lon is None else round(a.lon, 6),
-            "maneuver": a.maneuver, "route": a.route_id}
+            "maneuver": a.maneuver, "chained": list(a.chained), "route": a.route_id}
 
 
 def _decision_points(route: Any, announcements: list[dict[str, Any]],
                      route_id: int) -> list[dict[str, Any]]:
     out = []
     for m in route.decisions:
-        said = [a for a in announcements if a["route"] == route_id and a["maneuver"] == m.index
-                and a["kind"] == "instruction"]
+        said = [a for a in announcements if a["route"] == route_id and a["kind"] == "instruction"
+                and (a["maneuver"] == m.index or m.index in a["chained"])]
         before = round(m.at_m - said[0]["true_progress_m"], 1) if said else None
         out.append({"index": m.index, "type": m.facts.type, "at_m": round(m.at_m, 1),
                     "lat": m.lat, "lon": m.lon, "text": m.text, "announced_m_before": before,
                     "announced_t_s": said[0]["t_s"] if said else None,
-                    "times_announced": len(said)})
+                    "times_announced": len(said),
+                    "chained_with": said[0]["maneuver"] if said and said[0]["maneuver"] != m.index
+                    else None})
     return out

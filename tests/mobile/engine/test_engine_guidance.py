@@ -1,0 +1,89 @@
+"""The guidance loop on simulated walks through the real inner city (real route, real plan)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accessibility.speech import Priority
+from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
+from mobile.simulation_run import run_walk
+
+SEEDS = (0, 1)
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def walked(request, hbf_stiftsplatz, plan_records, new_pipeline):
+    """One walk Hauptbahnhof → Stiftsplatz per seed, with realistic radio defaults."""
+    pipeline, clock, voice, logger = new_pipeline()
+    pipeline.set_route(0.0, hbf_stiftsplatz)
+    walk = SimulatedWalk(pipeline.route.line, sim_beacons(plan_records), RadioModel(),
+                         seed=request.param)
+    result = run_walk(pipeline, walk, clock, logger=logger)
+    return pipeline, result, voice, logger
+
+
+def test_every_decision_point_once_in_order_within_6_plus_minus_2_m(walked):
+    pipeline, result, _, _ = walked
+    points = result.decision_points
+    assert len(points) >= 8  # the real route has many turns, a crossing, a square, a barrier
+    assert {p["type"] for p in points} >= {"turn", "cross", "barrier", "open_square"}
+    for p in points:
+        assert p["times_announced"] == 1, p
+        assert p["announced_m_before"] is not None, p
+        if p["chained_with"] is None:
+            assert 4.0 <= p["announced_m_before"] <= 8.0, p
+        else:  # follows its predecessor by less than chain_m: said with it, ahead of time
+            before = next(q for q in points if q["index"] == p["chained_with"])
+            assert p["at_m"] - before["at_m"] < pipeline.timings.chain_m
+            assert 4.0 <= before["announced_m_before"] <= 8.0
+    assert sum(p["chained_with"] is None for p in points) >= 0.75 * len(points)
+    times = [p["announced_t_s"] for p in points]
+    assert times == sorted(times)
+
+
+def test_arrival_with_side_and_position_error(walked):
+    pipeline, result, _, _ = walked
+    assert result.arrived
+    last = result.announcements[-1]
+    assert last["kind"] == "arrival" and ("rechten" in last["text"] or "linken" in last["text"])
+    stats = result.error_stats()
+    assert stats["median"] < 1.5 and stats["p95"] < 4.0
+    free = result.error_stats(free_fix=True)
+    assert free["median"] < 5.0 and free["p95"] < 10.0
+
+
+def test_prep_confirm_reassure_and_hazard_before_it_is_reached(walked):
+    pipeline, result, _, _ = walked
+    kinds = [a["kind"] for a in result.announcements]
+    assert kinds[0] == "depart"
+    assert kinds.count("prep") >= 5 and kinds.count("confirm") >= 3
+    assert kinds.count("reassure") >= 10
+    barrier = next(p for p in result.decision_points if p["type"] == "barrier")
+    warning = next(a for a in result.announcements
+                   if a["kind"] == "hazard" and a["maneuver"] == barrier["index"])
+    assert warning["priority"] == "SAFETY"
+    assert barrier["at_m"] - warning["true_progress_m"] > 10.0  # well before reaching it
+    # reassurance on long straights comes every ~10-15 m, never right before an instruction
+    reassure = [a["true_progress_m"] for a in result.announcements if a["kind"] == "reassure"]
+    gaps = [b - a for a, b in zip(reassure, reassure[1:], strict=False) if b - a < 30]
+    assert gaps and 10.0 <= float(np.median(gaps)) <= 15.0
+    assert min(gaps) >= 8.0 and max(gaps) <= 17.0
+
+
+def test_no_information_while_a_safety_warning_plays(walked):
+    _, result, voice, _ = walked
+    safety = [(u.t, u.t + u.seconds) for u in voice.spoken if "Achtung" in u.text]
+    infos = [a for a in result.announcements if a["priority"] == "INFO"]
+    assert safety and infos  # both happened on this walk
+    for a in infos:
+        assert not any(start <= a["t_s"] < end for start, end in safety), a
+
+
+def test_everything_went_to_the_tester_log(walked):
+    _, result, _, logger = walked
+    types = {e["type"] for e in logger.events}
+    assert {"route_received", "advert", "position", "announcement", "arrival", "truth"} <= types
+    said = [e for e in logger.events if e["type"] == "announcement"]
+    assert len(said) == len(result.announcements)
+    assert all(e["priority"] in {p.name for p in Priority} for e in said)

@@ -1,0 +1,149 @@
+"""Positioning on synthetic streams with known truth: filter, path loss, trilateration, matching."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mobile.positioning import BeaconInfo, BeaconPositioner, position_phrase
+from mobile.positioning_geo import RouteLine, to_latlon, to_xy
+from mobile.positioning_match import RouteMatcher
+from mobile.positioning_rssi import (
+    KalmanRssi,
+    RssiFilterSettings,
+    distance_from_rssi,
+    rssi_at_distance,
+)
+
+ORIGIN = (49.4440, 7.7690)  # Marktstraße area
+POWER = -59
+
+
+def beacon_at(dx: float, dy: float, key: str) -> BeaconInfo:
+    x0, y0 = to_xy(*ORIGIN)
+    lat, lon = to_latlon(x0 + dx, y0 + dy)
+    return BeaconInfo.make(key, lat, lon, POWER, {"de": f"Mast {key}"})
+
+
+def noisy_rssi(rng, d: float, sigma: float = 5.0) -> float:
+    return rssi_at_distance(d, POWER) + float(rng.normal(0, sigma))
+
+
+def test_path_loss_model_round_trips_and_clamps():
+    for d in (1.0, 4.0, 12.5, 30.0):
+        assert distance_from_rssi(rssi_at_distance(d, POWER), POWER) == pytest.approx(d)
+    assert distance_from_rssi(-59, -59) == pytest.approx(1.0)
+    assert distance_from_rssi(-20, -59) == 0.5  # absurdly strong: clamped
+    assert distance_from_rssi(-130, -59) == 60.0
+
+
+def test_kalman_filter_cuts_rssi_noise():
+    rng = np.random.default_rng(7)
+    truth = rssi_at_distance(8.0, POWER)
+    raw = [noisy_rssi(rng, 8.0) for _ in range(200)]
+    f = KalmanRssi(0.0, raw[0], RssiFilterSettings())
+    filtered = [f.update(0.8 * i, r) for i, r in enumerate(raw[1:], 1)]
+    raw_err = np.sqrt(np.mean((np.array(raw[20:]) - truth) ** 2))
+    filt_err = np.sqrt(np.mean((np.array(filtered[19:]) - truth) ** 2))
+    assert raw_err > 4.0
+    assert filt_err < raw_err / 2
+
+
+def test_trilateration_static_phone_known_truth():
+    """Four beacons on the corners of a 20 m square; the phone stands at (6, 4) from the centre."""
+    rng = np.random.default_rng(3)
+    beacons = [beacon_at(dx, dy, k) for k, (dx, dy) in
+               enumerate([(-10, -10), (10, -10), (10, 10), (-10, 10)])]
+    pos = BeaconPositioner(beacons)
+    truth = (6.0, 4.0)
+    x0, y0 = to_xy(*ORIGIN)
+    errors = []
+    for i in range(120):
+        t = i * 0.25
+        b = beacons[i % 4]
+        d = math.hypot(b.x - (x0 + truth[0]), b.y - (y0 + truth[1]))
+        assert pos.on_sighting(t, b.key, noisy_rssi(rng, d), POWER)
+        fix = pos.estimate(t)
+        if i >= 40:
+            errors.append(math.hypot(fix.x - (x0 + truth[0]), fix.y - (y0 + truth[1])))
+    assert fix.source == "beacon" and fix.beacons == 4
+    assert np.median(errors) < 3.0
+    assert 0.0 < fix.quality <= 1.0
+
+
+def test_walk_along_a_line_of_beacons_and_match_to_route():
+    """Beacons every 12.5 m along a 150 m street; the walker goes 1.2 m/s; truth is known."""
+    rng = np.random.default_rng(11)
+    x0, y0 = to_xy(*ORIGIN)
+    beacons = [beacon_at(s, 2.0 if k % 2 else -2.0, f"b{k}")
+               for k, s in enumerate(np.arange(0, 151, 12.5))]
+    line = RouteLine([to_latlon(x0 + s, y0)[::-1] for s in (0.0, 75.0, 150.0)])
+    pos = BeaconPositioner(beacons)
+    matcher = RouteMatcher(line)
+    phases = rng.uniform(0, 1, len(beacons))
+    free_err, along_err = [], []
+    for step in range(1, 110 * 4):
+        t = step * 0.25
+        s_true = min(t * 1.2, 150.0)
+        for k, b in enumerate(beacons):
+            if int(t - phases[k]) != int(t - 0.25 - phases[k]) and rng.random() > 0.25:
+                d = math.hypot(b.x - (x0 + s_true), b.y - y0)
+                if d < 40:
+                    rssi = noisy_rssi(rng, d)
+                    pos.on_sighting(t, b.key, rssi, POWER)
+                    matcher.on_packet(t, b, rssi, POWER)
+        fix = pos.estimate(t)
+        if t > 10 and fix is not None and s_true < 150:
+            free_err.append(math.hypot(fix.x - (x0 + s_true), fix.y - y0))
+            along_err.append(abs(matcher.progress_at(t) - s_true))
+    assert np.median(free_err) < 4.0
+    assert np.median(along_err) < 1.5 and np.percentile(along_err, 95) < 3.5
+    assert matcher.speed_mps == pytest.approx(1.2, abs=0.3)
+
+
+def test_unknown_beacons_are_ignored_and_gps_is_the_fallback():
+    pos = BeaconPositioner([beacon_at(0, 0, "known")])
+    assert not pos.on_sighting(0.0, "stranger", -60, POWER)
+    assert pos.estimate(0.0) is None
+    pos.on_gps(1.0, ORIGIN[0], ORIGIN[1], 12.0)
+    fix = pos.estimate(2.0)
+    assert fix.source == "gps" and fix.uncertainty_m == 12.0
+    assert pos.estimate(30.0) is None  # a GPS fix too old is no position
+    pos.on_sighting(31.0, "known", -65, POWER)
+    assert pos.estimate(31.0).source == "beacon"  # beacons win when heard
+
+
+def test_off_route_after_ten_seconds_more_than_six_metres_off():
+    x0, y0 = to_xy(*ORIGIN)
+    line = RouteLine([to_latlon(x0 + s, y0)[::-1] for s in (0.0, 100.0)])
+    matcher = RouteMatcher(line)
+    from mobile.positioning import PositionFix
+
+    def fix(t: float, off: float) -> PositionFix:
+        lat, lon = to_latlon(x0 + 20, y0 + off)
+        return PositionFix(t, lat, lon, x0 + 20, y0 + off, 3.0, "beacon")
+
+    for t in range(0, 10):
+        assert not matcher.update_fix(fix(float(t), 1.0)).off_route
+    states = [matcher.update_fix(fix(float(t), 15.0)) for t in range(10, 40)]
+    first_off = next(s.t for s in states if s.off_route)
+    # smoothed offset passes 6 m after a few seconds, then 10 s must pass
+    assert 20.0 <= first_off <= 26.0
+
+
+@pytest.mark.parametrize(("unc", "de", "en"), [
+    (3.0, "Sie sind bei Eingang Rathaus.", "You are at Eingang Rathaus."),
+    (9.0, "Sie sind in der Nähe von Eingang Rathaus.", "You are near Eingang Rathaus."),
+    (20.0, "Sie sind ungefähr bei Eingang Rathaus.", "You are roughly at Eingang Rathaus."),
+    (45.0, "Position ungenau, ungefähr bei Eingang Rathaus.",
+     "Position uncertain, roughly at Eingang Rathaus."),
+])
+def test_how_sure_phrasing(unc, de, en):
+    from mobile.positioning import PositionFix
+
+    fix = PositionFix(0.0, *ORIGIN, 0.0, 0.0, unc, "beacon")
+    assert position_phrase(fix, "Eingang Rathaus", "de") == de
+    assert position_phrase(fix, "Eingang Rathaus", "en") == en
+    assert position_phrase(None, None) == "Position unbekannt."
