@@ -45,6 +45,16 @@ PRIVATE_SETTINGS = frozenset({"favourites", "favorites", "home"})
 
 _NUMBER = (int, float)
 
+
+class LogLineError(ValueError):
+    """A log line the schema refuses; ``field`` names the offending field (None: the whole line,
+    e.g. not JSON), so an upload can be refused with a precise message."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 # A field spec: (allowed Python types after json.loads, required?)
 _Spec = tuple[tuple[type, ...], bool]
 
@@ -109,51 +119,56 @@ def _type_names(types: tuple[type, ...]) -> str:
 def _check_value(name: str, value: Any, types: tuple[type, ...]) -> None:
     # bool is an int in Python but never a valid number in this log
     if isinstance(value, bool) or not isinstance(value, types):
-        raise ValueError(f"field '{name}' must be {_type_names(types)}, got {value!r:.40}")
+        raise LogLineError(f"field '{name}' must be {_type_names(types)}, got {value!r:.40}", name)
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"field '{name}' must be a finite number, got {value!r}")
+        raise LogLineError(f"field '{name}' must be a finite number, got {value!r}", name)
     if name in _RANGES and isinstance(value, _NUMBER):
         low, high = _RANGES[name]
         if not low <= value <= high:
-            raise ValueError(f"field '{name}' out of range [{low:g}, {high:g}]: {value!r}")
+            raise LogLineError(f"field '{name}' out of range [{low:g}, {high:g}]: {value!r}",
+                               name)
 
 
 def validate_line(event: dict) -> dict:
     """Check one decoded log line against the schema; return it unchanged when it is valid.
 
-    Raises ``ValueError`` whose message names the offending field, so an upload can be refused
-    with a message a tester understands and a reader can report which line is wrong.
+    Raises ``LogLineError`` (a ``ValueError``) whose message and ``field`` name the offending
+    field, so an upload can be refused with a message a tester understands and a reader can
+    report which line is wrong.
     """
     if not isinstance(event, dict):
-        raise ValueError(f"a log line must be a JSON object, got {type(event).__name__}")
+        raise LogLineError(f"a log line must be a JSON object, got {type(event).__name__}")
     for key in _COMMON:
         if key not in event:
-            raise ValueError(f"missing field '{key}'")
+            raise LogLineError(f"missing field '{key}'", key)
     version = event["v"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ValueError(f"field 'v' must be an integer schema version, got {version!r:.40}")
+        raise LogLineError(f"field 'v' must be an integer schema version, got {version!r:.40}",
+                           "v")
     if version != SCHEMA_VERSION:
-        raise ValueError(f"field 'v': unsupported schema version {version} "
-                         f"(this reader knows {SCHEMA_VERSION})")
+        raise LogLineError(f"field 'v': unsupported schema version {version} "
+                           f"(this reader knows {SCHEMA_VERSION})", "v")
     _check_value("t", event["t"], _NUMBER)
     session = event["session"]
     if not isinstance(session, str) or not SESSION_PATTERN.match(session):
-        raise ValueError("field 'session' must be a pseudonym of 8-64 letters, digits, '-' or '_'")
+        raise LogLineError("field 'session' must be a pseudonym of 8-64 letters, digits, "
+                           "'-' or '_'", "session")
     kind = event["type"]
     if kind not in EVENT_FIELDS:
-        raise ValueError(f"field 'type': unknown event type {kind!r:.40}")
+        raise LogLineError(f"field 'type': unknown event type {kind!r:.40}", "type")
     identity = IDENTITY_FIELDS.intersection(event)
     if identity:
-        raise ValueError(f"field '{sorted(identity)[0]}' is not allowed: logs are pseudonymous")
+        first = sorted(identity)[0]
+        raise LogLineError(f"field '{first}' is not allowed: logs are pseudonymous", first)
     if kind == "settings" and isinstance(event.get("settings"), dict):
         private = PRIVATE_SETTINGS.intersection(event["settings"])
         if private:
-            raise ValueError(f"field 'settings.{sorted(private)[0]}' is not allowed: "
-                             "saved places stay on the phone")
+            raise LogLineError(f"field 'settings.{sorted(private)[0]}' is not allowed: "
+                               "saved places stay on the phone", "settings")
     for name, (types, required) in EVENT_FIELDS[kind].items():
         if name not in event:
             if required:
-                raise ValueError(f"missing field '{name}' for a {kind} event")
+                raise LogLineError(f"missing field '{name}' for a {kind} event", name)
             continue
         _check_value(name, event[name], types)
     return event
@@ -169,9 +184,9 @@ def decode_line(text: str | bytes) -> dict:
     try:
         event = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        raise LogLineError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except UnicodeDecodeError:
-        raise ValueError("not valid UTF-8 text") from None
+        raise LogLineError("not valid UTF-8 text") from None
     return validate_line(event)
 
 

@@ -10,6 +10,7 @@ from lotse.triplog import (
     EVENT_TYPES,
     IDENTITY_FIELDS,
     SCHEMA_VERSION,
+    LogLineError,
     parse_lines,
     read_log,
     validate_line,
@@ -79,8 +80,10 @@ def test_good_lines_pass(event):
     ],
 )
 def test_bad_lines_name_the_field(event, field):
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(LogLineError, match=field) as caught:
         validate_line(event)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.field == field.strip("'").split(".")[0]
 
 
 def test_not_an_object():
