@@ -5,7 +5,8 @@ The engine's own simulator (``mobile.simulation``: real iBeacon/Eddystone bytes 
 real route over the inner-city extract past the shipped beacon plan, through the real
 ``GuidancePipeline`` and into a real ``TripLogger`` (``run_walk`` adds ``truth`` events). One
 planned beacon beside the route is left out of the simulated radio — a dead beacon the report
-must flag. ``lotse walk --log`` writes the same format; until it lands this drives the walk.
+must flag — and a marker is dropped, which ``lotse walk --log`` cannot do (that command's own
+log is replayed in test_replay as well).
 """
 
 from __future__ import annotations
