@@ -68,12 +68,12 @@ class WalkResult:
 
 def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *,
              tick_s: float = 0.25, on_tick: Callable[[float], None] | None = None,
-             logger: Any = None) -> WalkResult:
+             logger: Any = None, max_s: float | None = None) -> WalkResult:
     """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline."""
     result = WalkResult()
     route = pipeline.route
     first_route_id = pipeline.route_id
-    end = walk.duration_s + DRAIN_S
+    end = walk.duration_s + DRAIN_S if max_s is None else max_s
     next_sample = 0.0
     k = 0
     while True:

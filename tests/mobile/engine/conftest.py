@@ -32,6 +32,17 @@ def place(net, name: str) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="session")
+def place_of(cc_network):
+    """(lat, lon) of a named place in the inner city, from the routing core's place search."""
+    return lambda name: place(cc_network, name)
+
+
+@pytest.fixture(scope="session")
+def when() -> datetime:
+    return WHEN
+
+
+@pytest.fixture(scope="session")
 def hbf_stiftsplatz(cc_network, router) -> dict:
     """The real route Hauptbahnhof → Stiftsplatz (route body, as the server would send it)."""
     return router.route(place(cc_network, "Hauptbahnhof"), place(cc_network, "Stiftsplatz"),
