@@ -45,7 +45,7 @@ def opening_state(spec: str | None, when: datetime) -> OpeningState | None:
     now = when.astimezone(BERLIN)
     try:
         oh = opening_hours.OpeningHours(spec)
-        state = str(oh.state(now)).rsplit(".", 1)[-1].lower()
+        state = "open" if oh.is_open(now) else "closed" if oh.is_closed(now) else "unknown"
         change = oh.next_change(now)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         today = list(oh.intervals(midnight, midnight + timedelta(days=1)))
@@ -56,7 +56,7 @@ def opening_state(spec: str | None, when: datetime) -> OpeningState | None:
         change = change.replace(tzinfo=BERLIN)
     if state not in ("open", "closed"):
         return None
-    open_today = any(str(iv[2]).lower().endswith("open") for iv in today)
+    open_today = any(iv[2] == opening_hours.State.OPEN for iv in today)
     if state == "open":
         return OpeningState(now=now, is_open=True, closes_at=change)
     return OpeningState(now=now, is_open=False, opens_at=change, closed_today=not open_today)

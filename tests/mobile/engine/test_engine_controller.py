@@ -1,0 +1,151 @@
+"""The controller the screens call: no-Bluetooth path, GPS fallback, settings, questions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from accessibility.voices import RecorderVoice
+from mobile.app_settings import SettingsError
+from mobile.ble.scanner import BleakBeaconScanner, FakeScanner
+from mobile.controller import ControllerError, GuideController
+from mobile.positioning_gps import FakeGps, NoFixGps
+from mobile.simulation_run import SimClock
+
+
+@pytest.fixture
+def make(cc_network, tmp_path, when):
+    def build(**kw):
+        clock = SimClock(10.0)
+        voice = RecorderVoice(clock=clock)
+        kw.setdefault("scanner", FakeScanner(clock=clock))
+        kw.setdefault("gps", FakeGps())
+        ctl = GuideController(voice, settings_path=tmp_path / "settings.json",
+                              network=cc_network, clock=clock, wall_clock=lambda: when, **kw)
+        ctl.update_settings(route_on_server=False)
+        return ctl, clock, voice
+
+    return build
+
+
+def run(ctl, clock, seconds: float) -> None:
+    for _ in range(int(seconds / 0.25)):
+        clock.now += 0.25
+        ctl.tick(clock.now)
+
+
+def test_no_bluetooth_on_this_machine_is_said_once_and_gps_carries_on(make, place_of):
+    """The real bleak scanner: this container has no Bluetooth stack, so start() fails for real."""
+    gps = FakeGps()
+    ctl, clock, voice = make(scanner=BleakBeaconScanner(), gps=gps)
+    ctl.start_radio()
+    assert ctl.bluetooth_ok is False
+    run(ctl, clock, 6)
+    assert voice.texts == ["Bluetooth nicht verfügbar. Ich nutze GPS, die Position ist ungenauer."]
+    assert voice.spoken[0].earcon == "warning"  # said as a SAFETY message
+    lat, lon = place_of("Hauptbahnhof")
+    gps.emit(lat, lon, 10.0)
+    run(ctl, clock, 1)
+    assert ctl.status()["position_source"] == "gps"
+    assert "Sie sind" in ctl.where_am_i()
+    ctl.start_guidance("Stiftsplatz")
+    run(ctl, clock, 8)
+    assert voice.texts.count(voice.texts[0]) == 1  # said once, never repeated
+    assert any(t.startswith("Gehen Sie los") for t in voice.texts)
+    ctl.shutdown()
+
+
+def test_no_bluetooth_and_no_gps_says_both_and_never_goes_silent(make, place_of):
+    ctl, clock, voice = make(scanner=FakeScanner(fail="BleakError: No Bluetooth adapters found"),
+                             gps=NoFixGps())
+    ctl.start_radio()
+    run(ctl, clock, 10)
+    assert voice.texts[:2] == ["Bluetooth nicht verfügbar. Ich nutze GPS, die Position ist "
+                               "ungenauer.", "Kein GPS-Empfang."]
+    assert ctl.where_am_i() == "Position unbekannt."
+    with pytest.raises(ControllerError, match="Position unbekannt"):
+        ctl.start_guidance("Stiftsplatz")
+    ctl.start_simulation("Hauptbahnhof", "Stiftsplatz")  # testers can still simulate
+    run(ctl, clock, 30)
+    assert ctl.status()["mode"] == "simulated" and ctl.status()["position_source"] == "beacon"
+
+
+def test_settings_are_validated_saved_and_applied(make, tmp_path):
+    ctl, clock, voice = make()
+    ctl.update_settings(lang="en", verbosity="brief", clock_face=True)
+    saved = json.loads((tmp_path / "settings.json").read_text())
+    assert saved["lang"] == "en" and saved["clock_face"] is True
+    assert ctl.pipeline.voice.lang == "en"
+    for bad in ({"lang": "fr"}, {"speech_rate": 7}, {"colour": "red"}):
+        with pytest.raises(SettingsError):
+            ctl.update_settings(**bad)
+    assert json.loads((tmp_path / "settings.json").read_text()) == saved  # nothing half-written
+    ctl.add_favourite("Zuhause", 49.444, 7.769)
+    assert [f.name for f in ctl.favourites] == ["Zuhause"]
+    again = GuideController(RecorderVoice(), settings_path=tmp_path / "settings.json")
+    assert again.settings.lang == "en" and again.favourites[0].name == "Zuhause"
+
+
+def test_where_am_i_around_me_and_status_during_a_simulated_walk(make):
+    ctl, clock, voice = make()
+    ctl.start_simulation("Hauptbahnhof", "Stiftsplatz", seed=2)
+    run(ctl, clock, 300)
+    status = ctl.status()
+    assert status["guiding"] and status["mode"] == "simulated"
+    assert status["next"] and status["distance_m"] > 0 and 0 < status["position_quality"] <= 1
+    where = ctl.where_am_i()
+    assert "Sie sind" in where and ("straße" in where.lower() or "platz" in where.lower())
+    around = ctl.around_me()
+    assert around and all(t.endswith(".") for t in around)
+    paused_at = len(voice.texts)
+    ctl.pause()
+    run(ctl, clock, 20)
+    assert voice.texts[paused_at:] == ["Führung pausiert."]  # silence while paused
+    ctl.resume()
+    run(ctl, clock, 3)
+    assert "Führung fortgesetzt." in voice.texts
+    ctl.mark_problem()
+    ctl.stop()
+    run(ctl, clock, 3)
+    assert voice.texts[-1] == "Führung beendet." and not ctl.status()["guiding"]
+
+
+def test_around_me_says_opening_hours_in_berlin_time(make, cc_network):
+    ctl, clock, voice = make()
+    shop = next(p for p in cc_network.places if (p.get("tags") or {}).get("opening_hours")
+                == "Mo-Fr 09:00-19:00; Sa 09:00-16:00")
+    ctl.pipeline.on_gps(clock.now, shop["lat"], shop["lon"], 5.0)
+    ctl.tick(clock.now)
+    said = ctl.around_me()
+    mine = next(t for t in said if t.startswith(shop["name"]))
+    assert "geöffnet bis 19 Uhr" in mine  # a Monday 11:00 in Kaiserslautern
+
+
+@pytest.mark.parametrize(("hour", "day", "expected"), [
+    (11, 23, "geöffnet bis 19 Uhr"),  # Monday
+    (20, 23, "öffnet morgen um 9 Uhr"),  # Monday evening
+    (11, 22, "heute geschlossen"),  # Sunday
+])
+def test_opening_state_phrases(hour, day, expected):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from mobile.guidance_places import place_phrase
+
+    when = datetime(2026, 11, day, hour, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    text = place_phrase({"name": "Reformhaus Escher", "category": "chemist",
+                         "opening_hours": "Mo-Fr 09:00-19:00; Sa 09:00-16:00"}, when)
+    assert expected in text
+    broken = place_phrase({"name": "Kiosk", "opening_hours": "nonsense ((("}, when)
+    assert broken.startswith("Kiosk")
+
+
+def test_unknown_destination_is_a_sentence_not_a_traceback(make, place_of):
+    ctl, clock, voice = make()
+    ctl.pipeline.on_gps(clock.now, *place_of("Hauptbahnhof"), 5.0)
+    ctl.tick(clock.now)
+    with pytest.raises(ControllerError, match="Nichts gefunden für Xyzzyplatz"):
+        ctl.preview("Xyzzyplatz")
+    with pytest.raises(ControllerError, match="außerhalb"):
+        ctl.preview((49.0, 7.0))
