@@ -173,6 +173,7 @@ def main() -> int:
     print(f"resident memory after load + router: {best['rss_mb']:.0f} MB")
 
     from routing_service.ingest import load_network
+    from routing_service.options import RouteOptions
     from routing_service.router import Router
 
     net = load_network(args.osm, cache_dir=cache)
@@ -189,12 +190,11 @@ def main() -> int:
         except LookupError:
             failed += 1
         full.append((time.perf_counter() - t) * 1000)
-    cost, pair_cost, _ = router._costs(args.profile, __import__(
-        "routing_service.options", fromlist=["RouteOptions"]).RouteOptions(), False, [])
+    weights, _ = router._costs(args.profile, RouteOptions(), False, [])
     for a, b in pairs:
         o, d = net.snap(*a), net.snap(*b)
         t = time.perf_counter()
-        router.graph.shortest(cost, pair_cost, o, d)
+        router.graph.shortest(weights, o, d)
         search.append((time.perf_counter() - t) * 1000)
     print(f"\nin-process full route ({args.profile}: costs + search + maneuvers + text + body):")
     print(f"  {percentiles(full)}   no route: {failed}")

@@ -1,7 +1,7 @@
 """The route request: validate, snap, cost, search, fall back if the detour is too long, describe.
 
-Per-profile cost vectors (and their reduction to the CSR graph) are cached per option set, so a
-request without overlays pays only for the Dijkstra search and the description.
+Per-profile cost vectors (and their search matrices) are cached per option set, so a request
+without overlays pays only for the Dijkstra search and the description.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from routing_service.errors import InvalidRequest, NoRoute
 from routing_service.maneuvers import Describer, build_leg
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
 from routing_service.overlays import Overlay, OverlayProvider, active_overlays, apply_overlays
-from routing_service.pathfind import PairGraph, Path
+from routing_service.pathfind import PairGraph, Path, Weights
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ COST_CACHE_SIZE = 16
 #: exact for everything within it, so a route found inside is optimal; otherwise we search on.
 SEARCH_RADIUS = {"walk": 1.5, "blind": 3.3, "low_vision": 2.8}
 SEARCH_SLACK_M = 50.0
+#: the plain walk is at least the straight line between the snapped points; edge lengths are
+#: great-circle, the line is equirectangular: this margin keeps the bound safely below the truth
+CROW_BOUND_SHARE, CROW_BOUND_SLACK_M = 0.99, 1.0
 
 WARNINGS = {
     "detour": {"de": "Der barrierearme Weg wäre zu lang; es folgt der kürzere Weg. Bitte Vorsicht.",
@@ -109,7 +112,7 @@ class Router:
         # ways meeting at each node (parallel ways count: each is a choice for the walker)
         degree = np.bincount(network.edge_u, minlength=network.n_nodes)
         self.describer = Describer(network, self.model.features, degree)
-        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache: OrderedDict[tuple, Weights] = OrderedDict()
         self._lock = threading.Lock()  # the HTTP service routes from a thread pool
 
     def route(self, origin: tuple[float, float], destination: tuple[float, float],
@@ -135,11 +138,10 @@ class Router:
         local_hour = when.astimezone(LOCAL_TZ).hour
         night = local_hour >= NIGHT_FROM_H or local_hour < NIGHT_UNTIL_H
         active = active_overlays(overlays, when)
-        cost, pair_cost, touched = self._costs(profile, options, night, active)
+        weights, touched = self._costs(profile, options, night, active)
         crow = _metres(origin, destination) + SEARCH_SLACK_M
-        path = self.graph.shortest(cost, pair_cost, o_snap, d_snap,
-                                   limit=SEARCH_RADIUS[profile] * crow) \
-            or self.graph.shortest(cost, pair_cost, o_snap, d_snap)
+        path = self.graph.shortest(weights, o_snap, d_snap, limit=SEARCH_RADIUS[profile] * crow) \
+            or self.graph.shortest(weights, o_snap, d_snap)
         if path is None:
             raise NoRoute("no route between these points with the chosen options",
                           "Kein Weg zwischen diesen Punkten mit den gewählten Einstellungen")
@@ -161,7 +163,8 @@ class Router:
                      [p.edge for p in leg.pieces])
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
-               active: list[Overlay]) -> tuple[np.ndarray, np.ndarray, dict[int, list[Overlay]]]:
+               active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
+        """Search weights for the request; shared (cached) unless overlays change them."""
         key = (profile, options.avoid_steps, options.signalled_crossings_only,
                options.tactile_for(profile), night)
         with self._lock:
@@ -169,17 +172,15 @@ class Router:
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is None:
-            cached = self.model.costs(profile, options, night)
-            cached = (cached, self.graph.reduce(cached))
+            cached = self.graph.weights(self.model.costs(profile, options, night))
             with self._lock:
-                self._cache[key] = cached
+                cached = self._cache.setdefault(key, cached)  # one matrix per key, one lock
                 if len(self._cache) > COST_CACHE_SIZE:
                     self._cache.popitem(last=False)
-        cost, pair_cost = cached
         if active:
-            cost, touched = apply_overlays(self.net, cost, active)
-            return cost, self.graph.reduce(cost), touched
-        return cost, pair_cost, {}
+            cost, touched = apply_overlays(self.net, cached.cost, active)
+            return self.graph.weights(cost), touched
+        return cached, {}
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:
@@ -187,11 +188,15 @@ class Router:
 
         The plain path keeps the user's hard choices (no steps, signalled crossings only) and
         closures; only preferences are dropped. The search stops at length/factor, so the usual
-        case (no long detour) costs a small fraction of a full search.
+        case (no long detour) costs a small fraction of a full search; when even the straight
+        line between the snapped points is longer than that, no search is needed at all.
         """
         length = sum(self.net.edge_length[p.edge] * (p.end - p.start) for p in path.pieces)
+        crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
+        if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
+            return None
         hard = RouteOptions(avoid_steps=options.avoid_steps, prefer_tactile_paving=False,
                             signalled_crossings_only=options.signalled_crossings_only)
         blocks = [o for o in active if o.effect == "block"]
-        cost, pair_cost, _ = self._costs("walk", hard, False, blocks)
-        return self.graph.shortest(cost, pair_cost, o_snap, d_snap, limit=length / factor)
+        weights, _ = self._costs("walk", hard, False, blocks)
+        return self.graph.shortest(weights, o_snap, d_snap, limit=length / factor)
