@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from accessibility.haptics import Haptics
 from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.places import around_texts, where_am_i_text
 from accessibility.speech import Priority, SpeechQueue
@@ -60,6 +61,7 @@ class GuideController:
         logger_factory: Callable[[], Any] | None = None,
         timings: GuidanceTimings | None = None,
         bundle_fresh: bool = False,
+        haptics: Haptics | None = None,
     ) -> None:
         self.settings_path = settings_path
         self.settings = load_settings(settings_path) if settings_path else AppSettings()
@@ -78,7 +80,7 @@ class GuideController:
         self.pipeline = GuidancePipeline(
             self.speech, beacon_infos(self.beacon_records), voice=self._voice(),
             timings=timings, places=self.places, rerouter=self._reroute, logger=self.logger,
-            wall_clock=self.wall_clock)
+            wall_clock=self.wall_clock, haptics=haptics or Haptics(clock=clock))
         self.scanner, self.gps = scanner, gps
         self._readings: deque[Reading] = deque()
         self._fixes: deque[tuple[float, float, float, float]] = deque()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from accessibility.haptics import Pattern, pattern_for
 from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.speech import Priority
 from mobile.guidance_places import is_place, place_phrase
@@ -35,6 +36,8 @@ class Callout:
     maneuver: int | None = None
     #: decision points said with this one ("Danach: …") because they follow too closely
     chained: tuple[int, ...] = ()
+    #: felt when the message starts (turn side, warning, arrival)
+    haptic: Pattern | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,8 @@ class DecisionCallouts:
                 prio = Priority.SAFETY if any(x.is_hazard for x in (m, *chained)) \
                     else Priority.GUIDANCE
                 out.append(Callout(text, prio, "instruction", f"maneuver-{m.index}",
-                                   m.at_m + 2.0, m.index, tuple(c.index for c in chained)))
+                                   m.at_m + 2.0, m.index, tuple(c.index for c in chained),
+                                   pattern_for(m.facts)))
             elif m.index not in self.prepped and not done:
                 ahead = tm.hazard_warn_m if m.is_hazard else tm.prep_m
                 room = m.at_m - prev_at >= tm.instruction_m + tm.prep_min_gap_m
@@ -130,9 +134,10 @@ class DecisionCallouts:
                     if remaining >= tm.instruction_m + tm.prep_min_gap_m * 0.5:
                         prio = Priority.SAFETY if m.is_hazard else Priority.GUIDANCE
                         kind = "hazard" if m.is_hazard else "prep"
-                        out.append(Callout(_text(m, ctx.voice, "prep", remaining), prio, kind,
-                                           f"prep-{m.index}", m.at_m - tm.instruction_m,
-                                           m.index))
+                        out.append(Callout(
+                            _text(m, ctx.voice, "prep", remaining), prio, kind,
+                            f"prep-{m.index}", m.at_m - tm.instruction_m, m.index,
+                            haptic=Pattern.WARNING if m.is_hazard else None))
             prev_at = m.at_m
         return out
 
@@ -257,7 +262,8 @@ class ArrivalCallouts:
         last = self.route.arrival
         text = _text(last, ctx.voice, "at") if last else ""
         return [Callout(text, Priority.GUIDANCE, "arrival", "arrival",
-                        maneuver=last.index if last else None)] if text else []
+                        maneuver=last.index if last else None,
+                        haptic=Pattern.ARRIVE)] if text else []
 
 
 @dataclass
@@ -309,6 +315,4 @@ class GuidanceLoop:
 
 
 def _with(ctx: GuidanceContext, **changes: Any) -> GuidanceContext:
-    from dataclasses import replace
-
     return replace(ctx, **changes)

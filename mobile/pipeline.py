@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from accessibility.haptics import Haptics, Pattern
 from accessibility.speech import Message, Priority, SpeechQueue
 from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertisement
 from mobile.ble.scanner import Sighting
@@ -67,6 +68,7 @@ class GuidancePipeline:
         rerouter: Rerouter | None = None,
         logger: Any = None,
         wall_clock: Callable[[], datetime] | None = None,
+        haptics: Haptics | None = None,
     ) -> None:
         self.speech = speech
         self.voice = voice or Voice()
@@ -76,6 +78,8 @@ class GuidancePipeline:
         self.rerouter = rerouter
         self.logger = logger or _NullLog()
         self.wall_clock = wall_clock or (lambda: datetime.now().astimezone())
+        #: vibration patterns; None = this phone does not vibrate (tests, replays)
+        self.haptics = haptics
         self.now = 0.0
         self.route: ActiveRoute | None = None
         self.route_id = 0
@@ -236,8 +240,8 @@ class GuidancePipeline:
                           lat=self.fix.lat, lon=self.fix.lon)
         lang = self.voice.lang
         self.speech.clear()
-        self._say(t, say("off_route", lang), Priority.SAFETY, f"off-route-{self.route_id}",
-                  "off_route")
+        self._submit(t, Callout(say("off_route", lang), Priority.SAFETY, "off_route",
+                                f"off-route-{self.route_id}", haptic=Pattern.WARNING))
         if self.rerouter is None:
             self._say(t, say("reroute.failed", lang), Priority.GUIDANCE, None, "reroute")
             return
@@ -277,6 +281,8 @@ class GuidancePipeline:
                 c.maneuver if c else None, c.chained if c else (),
                 fix.lat if fix else None, fix.lon if fix else None, self.progress_m, self.route_id)
             started.append(a)
+            if c is not None and c.haptic is not None and self.haptics is not None:
+                self.haptics.play(c.haptic)
             self.logger.event("announcement", t=t_start, text=msg.text,
                               priority=msg.priority.name, planned_t=self.now, actual_t=t_start,
                               key=msg.key, lang=msg.lang)

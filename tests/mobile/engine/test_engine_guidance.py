@@ -15,7 +15,10 @@ SEEDS = (0, 1)
 @pytest.fixture(scope="module", params=SEEDS)
 def walked(request, hbf_stiftsplatz, plan_records, new_pipeline):
     """One walk Hauptbahnhof → Stiftsplatz per seed, with realistic radio defaults."""
+    from accessibility.haptics import Haptics
+
     pipeline, clock, voice, logger = new_pipeline()
+    pipeline.haptics = Haptics(vibrator=None, clock=clock)  # records what would be felt
     pipeline.set_route(0.0, hbf_stiftsplatz)
     walk = SimulatedWalk(pipeline.route.line, sim_beacons(plan_records), RadioModel(),
                          seed=request.param)
@@ -87,3 +90,15 @@ def test_everything_went_to_the_tester_log(walked):
     said = [e for e in logger.events if e["type"] == "announcement"]
     assert len(said) == len(result.announcements)
     assert all(e["priority"] in {p.name for p in Priority} for e in said)
+
+
+def test_turns_warnings_and_arrival_are_felt_when_they_are_said(walked):
+    from accessibility.haptics import Pattern
+
+    pipeline, result, _, _ = walked
+    felt = pipeline.haptics.played
+    kinds = {p for _, p in felt}
+    assert {Pattern.LEFT, Pattern.RIGHT, Pattern.WARNING, Pattern.ARRIVE} <= kinds
+    started = {a["t_s"] for a in result.announcements}
+    assert all(round(t, 2) in started for t, _ in felt)  # in step with the speech
+    assert felt[-1][1] == Pattern.ARRIVE
