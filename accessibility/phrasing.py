@@ -10,6 +10,7 @@ comes next. All words come from the `.po` catalogue; this module only picks and 
 from __future__ import annotations
 
 import logging
+from operator import attrgetter
 
 from accessibility import messages
 from accessibility.facts import ManeuverFacts
@@ -51,6 +52,15 @@ _UNPAVED = frozenset({"unpaved", "gravel", "fine_gravel", "dirt", "ground", "gra
 _KNOWN_BARRIERS = frozenset(
     {"bollard", "gate", "lift_gate", "cycle_barrier", "chain", "block", "kerb"}
 )
+#: what the "at" message reads at brief/normal verbosity without a clock face: its memo key.
+#: Not read there: distance_m and surface ("detailed" only), clock (clock face only), angle_deg
+#: (only when turn is missing, added to the key then). A route server phrases the same
+#: junctions over and over; building the words again cost more than the rest of a maneuver.
+_AT_FIELDS = attrgetter("type", "turn", "street", "crossing", "step_count", "handrail",
+                        "steps_direction", "tactile_paving", "barrier", "kerb", "side", "landmark")
+#: memoised "at" messages kept at most (a city has a few thousand distinct ones per language)
+AT_MEMO_SIZE = 20_000
+_at_memo: dict[tuple, str] = {}
 
 
 def turn_from_angle(angle_deg: float) -> str:
@@ -231,4 +241,20 @@ def maneuver_text(
         return _prep(facts, lang, clock_face, verbosity, distance_to_m)
     if form == "confirm":
         return _confirm(facts, lang, verbosity)
-    return _at(facts, lang, clock_face, verbosity)
+    if clock_face or verbosity == "detailed":
+        return _at(facts, lang, clock_face, verbosity)
+    return _memo_at(facts, lang, verbosity)
+
+
+def _memo_at(facts: ManeuverFacts, lang: str, verbosity: str) -> str:
+    """``_at`` without a clock face below "detailed", memoised on the fields it reads."""
+    hazard = tuple(facts.hazard_text.items()) if facts.hazard_text else None
+    angle = facts.angle_deg if facts.turn is None else None
+    key = (lang, verbosity, _AT_FIELDS(facts), hazard, angle)
+    text = _at_memo.get(key)
+    if text is None:
+        text = _at(facts, lang, False, verbosity)
+        if len(_at_memo) >= AT_MEMO_SIZE:  # bounded: start afresh rather than grow
+            _at_memo.clear()
+        _at_memo[key] = text
+    return text

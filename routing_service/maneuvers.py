@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -193,21 +193,24 @@ class Describer:
         self._add_landmarks(found, leg, destination)
 
         out: list[dict[str, Any]] = []
-        at_list, coords = at.tolist(), leg.coords.tolist()
+        at_list, coords, n = at.tolist(), leg.coords.tolist(), len(pieces)
         for k, (i, fields) in enumerate(found):
             next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
-            point = leg.starts[i] if i < len(pieces) else len(leg.coords) - 1
-            facts = ManeuverFacts(**fields, distance_m=max(next_at - at_list[i], 0.0))
-            if i < len(pieces):
-                bearing = self._head(leg, i, at_end=False)
-            else:
-                bearing = self._head(leg, len(pieces) - 1, at_end=True)
+            point = leg.starts[i] if i < n else len(coords) - 1
+            distance = max(next_at - at_list[i], 0.0)
+            facts = ManeuverFacts(**fields, distance_m=distance)  # validates the facts
+            bearing = self._head(leg, i, at_end=False) if i < n else \
+                self._head(leg, n - 1, at_end=True)
             lon, lat = coords[point]
-            out.append({**_facts_dict(facts), "text": maneuver_text(facts, lang=lang, form="at"),
-                        "distance_m": round(facts.distance_m or 0.0, 1),
-                        "at_m": round(at_list[i], 1), "bearing_deg": round(bearing, 1),
-                        "location": {"lat": round(lat, 7), "lon": round(lon, 7)},
-                        "geometry_index": int(point)})
+            # the facts' fields in their order, then what to say and where (the body's keys)
+            body = {**_FACT_DEFAULTS, **fields}
+            body["distance_m"] = round(distance, 1)
+            body["text"] = maneuver_text(facts, lang=lang, form="at")
+            body["at_m"] = round(at_list[i], 1)
+            body["bearing_deg"] = round(bearing, 1)
+            body["location"] = {"lat": round(lat, 7), "lon": round(lon, 7)}
+            body["geometry_index"] = int(point)
+            out.append(body)
         return out
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
@@ -249,6 +252,8 @@ class Describer:
             elif self.name[cur] != self.name[prev] and self.name[cur] is not None and \
                     not types:
                 types.add("continue")
+        if not types:
+            return []  # straight on at a junction, nothing to announce (most junctions)
         tags = self.net.edge_tags
         facts = dict(
             turn=turn, angle_deg=round(angle, 1), clock=clock_from_angle(angle),
@@ -332,12 +337,6 @@ def _int(value: str | None) -> int | None:
     return number if number is None or number >= 0 else None
 
 
-_FACT_FIELDS = tuple(f.name for f in dataclass_fields(ManeuverFacts))
-
-
-def _facts_dict(facts: ManeuverFacts) -> dict[str, Any]:
-    """``facts.to_dict()`` without dataclasses.asdict's deep copies (a route has dozens)."""
-    out = {name: getattr(facts, name) for name in _FACT_FIELDS}
-    if out["hazard_text"] is not None:
-        out["hazard_text"] = dict(out["hazard_text"])
-    return out
+#: every ManeuverFacts field with its default, in the dataclass's order (the body's key order)
+_FACT_DEFAULTS = {f.name: None if f.default is MISSING else f.default
+                  for f in dataclass_fields(ManeuverFacts)}

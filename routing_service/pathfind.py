@@ -118,9 +118,14 @@ class PairGraph:
         if r_d >= 0:
             arrivals.append((dist[net.edge_v[e_d]] + _part(cost[r_d], 1 - t_d),
                              int(net.edge_v[e_d]), Piece(r_d, 0.0, 1 - t_d)))
-        for total, node, last in arrivals:
+        winner = None  # unwind only the cheaper arrival: the walk back is Python
+        for arrival in arrivals:
+            total = arrival[0]
             if np.isfinite(total) and total <= limit and (best is None or total < best.cost):
-                best = Path(float(total), self._unwind(pred, cost, node, origin) + [last])
+                best, winner = Path(float(total), []), arrival
+        if winner is not None:
+            _, node, last = winner
+            best = Path(best.cost, self._unwind(pred, cost, node, origin) + [last])
         return best
 
     def _unwind(self, pred: np.ndarray, cost: np.ndarray, node: int, origin: Snap) -> list[Piece]:
