@@ -31,6 +31,7 @@ from mobile.guidance_texts import say
 from mobile.guidance_timings import GuidanceTimings
 from mobile.pipeline import GuidancePipeline
 from mobile.positioning import position_phrase
+from mobile.positioning_geo import distance_m
 from mobile.positioning_gps import GpsSource
 from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
 
@@ -189,7 +190,7 @@ class GuideController:
             return [say("position.unknown", lang)]
         heading = None
         if self.pipeline.route is not None and self.pipeline.progress_m is not None:
-            heading = _heading(self.pipeline.route.line, self.pipeline.progress_m)
+            heading = self.pipeline.route.line.heading_at(self.pipeline.progress_m)
         found = nearby(self.places, fix.lat, fix.lon, AROUND_RADIUS_M, self.wall_clock(), heading)
         return around_texts(found, lang) if found else [say("around.nothing", lang)]
 
@@ -266,7 +267,7 @@ class GuideController:
     def start_guidance(self, destination: Any) -> dict[str, Any]:
         origin, dest = self._origin(), self._resolve(destination)
         pre = self._preview
-        if pre is not None and pre[1] == dest and _close(pre[0], origin, SAME_ORIGIN_M):
+        if pre is not None and pre[1] == dest and distance_m(pre[0], origin) <= SAME_ORIGIN_M:
             body, mode = pre[2], pre[3]
         else:
             body, mode = self._route(origin, dest)
@@ -396,20 +397,6 @@ def controller_for_this_device(voice: Any = None, settings_path: Path | None = N
         places=bundle.places if bundle else None, obstacles=bundle.obstacles if bundle else None,
         scanner=BleakBeaconScanner(), gps=platform_gps(), logger_factory=trip_logger,
         bundle_fresh=bool(bundle and bundle.fresh))
-
-
-def _heading(line: Any, progress_m: float) -> float:
-    import math
-
-    x0, y0 = line.xy_at(progress_m)
-    x1, y1 = line.xy_at(progress_m + 3.0)
-    return math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360.0
-
-
-def _close(a: tuple[float, float], b: tuple[float, float], metres: float) -> bool:
-    from mobile.positioning_geo import distance_m
-
-    return distance_m(a, b) <= metres
 
 
 def _first_line(exc: BaseException) -> str:

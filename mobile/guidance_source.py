@@ -32,9 +32,20 @@ class RoutePlanner:
         self.server_url = server_url.rstrip("/") if server_url else None
         self.network = network
         self.prefer_server = prefer_server and bool(server_url)
-        self.http = http
+        self._http = http
         self._router = None
         self._overlays = _overlays(obstacles)
+
+    @property
+    def http(self) -> httpx.Client:
+        """One client for all requests (kept connections); created when first needed."""
+        if self._http is None:
+            self._http = httpx.Client(timeout=TIMEOUT_S)
+        return self._http
+
+    @http.setter
+    def http(self, client: httpx.Client) -> None:
+        self._http = client
 
     @property
     def router(self) -> Any:
@@ -68,7 +79,7 @@ class RoutePlanner:
 
     def _route_online(self, origin: tuple[float, float], destination: tuple[float, float],
                       profile: str, options: dict[str, Any], lang: str) -> dict[str, Any]:
-        http = self.http or httpx.Client(timeout=TIMEOUT_S)
+        http = self.http
         body = {"from": {"lat": origin[0], "lon": origin[1]},
                 "to": {"lat": destination[0], "lon": destination[1]},
                 "profile": profile, "options": options, "lang": lang}
@@ -87,8 +98,7 @@ class RoutePlanner:
             return list(self.network.search_places(q, limit=limit))
         if not self.server_url:
             raise RoutingUnavailable("no map on the phone and no server")
-        http = self.http or httpx.Client(timeout=TIMEOUT_S)
-        resp = http.get(f"{self.server_url}/v1/places/search", params={"q": q, "limit": limit})
+        resp = self.http.get(f"{self.server_url}/v1/places/search", params={"q": q, "limit": limit})
         resp.raise_for_status()
         data = resp.json()
         return list(data.get("results", data) if isinstance(data, dict) else data)

@@ -8,6 +8,7 @@ hand-written projection maths. The route line reports progress in the routing co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -81,6 +82,12 @@ class RouteLine:
     def xy_at(self, s_m: float) -> tuple[float, float]:
         pt = self.line.interpolate(min(max(s_m, 0.0), self.length_m) / self.scale)
         return float(pt.x), float(pt.y)
+
+    def heading_at(self, s_m: float, ahead_m: float = 3.0) -> float:
+        """Compass bearing of the route at `s_m` (degrees, 0 = north, clockwise)."""
+        x0, y0 = self.xy_at(s_m)
+        x1, y1 = self.xy_at(s_m + ahead_m)
+        return math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360.0
 
     def latlon_at(self, s_m: float) -> tuple[float, float]:
         return to_latlon(*self.xy_at(s_m))

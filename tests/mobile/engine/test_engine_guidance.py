@@ -87,6 +87,8 @@ def test_everything_went_to_the_tester_log(walked):
     _, result, _, logger = walked
     types = {e["type"] for e in logger.events}
     assert {"route_received", "advert", "position", "announcement", "arrival", "truth"} <= types
+    heard = {e["beacon"].split(":")[0] for e in logger.events if e["type"] == "advert"}
+    assert heard == {"ibeacon", "eddystone"}  # entrances send Eddystone UID, the rest iBeacon
     said = [e for e in logger.events if e["type"] == "announcement"]
     assert len(said) == len(result.announcements)
     assert all(e["priority"] in {p.name for p in Priority} for e in said)
