@@ -104,3 +104,23 @@ def test_turns_warnings_and_arrival_are_felt_when_they_are_said(walked):
     started = {a["t_s"] for a in result.announcements}
     assert all(round(t, 2) in started for t, _ in felt)  # in step with the speech
     assert felt[-1][1] == Pattern.ARRIVE
+
+
+def test_gps_only_walk_still_guides_to_the_end(hbf_stiftsplatz, cc_network, when):
+    """No beacon at all (none mounted, or no Bluetooth): GPS fixes of ±5 m carry the walk."""
+    from accessibility.speech import SpeechQueue
+    from accessibility.voices import RecorderVoice
+    from mobile.pipeline import GuidancePipeline
+    from mobile.simulation_run import SimClock
+
+    clock = SimClock()
+    pipeline = GuidancePipeline(SpeechQueue(RecorderVoice(clock=clock), clock=clock), [],
+                                wall_clock=lambda: when)
+    pipeline.set_route(0.0, hbf_stiftsplatz)
+    walk = SimulatedWalk(pipeline.route.line, [], RadioModel(gps_sigma_m=5.0), seed=1)
+    result = run_walk(pipeline, walk, clock)
+    assert result.arrived and result.reroutes == 0
+    assert all(p["times_announced"] == 1 for p in result.decision_points)
+    assert all(p["announced_m_before"] > 2.0 for p in result.decision_points)
+    assert {a["kind"] for a in result.announcements}.isdisjoint({"off_route", "position"})
+    assert result.error_stats(free_fix=True)["median"] > result.error_stats()["median"]
