@@ -193,16 +193,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check(args)
         out = run(args)
+        if args.json:
+            print(json.dumps(out, ensure_ascii=False))
+        else:
+            _print_text(out)
         if args.speak or args.wav is not None:
             _voice_out(out, args)
     except WalkError as exc:
         print(f"lotse walk: {exc}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as exc:
-        print(f"lotse walk: {str(exc).splitlines()[0] if str(exc) else exc!r}", file=sys.stderr)
+    except OSError as exc:
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"lotse walk: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(out, ensure_ascii=False))
-    else:
-        _print_text(out)
+    except ValueError as exc:
+        print(f"lotse walk: {(str(exc).splitlines() or [repr(exc)])[0]}", file=sys.stderr)
+        return 1
     return 0

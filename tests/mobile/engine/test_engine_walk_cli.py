@@ -47,6 +47,7 @@ def test_walk_errors_are_one_line(capsys):
         ["--from", "48.0,7.0", "--to", "Stiftsplatz"],
         ["--from", "Hauptbahnhof", "--to", "Stiftsplatz", "--drop-rate", "1.5"],
         ["--from", "Hauptbahnhof", "--to", "Stiftsplatz", "--osm", "/nonexistent.osm"],
+        ["--from", "Hauptbahnhof", "--to", "Stiftsplatz", "--log", "/proc/no/such/dir.jsonl"],
     ]
     for case in cases:
         assert lotse(["walk", *case]) == 1
