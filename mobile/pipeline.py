@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: position events are logged at most this often (s)
 POSITION_LOG_EVERY_S = 1.0
+#: callouts remembered to describe messages once they start (kind, maneuver, haptic)
+MAX_REMEMBERED_CALLOUTS = 2000
 
 Rerouter = Callable[[float, float], dict[str, Any]]
 
@@ -265,6 +267,9 @@ class GuidancePipeline:
     def _submit(self, t: float, c: Callout) -> None:
         key = f"r{self.route_id}-{c.key}" if c.key else None
         self._callouts[key or c.text] = c
+        if len(self._callouts) > MAX_REMEMBERED_CALLOUTS:  # a long day: forget the oldest half
+            for old in list(self._callouts)[: MAX_REMEMBERED_CALLOUTS // 2]:
+                del self._callouts[old]
         self.speech.submit(Message(c.text, c.priority, key=key, expires_at_m=c.expires_at_m,
                                    lang=self.voice.lang))
 
