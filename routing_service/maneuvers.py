@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import MISSING, dataclass
+from dataclasses import MISSING, dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -59,29 +59,38 @@ class Leg:
     starts: list[int]
     lengths: list[float]
     pieces: list[Piece]
+    #: headings measured on cut pieces, by (piece, at_end): the describer asks several times
+    cut_headings: dict[tuple[int, bool], float] = field(default_factory=dict)
 
 
 def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
-    """Cut partial edges to the snapped points and join the pieces into one line."""
+    """Cut partial edges to the snapped points and join the pieces into one line.
+
+    Only the first and the last piece can be cut; the others are slices of the network's
+    projected coordinates, joined in one concatenation (a long route has 150 pieces).
+    """
     index = net.index
-    kept = [p for p in pieces if net.edge_length[p.edge] * (p.end - p.start) >= MIN_PIECE_M]
+    edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
+    share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64, count=len(pieces))
+    walked = net.edge_length[edges] * share
+    keep = walked >= MIN_PIECE_M
+    kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
+    lengths = walked[keep].tolist()
     if not kept:  # origin and destination on the same spot
-        kept = pieces[:1]
-    xy, lengths = [], []
+        kept, lengths = pieces[:1], walked[:1].tolist()
+    offsets, xy = net.geom_offsets, []
     for p in kept:
-        full = index.xy[net.geom_offsets[p.edge]:net.geom_offsets[p.edge + 1]]
         if p.start > 0 or p.end < 1:
             part = substring(index.lines[p.edge], p.start, p.end, normalized=True)
             full = shapely.get_coordinates(part)
             if len(full) < 2:
                 full = np.vstack([full, full])
+        else:
+            full = index.xy[offsets[p.edge]:offsets[p.edge + 1]]
         xy.append(full)
-        lengths.append(float(net.edge_length[p.edge] * (p.end - p.start)))
-    starts, joined = [], []
-    for part in xy:
-        starts.append(max(len(joined) - 1, 0))
-        joined.extend(part if not joined else part[1:])
-    joined_xy = np.array(joined)
+    # each piece after the first repeats the node it starts at: drop it when joining
+    joined_xy = np.concatenate([xy[0], *(part[1:] for part in xy[1:])])
+    starts = np.r_[0, np.cumsum([len(part) - 1 for part in xy[:-1]], dtype=np.int64)].tolist()
     lat, lon = index.proj.inverse(joined_xy[:, 0], joined_xy[:, 1])
     return Leg(np.column_stack((lon, lat)), xy, starts, lengths, kept)
 
@@ -174,7 +183,10 @@ class Describer:
         p = leg.pieces[i]
         if p.start == 0.0 and p.end == 1.0:
             return self.head_end[p.edge] if at_end else self.head_start[p.edge]
-        return _heading(leg.xy[i], from_end=at_end)
+        cut = leg.cut_headings.get((i, at_end))
+        if cut is None:
+            cut = leg.cut_headings[(i, at_end)] = _heading(leg.xy[i], from_end=at_end)
+        return cut
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
