@@ -59,8 +59,9 @@ class Leg:
     starts: list[int]
     lengths: list[float]
     pieces: list[Piece]
-    #: headings measured on cut pieces, by (piece, at_end): the describer asks several times
-    cut_headings: dict[tuple[int, bool], float] = field(default_factory=dict)
+    #: heading at the start and at the end of each piece (filled by the describer)
+    head_start: list[float] = field(default_factory=list)
+    head_end: list[float] = field(default_factory=list)
 
 
 def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
@@ -179,18 +180,20 @@ class Describer:
             found[k][1]["landmark"] = landmark if landmark != last else None
             last = landmark
 
-    def _head(self, leg: Leg, i: int, at_end: bool) -> float:
-        p = leg.pieces[i]
-        if p.start == 0.0 and p.end == 1.0:
-            return self.head_end[p.edge] if at_end else self.head_start[p.edge]
-        cut = leg.cut_headings.get((i, at_end))
-        if cut is None:
-            cut = leg.cut_headings[(i, at_end)] = _heading(leg.xy[i], from_end=at_end)
-        return cut
+    def _measure_headings(self, leg: Leg) -> None:
+        """Headings of every piece, looked up once per route (the junction loop reads each
+        twice); only the first and the last piece can be cut and are measured on their part."""
+        leg.head_start = [self.head_start[p.edge] for p in leg.pieces]
+        leg.head_end = [self.head_end[p.edge] for p in leg.pieces]
+        for i in {0, len(leg.pieces) - 1}:
+            if leg.pieces[i].start > 0.0 or leg.pieces[i].end < 1.0:
+                leg.head_start[i] = _heading(leg.xy[i], from_end=False)
+                leg.head_end[i] = _heading(leg.xy[i], from_end=True)
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
         pieces, net = leg.pieces, self.net
+        self._measure_headings(leg)
         at = np.r_[0.0, np.cumsum(leg.lengths)]
         first = pieces[0].edge
         found: list[tuple[int, dict[str, Any]]] = [(0, dict(
@@ -211,8 +214,7 @@ class Describer:
             point = leg.starts[i] if i < n else len(coords) - 1
             distance = max(next_at - at_list[i], 0.0)
             facts = ManeuverFacts(**fields, distance_m=distance)  # validates the facts
-            bearing = self._head(leg, i, at_end=False) if i < n else \
-                self._head(leg, n - 1, at_end=True)
+            bearing = leg.head_start[i] if i < n else leg.head_end[n - 1]
             lon, lat = coords[point]
             # the facts' fields in their order, then what to say and where (the body's keys)
             body = {**_FACT_DEFAULTS, **fields}
@@ -252,8 +254,8 @@ class Describer:
             types.add("tactile_paving")
         if not types and self.degree[node] < 3:
             return []  # no choice and nothing to announce: not a decision point
-        out_heading = self._head(leg, i, False)
-        angle = _signed(out_heading - self._head(leg, i - 1, True))
+        out_heading = leg.head_start[i]
+        angle = _signed(out_heading - leg.head_end[i - 1])
         turn = turn_from_angle(angle)
         if self.degree[node] >= 3:
             if turn.startswith("slight") and self.name[cur] == self.name[prev] and \
@@ -303,7 +305,7 @@ class Describer:
         """Arrive; the side is where the requested point lies relative to the last heading."""
         end_xy = leg.xy[-1][-1]
         target = self._target_xy(destination)
-        heading = math.radians(self._head(leg, len(leg.pieces) - 1, at_end=True))
+        heading = math.radians(leg.head_end[-1])
         dx, dy = target - end_xy
         side = None
         if math.hypot(dx, dy) >= SIDE_MIN_OFFSET_M:
