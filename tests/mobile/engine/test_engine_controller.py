@@ -88,9 +88,17 @@ def test_settings_are_validated_saved_and_applied(make, tmp_path):
 
 
 def test_where_am_i_around_me_and_status_during_a_simulated_walk(make):
-    ctl, clock, voice = make()
+    from mobile.logbook import MemoryLogger
+
+    logs: list[MemoryLogger] = []
+    ctl, clock, voice = make(logger_factory=lambda: logs.append(MemoryLogger(clock=clock))
+                             or logs[-1])
+    ctl.update_settings(logging_enabled=True)  # the tester opts in
     ctl.start_simulation("Hauptbahnhof", "Stiftsplatz", seed=2)
     run(ctl, clock, 300)
+    types = [e["type"] for e in logs[0].events]
+    assert {"app_start", "settings", "route_received", "advert", "announcement"} <= set(types)
+    assert 290 <= types.count("truth") <= 301  # the simulator's truth, once a second
     status = ctl.status()
     assert status["guiding"] and status["mode"] == "simulated"
     assert status["next"] and status["distance_m"] > 0 and 0 < status["position_quality"] <= 1
