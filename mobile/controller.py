@@ -89,6 +89,8 @@ class GuideController:
         self._preview: tuple[tuple[float, float], tuple[float, float], dict, str] | None = None
         self._sim: tuple[SimulatedWalk, float] | None = None
         self._truth_t = -1e9
+        #: what the radio tells about each beacon heard: rssi, seen_t, battery_mv, temperature_c
+        self.beacon_health: dict[str, dict[str, Any]] = {}
         self.bluetooth_ok: bool | None = None
 
     # --- set-up -----------------------------------------------------------------------------
@@ -351,6 +353,10 @@ class GuideController:
             r = self._readings.popleft()
             if isinstance(r, Sighting):
                 self.pipeline.on_advertisement(r.t, r)
+                self.beacon_health.setdefault(r.key, {}).update(rssi=r.rssi, seen_t=r.t)
+            elif r.key is not None:  # Eddystone TLM: battery and temperature, for testers
+                self.beacon_health.setdefault(r.key, {}).update(
+                    battery_mv=r.frame.battery_mv, temperature_c=r.frame.temperature_c)
         while self._fixes:
             t, lat, lon, acc = self._fixes.popleft()
             self.pipeline.on_gps(t, lat, lon, acc)

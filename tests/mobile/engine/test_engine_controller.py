@@ -8,6 +8,7 @@ import pytest
 
 from accessibility.voices import RecorderVoice
 from mobile.app_settings import SettingsError
+from mobile.ble.plan import record_key
 from mobile.ble.scanner import BleakBeaconScanner, FakeScanner
 from mobile.controller import ControllerError, GuideController
 from mobile.positioning_gps import FakeGps, NoFixGps
@@ -157,3 +158,34 @@ def test_unknown_destination_is_a_sentence_not_a_traceback(make, place_of):
         ctl.preview("Xyzzyplatz")
     with pytest.raises(ControllerError, match="außerhalb"):
         ctl.preview((49.0, 7.0))
+
+
+def test_real_adverts_through_the_scanner_reach_the_pipeline(make, plan_records):
+    """Bytes as a beacon sends them → FakeScanner (bleak's callback path) → controller tick."""
+    import struct
+
+    from bleak.backends.device import BLEDevice
+
+    from mobile.ble.frames import EDDYSTONE_UUID
+    from mobile.simulation import advert_for
+
+    ctl, clock, voice = make()  # the default radio is a FakeScanner on the test clock
+    scanner = ctl.scanner
+    ctl.start_radio()
+    entrance = next(r for r in plan_records if r["kind"] == "eddystone")
+    near = sorted(plan_records, key=lambda r: (r["lat"] - entrance["lat"]) ** 2
+                  + (r["lon"] - entrance["lon"]) ** 2)[:4]
+    tlm = b"\x20\x00" + struct.pack(">HhII", 2710, 19 * 256, 10, 10)
+    for _ in range(12):
+        for k, rec in enumerate(near):
+            scanner.emit(BLEDevice(f"AA:{k}", None, None),
+                         advert_for(rec)._replace(rssi=-62 - 3 * k))
+        scanner.emit(BLEDevice("AA:0", None, None),
+                     advert_for(near[0])._replace(service_data={EDDYSTONE_UUID: tlm}, rssi=-62))
+        clock.now += 0.5
+        ctl.tick(clock.now)
+    status = ctl.status()
+    assert status["position_source"] == "beacon" and status["uncertainty_m"] < 15
+    health = ctl.beacon_health[record_key(entrance)]
+    assert health["battery_mv"] == 2710 and health["temperature_c"] == 19.0
+    assert "Eingang" in ctl.where_am_i() or "Sie sind" in ctl.where_am_i()
