@@ -21,6 +21,7 @@ from accessibility.haptics import Haptics
 from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.places import around_texts, where_am_i_text
 from accessibility.speech import Priority, SpeechQueue
+from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 from mobile.app_settings import AppSettings, Favourite, load_settings, save_settings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
@@ -69,6 +70,7 @@ class GuideController:
         self.clock = clock
         self.wall_clock = wall_clock or (lambda: datetime.now().astimezone())
         self.speech = SpeechQueue(voice, clock=clock)
+        self._apply_rate()
         self.network = network
         self.beacon_records = beacons if beacons is not None else load_plan()
         self.places = list(places or []) + list(getattr(network, "places", []) or [])
@@ -97,6 +99,12 @@ class GuideController:
     def _voice(self) -> Voice:
         s = self.settings
         return Voice(lang=s.lang, verbosity=s.verbosity, clock_face=s.clock_face)
+
+    def _apply_rate(self) -> None:
+        """The speech-rate setting, on voices that take a rate (all of accessibility's do)."""
+        if hasattr(self.speech.voice, "rate_wpm"):
+            wpm = round(DEFAULT_RATE_WPM * self.settings.speech_rate)
+            self.speech.voice.rate_wpm = min(max(wpm, MIN_RATE_WPM), MAX_RATE_WPM)
 
     def _new_logger(self) -> Any:
         from mobile.logbook import NullLogger
@@ -149,6 +157,7 @@ class GuideController:
         logging_changed = new.logging_enabled != self.settings.logging_enabled
         self.settings = new
         self.pipeline.voice = self._voice()
+        self._apply_rate()
         self.planner.server_url = new.server_url.rstrip("/")
         self.planner.prefer_server = new.route_on_server and bool(new.server_url)
         if logging_changed:

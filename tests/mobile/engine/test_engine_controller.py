@@ -74,7 +74,8 @@ def test_no_bluetooth_and_no_gps_says_both_and_never_goes_silent(make, place_of)
 
 def test_settings_are_validated_saved_and_applied(make, tmp_path):
     ctl, clock, voice = make()
-    ctl.update_settings(lang="en", verbosity="brief", clock_face=True)
+    ctl.update_settings(lang="en", verbosity="brief", clock_face=True, speech_rate=1.4)
+    assert voice.rate_wpm == 245  # 175 words per minute × 1.4
     saved = json.loads((tmp_path / "settings.json").read_text())
     assert saved["lang"] == "en" and saved["clock_face"] is True
     assert ctl.pipeline.voice.lang == "en"
