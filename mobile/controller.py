@@ -382,41 +382,10 @@ class GuideController:
 
 def controller_for_this_device(voice: Any = None, settings_path: Path | None = None,
                                data_dir: Path | None = None) -> GuideController:
-    """The app's controller: area bundle when the server has one (else the default extract and
-    the shipped beacon plan), real BLE scanner, platform GPS, the platform's voice."""
-    from accessibility.voices import default_voice
-    from mobile.ble.scanner import BleakBeaconScanner
-    from mobile.bundle import BundleClient, BundleUnavailable, load_bundle_network
-    from mobile.platform import app_data_dir
-    from mobile.positioning_gps import platform_gps
+    """The app's controller, wired for this phone or desktop (see `mobile.platform`)."""
+    from mobile.platform import device_controller
 
-    data_dir = data_dir or app_data_dir()
-    settings_path = settings_path or data_dir / "settings.json"
-    settings = load_settings(settings_path)
-    bundle = network = None
-    try:
-        bundle = BundleClient(settings.server_url, data_dir / "bundle").sync()
-        network = load_bundle_network(bundle)
-    except (BundleUnavailable, OSError, ValueError) as exc:
-        log.warning("no area bundle: %s", exc)
-    if network is None:
-        from lotse.paths import settings as lotse_settings
-        from routing_service.ingest import load_network
-
-        cfg = lotse_settings()
-        network = load_network(cfg.osm_path, cache_dir=cfg.cache_dir)
-
-    def trip_logger() -> Any:
-        from mobile.logbook import TripLogger
-
-        return TripLogger(data_dir / "logs" / f"trip-{datetime.now():%Y%m%d-%H%M%S}.jsonl")
-
-    return GuideController(
-        voice or default_voice(wav_dir=data_dir / "speech"), settings_path=settings_path,
-        network=network, beacons=(bundle.beacons or None) if bundle else None,
-        places=bundle.places if bundle else None, obstacles=bundle.obstacles if bundle else None,
-        scanner=BleakBeaconScanner(), gps=platform_gps(), logger_factory=trip_logger,
-        bundle_fresh=bool(bundle and bundle.fresh))
+    return device_controller(voice, settings_path, data_dir)
 
 
 def _first_line(exc: BaseException) -> str:

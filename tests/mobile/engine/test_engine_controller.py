@@ -190,3 +190,21 @@ def test_real_adverts_through_the_scanner_reach_the_pipeline(make, plan_records)
     health = ctl.beacon_health[record_key(entrance)]
     assert health["battery_mv"] == 2710 and health["temperature_c"] == 19.0
     assert "Eingang" in ctl.where_am_i() or "Sie sind" in ctl.where_am_i()
+
+
+def test_controller_for_this_device_without_server_or_bluetooth(tmp_path):
+    """What `lotse app` builds on this machine: no server reachable, no Bluetooth, no GPS."""
+    from mobile.app_settings import AppSettings, save_settings
+    from mobile.controller import controller_for_this_device
+
+    save_settings(AppSettings(server_url="http://127.0.0.1:9"), tmp_path / "settings.json")
+    clockless = RecorderVoice()
+    ctl = controller_for_this_device(voice=clockless, data_dir=tmp_path)
+    try:
+        assert ctl.mode == "offline" and ctl.network is not None
+        assert len(ctl.beacon_records) > 1000  # the shipped plan stands in for the registry
+        ctl.start_radio()
+        assert clockless.texts[0].startswith("Bluetooth nicht verfügbar")
+        assert ctl.search("Stiftsplatz")[0]["name"] == "Stiftsplatz"
+    finally:
+        ctl.shutdown()
