@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: position events are logged at most this often (s)
 POSITION_LOG_EVERY_S = 1.0
+#: a new route's progress is looked for this far from its start (m)
+START_WINDOW_M = 30.0
 #: callouts remembered to describe messages once they start (kind, maneuver, haptic)
 MAX_REMEMBERED_CALLOUTS = 2000
 
@@ -156,9 +158,15 @@ class GuidancePipeline:
         self.logger.event("route_received", t=t, route=body, distance_m=float(route.length_m))
         self.route_id += 1
         self.route = route
+        start_m, sigma = 0.0, None
+        if self.fix is not None and t - self.fix.t < self.timings.position_lost_s:
+            # the walker may already be a few metres along (a route previewed, then begun)
+            start_m, _ = route.line.project_window(self.fix.x, self.fix.y, 0.0, START_WINDOW_M)
+            start_m = start_m if start_m > self.fix.uncertainty_m else 0.0
+            sigma = max(self.fix.uncertainty_m, 4.0)
         self.matcher = RouteMatcher(route.line, MatchSettings(
             off_route_m=self.timings.off_route_m, off_route_after_s=self.timings.off_route_s,
-            path_loss_exponent=self.positioner.settings.path_loss_exponent))
+            path_loss_exponent=self.positioner.settings.path_loss_exponent), start_m, sigma)
         self.loop = GuidanceLoop(route, self.timings, self.places, announce_depart=announce_depart)
         self.state = None
         self._fed = 0

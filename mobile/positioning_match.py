@@ -63,15 +63,16 @@ class RouteMatcher:
     """Follows one route. Feed it packets and fixes; ask it for progress at any time."""
 
     def __init__(self, route: RouteLine, settings: MatchSettings | None = None,
-                 start_m: float = 0.0) -> None:
+                 start_m: float = 0.0, start_sigma_m: float | None = None) -> None:
         self.route = route
         st = self.settings = settings or MatchSettings()
         s, x, y = route.samples(0.5)
         self._S, self._X, self._Y = np.array(s), np.array(x), np.array(y)
         self._rng = np.random.default_rng(st.seed)
         n = st.particles
-        self._s = np.clip(start_m + np.abs(self._rng.normal(0.0, st.start_sigma_m, n)),
-                          0.0, route.length_m)
+        spread = np.abs(self._rng.normal(0.0, start_sigma_m or st.start_sigma_m, n))
+        self._s = np.clip(start_m + (spread if start_m == 0.0 else spread * self._rng.choice(
+            [-1.0, 1.0], n)), 0.0, route.length_m)
         self._v = self._rng.uniform(0.0, 1.5, n)
         self._w = np.full(n, 1.0 / n)
         self._t: float | None = None

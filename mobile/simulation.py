@@ -88,11 +88,14 @@ class SimulatedWalk:
     """A walker on `path` (a RouteLine) from t=0 at `speed` m/s, and what its phone receives."""
 
     def __init__(self, path: RouteLine, beacons: Sequence[SimBeacon], radio: RadioModel,
-                 speed: float = 1.2, seed: int = 0, start_delay_s: float = 2.0) -> None:
+                 speed: float = 1.2, seed: int = 0, start_delay_s: float = 2.0,
+                 start_m: float = 0.0) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.path, self.radio, self.speed = path, radio, speed
         self.start_delay_s = start_delay_s
+        #: the walker begins this far along the path (a route begun after its first point)
+        self.start_m = start_m
         self.rng = np.random.default_rng(seed)
         self.beacons = list(beacons)
         self._tree = cKDTree([(b.x, b.y) for b in self.beacons]) if self.beacons else None
@@ -100,11 +103,12 @@ class SimulatedWalk:
         self._next = self.rng.uniform(0.0, radio.advert_interval_s, len(self.beacons))
         self._until = 0.0
         self._next_gps = 0.5
-        self.duration_s = start_delay_s + path.length_m / speed
+        self.duration_s = start_delay_s + max(path.length_m - start_m, 0.0) / speed
 
     def progress_at(self, t: float) -> float:
         """True metres along the path (the walker waits `start_delay_s` at the start)."""
-        return min(max(t - self.start_delay_s, 0.0) * self.speed, self.path.length_m)
+        walked = max(t - self.start_delay_s, 0.0) * self.speed
+        return min(self.start_m + walked, self.path.length_m)
 
     def xy_at(self, t: float) -> tuple[float, float]:
         return self.path.xy_at(self.progress_at(t))

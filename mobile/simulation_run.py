@@ -68,14 +68,15 @@ class WalkResult:
 
 def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *,
              tick_s: float = 0.25, on_tick: Callable[[float], None] | None = None,
-             logger: Any = None, max_s: float | None = None) -> WalkResult:
+             logger: Any = None, max_s: float | None = None,
+             start_t: float = 0.0) -> WalkResult:
     """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline."""
     result = WalkResult()
     route = pipeline.route
     first_route_id = pipeline.route_id
     end = walk.duration_s + DRAIN_S if max_s is None else max_s
-    next_sample = 0.0
-    k = 0
+    next_sample = start_t
+    k = round(start_t / tick_s)
     while True:
         k += 1
         t = k * tick_s

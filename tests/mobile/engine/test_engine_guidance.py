@@ -124,3 +124,24 @@ def test_gps_only_walk_still_guides_to_the_end(hbf_stiftsplatz, cc_network, when
     assert all(p["announced_m_before"] > 2.0 for p in result.decision_points)
     assert {a["kind"] for a in result.announcements}.isdisjoint({"off_route", "position"})
     assert result.error_stats(free_fix=True)["median"] > result.error_stats()["median"]
+
+
+def test_route_begun_some_metres_after_its_start(new_pipeline, hbf_stiftsplatz, plan_records):
+    """Previewed at the station, begun 25 m on: progress starts where the walker is."""
+    pipeline, clock, voice, logger = new_pipeline()
+    from mobile.positioning_geo import RouteLine
+
+    line = RouteLine(hbf_stiftsplatz["geometry"]["coordinates"], hbf_stiftsplatz["distance_m"])
+    walk = SimulatedWalk(line, sim_beacons(plan_records), RadioModel(), seed=3,
+                         start_delay_s=6.0, start_m=25.0)
+    for k in range(1, 21):  # five seconds standing there, the phone hearing beacons
+        for pkt in walk.packets_until(k * 0.25):
+            pipeline.on_advertisement(pkt.t, pkt.advert)
+        clock.now = k * 0.25
+        pipeline.tick(clock.now)
+    pipeline.set_route(clock.now, hbf_stiftsplatz)
+    assert abs(pipeline.progress_m - 25.0) < 6.0
+    result = run_walk(pipeline, walk, clock, start_t=clock.now)
+    first = result.decision_points[0]
+    assert first["at_m"] > 30.0 and 4.0 <= first["announced_m_before"] <= 8.0
+    assert result.arrived
