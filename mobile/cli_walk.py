@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -202,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     except WalkError as exc:
         print(f"lotse walk: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `lotse walk | head`: the reader has enough, that is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"lotse walk: {exc.strerror or exc}{where}", file=sys.stderr)
