@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # alembic announces each of its plugins at INFO on import: noise before our own first line
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from sqlalchemy.exc import SQLAlchemyError
 
     from routing_service.errors import LotseRoutingError
