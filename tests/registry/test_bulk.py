@@ -104,14 +104,11 @@ def test_csv_export_import_roundtrip(client, auth):
     assert r.json()["unchanged"] == 2
 
 
-def test_shipped_inner_city_plan_imports_if_present(client, auth):
+def test_shipped_inner_city_plan_imports(client, auth):
     from lotse.paths import PROJECT_ROOT
 
     path = PROJECT_ROOT / "mobile" / "data" / "beacon_plan_cc.geojson"
-    if not path.exists():
-        import pytest
-
-        pytest.skip("mobile/data/beacon_plan_cc.geojson not shipped yet")
+    assert path.exists(), "the project ships the inner-city beacon plan"
     r = _import(client, auth, path.read_bytes())
     assert r.status_code == 200, r.text
     n = len(json.loads(path.read_text())["features"])
