@@ -62,7 +62,7 @@ class LotseApp(App):
         self.surface = build_ui(self.controller, self._clock)
         self.surface.start_at(self._start, **self._start_params)
         Window.bind(on_keyboard=self._on_keyboard)
-        Clock.schedule_interval(self.tick, TICK_S)
+        Clock.schedule_interval(self.tick, getattr(self.controller, "tick_s", TICK_S))
         if self._touch_exploration is not None:
             self.check_touch_exploration()
             Clock.schedule_interval(lambda _dt: self.check_touch_exploration(), TALKBACK_POLL_S)

@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from lotse.paths import settings
     from mobile.ble.plan import beacon_infos
     from mobile.guidance import Voice
+    from mobile.guidance_timings import GuidanceTimings
     from mobile.pipeline import GuidancePipeline
     from mobile.positioning import PositionSettings
     from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
@@ -109,6 +110,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from routing_service.router import Router
 
     cfg = settings()
+    tick_s = GuidanceTimings().tick_s
     try:
         net = load_network(args.osm or cfg.osm_path, cache_dir=cfg.cache_dir)
         o_lat, o_lon, o_name = _point(net, args.origin)
@@ -126,7 +128,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from mobile.logbook import TripLogger
 
         logger = TripLogger(args.log, clock=clock)
-        logger.event("app_start", t=0.0, lang=args.lang)
+        logger.event("app_start", t=0.0, lang=args.lang, started_at=when.isoformat(),
+                     tick_s=tick_s)
     pipeline = GuidancePipeline(
         SpeechQueue(voice, clock=clock), beacon_infos(records), voice=Voice(lang=args.lang),
         position_settings=PositionSettings(path_loss_exponent=args.path_loss_exponent),
@@ -140,7 +143,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     walk = SimulatedWalk(pipeline.route.line, sim_beacons(records), radio, speed=args.speed,
                          seed=args.seed)
     try:
-        result = run_walk(pipeline, walk, clock, logger=logger)
+        result = run_walk(pipeline, walk, clock, logger=logger, tick_s=tick_s)
     finally:
         if logger is not None:
             logger.close()

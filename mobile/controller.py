@@ -17,11 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from accessibility.facts import ManeuverFacts
 from accessibility.haptics import Haptics
 from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.places import around_texts, where_am_i_text
 from accessibility.speech import Priority, SpeechQueue
 from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from lotse.triplog import PRIVATE_SETTINGS
 from mobile.app_settings import AppSettings, Favourite, load_settings, save_settings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
@@ -79,10 +81,11 @@ class GuideController:
                                     prefer_server=self.settings.route_on_server)
         self.mode = "online" if bundle_fresh and self.settings.route_on_server else "offline"
         self._logger_factory = logger_factory
+        self.timings = timings or GuidanceTimings()
         self.logger = self._new_logger()
         self.pipeline = GuidancePipeline(
             self.speech, beacon_infos(self.beacon_records), voice=self._voice(),
-            timings=timings, places=self.places, rerouter=self._reroute, logger=self.logger,
+            timings=self.timings, places=self.places, rerouter=self._reroute, logger=self.logger,
             wall_clock=self.wall_clock, haptics=haptics or Haptics(clock=clock))
         self.scanner, self.gps = scanner, gps
         self._readings: deque[Reading] = deque()
@@ -111,7 +114,9 @@ class GuideController:
 
         if self.settings.logging_enabled and self._logger_factory is not None:
             logger = self._logger_factory()
-            logger.event("app_start", t=self.clock(), lang=self.settings.lang)
+            # replay: opening hours as on the walk, ticks on the same grid (lotse.triplog)
+            logger.event("app_start", t=self.clock(), lang=self.settings.lang,
+                         started_at=self.wall_clock().isoformat(), tick_s=self.tick_s)
             return logger
         return NullLogger()
 
@@ -163,8 +168,14 @@ class GuideController:
         if logging_changed:
             self.logger.close()
             self.logger = self.pipeline.logger = self._new_logger()
-        self.logger.event("settings", t=self.clock(), settings=new.model_dump(mode="json"))
+        # saved places ("Zuhause") tell where the tester lives: never sent to the log
+        self.logger.event("settings", t=self.clock(), settings=new.model_dump(
+            mode="json", exclude=set(PRIVATE_SETTINGS)))
         return new
+
+    @property
+    def tick_s(self) -> float:  # s between calls of `tick`, as the app schedules them
+        return self.timings.tick_s
 
     @property
     def favourites(self) -> tuple[Favourite, ...]:
@@ -265,8 +276,6 @@ class GuideController:
         body, mode = self._route(origin, dest)
         self._preview = (origin, dest, body, mode)
         lang = self.settings.lang
-        from accessibility.facts import ManeuverFacts
-
         minutes = max(1, round(float(body.get("duration_s", 0)) / 60))
         out = [say(f"mode.{mode}", lang),
                say("preview.summary", lang, distance=format_distance(body["distance_m"], lang),
@@ -323,10 +332,9 @@ class GuideController:
         self._say(say("guidance.stopped", self.settings.lang))
 
     def repeat(self) -> bool:
-        if self.speech.repeat_last():
-            return True
-        self._say(say("guidance.none", self.settings.lang))
-        return False
+        if not (said := self.speech.repeat_last()):
+            self._say(say("guidance.none", self.settings.lang))
+        return bool(said)
 
     def mark_problem(self) -> None:
         fix = self.pipeline.fix

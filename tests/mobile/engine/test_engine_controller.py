@@ -89,6 +89,39 @@ def test_settings_are_validated_saved_and_applied(make, tmp_path):
     assert again.settings.lang == "en" and again.favourites[0].name == "Zuhause"
 
 
+class SpyLogger:
+    """Keeps what the controller sends, before any logger could strip it."""
+
+    enabled, session, path, lines_written, closed = True, "spy", None, 0, False
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    def event(self, type: str, **fields) -> None:
+        self.sent.append((type, fields))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_log_starts_with_wall_time_and_tick_and_never_gets_favourites(make, when):
+    from datetime import datetime
+
+    spies: list[SpyLogger] = []
+    ctl, clock, voice = make(logger_factory=lambda: spies.append(SpyLogger()) or spies[-1])
+    ctl.add_favourite("Zuhause", 49.444, 7.769)
+    ctl.update_settings(logging_enabled=True)
+    ctl.add_favourite("Arbeit", 49.445, 7.770)
+    sent = spies[0].sent
+    start = dict(sent)["app_start"]
+    assert datetime.fromisoformat(start["started_at"]) == when
+    assert start["tick_s"] == ctl.tick_s == 0.25
+    settings = [fields["settings"] for type, fields in sent if type == "settings"]
+    assert len(settings) == 2 and all("favourites" not in s for s in settings)
+    assert "lang" in settings[0]  # the rest of the settings still go to the log
+    assert "Zuhause" not in repr(sent) and "Arbeit" not in repr(sent)
+
+
 def test_where_am_i_around_me_and_status_during_a_simulated_walk(make):
     from mobile.logbook import MemoryLogger
 

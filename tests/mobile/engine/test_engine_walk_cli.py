@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from lotse.cli import main as lotse
 from lotse.triplog import read_log
@@ -28,6 +29,9 @@ def test_walk_json_hauptbahnhof_to_stiftsplatz(capsys, tmp_path):
     types = {e["type"] for e in events.events}
     assert {"app_start", "advert", "position", "announcement", "truth", "arrival"} <= types
     assert not events.problems
+    start = events.events[0]
+    assert start["type"] == "app_start" and start["tick_s"] == 0.25
+    assert datetime.fromisoformat(start["started_at"]).tzinfo is not None
 
 
 def test_walk_text_output_and_same_seed_same_walk(capsys):
