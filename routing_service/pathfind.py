@@ -122,15 +122,15 @@ class PairGraph:
         if r_d >= 0:
             arrivals.append((dist[net.edge_v[e_d]] + _part(cost[r_d], 1 - t_d),
                              int(net.edge_v[e_d]), Piece(r_d, 0.0, 1 - t_d)))
+        best_cost = best.cost if best is not None else np.inf
         winner = None  # unwind only the cheaper arrival: the walk back is Python
-        for arrival in arrivals:
-            total = arrival[0]
-            if np.isfinite(total) and total <= limit and (best is None or total < best.cost):
-                best, winner = Path(float(total), []), arrival
-        if winner is not None:
-            _, node, last = winner
-            best = Path(best.cost, self._unwind(pred, cost, node, origin) + [last])
-        return best
+        for total, node, last in arrivals:
+            if np.isfinite(total) and total <= limit and total < best_cost:
+                best_cost, winner = total, (node, last)
+        if winner is None:
+            return best
+        node, last = winner
+        return Path(float(best_cost), self._unwind(pred, cost, node, origin) + [last])
 
     def _unwind(self, pred: np.ndarray, cost: np.ndarray, node: int, origin: Snap) -> list[Piece]:
         n, net = self.net.n_nodes, self.net
