@@ -56,9 +56,9 @@ class Leg:
     """Geometry of a path: route coordinates (lon, lat) and where each piece starts."""
 
     coords: np.ndarray
-    xy: list[np.ndarray]
     #: the route's projected coordinates (metres), joined like ``coords``
     joined_xy: np.ndarray
+    #: index into the joined line of each piece's first point (the node it starts at)
     starts: list[int]
     lengths: list[float]
     pieces: list[Piece]
@@ -66,37 +66,49 @@ class Leg:
     head_start: list[float] = field(default_factory=list)
     head_end: list[float] = field(default_factory=list)
 
+    def piece_xy(self, i: int) -> np.ndarray:
+        """Projected points of piece i (a view into the joined line)."""
+        stop = self.starts[i + 1] + 1 if i + 1 < len(self.starts) else len(self.joined_xy)
+        return self.joined_xy[self.starts[i]:stop]
+
 
 def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
     """Cut partial edges to the snapped points and join the pieces into one line.
 
-    Only the first and the last piece can be cut; the others are slices of the network's
-    projected coordinates, joined in one concatenation (a long route has 150 pieces).
+    Whole edges are gathered from the network's projected coordinates in one index operation
+    (a long route has 150 pieces; slicing and joining them one by one cost a tenth of a route);
+    only the cut ones (the first and the last) go through shapely.
     """
-    index = net.index
+    index, offsets = net.index, net.geom_offsets
     edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
     share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64, count=len(pieces))
     walked = net.edge_length[edges] * share
     keep = walked >= MIN_PIECE_M
+    if not keep.any():  # origin and destination on the same spot
+        keep[0] = True
     kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
     lengths = walked[keep].tolist()
-    if not kept:  # origin and destination on the same spot
-        kept, lengths = pieces[:1], walked[:1].tolist()
-    offsets, xy = net.geom_offsets, []
-    for p in kept:
+    edges = edges[keep]
+    first, size = offsets[edges], offsets[edges + 1] - offsets[edges]
+    cut = {}
+    for i, p in enumerate(kept):
         if p.start > 0 or p.end < 1:
-            part = substring(index.lines[p.edge], p.start, p.end, normalized=True)
-            full = shapely.get_coordinates(part)
-            if len(full) < 2:
-                full = np.vstack([full, full])
-        else:
-            full = index.xy[offsets[p.edge]:offsets[p.edge + 1]]
-        xy.append(full)
-    # each piece after the first repeats the node it starts at: drop it when joining
-    joined_xy = np.concatenate([xy[0], *(part[1:] for part in xy[1:])])
-    starts = np.r_[0, np.cumsum([len(part) - 1 for part in xy[:-1]], dtype=np.int64)].tolist()
+            part = shapely.get_coordinates(
+                substring(index.lines[p.edge], p.start, p.end, normalized=True))
+            cut[i] = part if len(part) >= 2 else np.vstack([part, part])
+            first[i], size[i] = 0, len(cut[i])  # gathered as a placeholder, overwritten below
+    # each piece after the first repeats the node it starts at: it is left out of the line
+    skip = np.ones(len(kept), dtype=np.int64)
+    skip[0] = 0
+    take = size - skip
+    ends = np.cumsum(take)
+    begins = ends - take
+    gather = np.repeat(first + skip - begins, take) + np.arange(ends[-1])
+    joined_xy = index.xy[gather]
+    for i, part in cut.items():
+        joined_xy[begins[i]:ends[i]] = part[skip[i]:]
     lat, lon = index.proj.inverse(joined_xy[:, 0], joined_xy[:, 1])
-    return Leg(np.column_stack((lon, lat)), xy, joined_xy, starts, lengths, kept)
+    return Leg(np.column_stack((lon, lat)), joined_xy, (begins - skip).tolist(), lengths, kept)
 
 
 def _bearing(dx: float, dy: float) -> float:
@@ -199,8 +211,8 @@ class Describer:
         leg.head_end = [self.head_end[p.edge] for p in leg.pieces]
         for i in {0, len(leg.pieces) - 1}:
             if leg.pieces[i].start > 0.0 or leg.pieces[i].end < 1.0:
-                leg.head_start[i] = _heading(leg.xy[i], from_end=False)
-                leg.head_end[i] = _heading(leg.xy[i], from_end=True)
+                leg.head_start[i] = _heading(leg.piece_xy(i), from_end=False)
+                leg.head_end[i] = _heading(leg.piece_xy(i), from_end=True)
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
@@ -315,7 +327,7 @@ class Describer:
 
     def _arrival(self, leg: Leg, destination: tuple[float, float]) -> dict[str, Any]:
         """Arrive; the side is where the requested point lies relative to the last heading."""
-        end_xy = leg.xy[-1][-1]
+        end_xy = leg.joined_xy[-1]
         target = self._target_xy(destination)
         heading = math.radians(leg.head_end[-1])
         dx, dy = target - end_xy
