@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from accessibility import messages
 from accessibility.streets import street_at
@@ -62,13 +63,24 @@ class NearbyPlace:
 
 
 def category_text(category: str | None, lang: str) -> str | None:
-    """OSM shop/amenity value in words ("bakery" → "Bäckerei"); unknown values readably."""
+    """OSM shop/amenity value in words ("bakery" → "Bäckerei"), or None when it has none.
+
+    OSM values are English tags, not words: spoken raw they put "pub" or "mobile phone" into a
+    German sentence. A value the catalogue lacks (a newer extract) is left out of the phrase
+    and logged once, so the name and the opening state are still said.
+    """
     if not category:
         return None
     key = f"category.{category}"
     if messages.has(key, lang):
         return messages.text(key, lang)
-    return category.replace("_", " ")
+    _log_untranslated(category, lang)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _log_untranslated(category: str, lang: str) -> None:
+    log.info("no %s word for place category %r; left out of the phrase", lang, category)
 
 
 def opening_text(state: OpeningState | None, lang: str) -> str:

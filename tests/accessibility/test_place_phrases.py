@@ -105,7 +105,8 @@ def test_place_status_with_category_offer_and_event():
         events=["Verkostung bis 17 Uhr"],
     )
     assert text == (
-        "Reformhaus Escher, health food, geöffnet bis 19 Uhr. Angebot: Tee zum halben Preis. "
+        # a category the catalogue lacks is left out, not spoken as a raw OSM tag
+        "Reformhaus Escher, geöffnet bis 19 Uhr. Angebot: Tee zum halben Preis. "
         "Heute: Verkostung bis 17 Uhr."
     )
     assert place_status_text("Fackeltor-Apotheke", "pharmacy", state, "en") == (
