@@ -5,7 +5,9 @@
 1. builds the compiled whole-city graph in a child process if it is not cached yet (timed),
 2. in a fresh child: compiled-graph load time and resident memory (RSS) after load + router,
 3. 1,000 random pairs (fixed seed) of points on the network: full routes (costs, search,
-   maneuvers, text, JSON body) in-process; the same pairs over HTTP against uvicorn on
+   maneuvers, text, JSON body) in-process, as wall time and as CPU time of the routing thread
+   (the cores are shared: the load average before/after each phase is printed); the same
+   pairs over HTTP against uvicorn on
    127.0.0.1 in a child process (bounded: it exits after the run or after a time limit);
    and the same pairs through ``networkx.shortest_path(weight="length")`` as a baseline.
 """
