@@ -3,12 +3,19 @@
 A blind user dictates or types a destination; speech recognisers and keyboards produce
 "Marktstrasse" for "Marktstraße" and "Ratthaus" for "Rathaus", so names are folded (casefold turns
 ß into ss, umlauts become ae/oe/ue) and matched with rapidfuzz rather than compared exactly.
+
+People also ask for places by names OSM does not carry ("Fackelrondell" for the square around the
+Fackelbrunnen). A small curated gazetteer beside this module (`local_names.csv`: name, alias_of
+or lat/lon, source) adds them to the search; a hit says which OSM name it stands for.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -31,6 +38,12 @@ MIN_SCORE = 72.0
 #: and bus stops (which borrow their names from streets and squares) last
 KIND_RANK = {"amenity": 0, "railway": 0, "street": 1, "place": 2, "shop": 2, "tourism": 2,
              "public_transport": 3}
+
+#: the curated local names shipped with the service
+LOCAL_NAMES_CSV = Path(__file__).with_name("local_names.csv")
+#: which of several OSM features of the aliased name a local name means: the thing itself
+#: (a fountain, a church) before the street or the bus stop named after it
+_ALIAS_TARGET_RANK = {"street": 1, "public_transport": 2}
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
 _STR_ABBREV = re.compile(r"str\.?(?=\s|$)")
@@ -91,27 +104,112 @@ def streets_from_graph(graph: Any) -> list[dict[str, Any]]:
     return streets
 
 
+@dataclass(frozen=True)
+class LocalName:
+    """One gazetteer row: a name people use, and either the OSM name it stands for or a point."""
+
+    name: str
+    alias_of: str | None
+    lat: float | None
+    lon: float | None
+    source: str
+
+
+def load_local_names(path: Path = LOCAL_NAMES_CSV) -> list[LocalName]:
+    """Rows of the gazetteer; ValueError naming file and line for a row that cannot be used."""
+    rows: list[LocalName] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name} line {line}"
+            name = (row.get("name") or "").strip()
+            alias_of = (row.get("alias_of") or "").strip() or None
+            lat_text, lon_text = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
+            source = (row.get("source") or "").strip()
+            if not name or not source:
+                raise ValueError(f"{where}: name and source are required")
+            has_point = bool(lat_text or lon_text)
+            if (alias_of is not None) == has_point or (has_point and not (lat_text and lon_text)):
+                raise ValueError(f"{where}: {name!r} needs either alias_of or both lat and lon")
+            try:
+                lat = float(lat_text) if lat_text else None
+                lon = float(lon_text) if lon_text else None
+            except ValueError as exc:
+                raise ValueError(f"{where}: lat/lon of {name!r} are not numbers") from exc
+            rows.append(LocalName(name, alias_of, lat, lon, source))
+    return rows
+
+
+def local_name_places(places: list[dict[str, Any]], bbox: tuple[float, float, float, float],
+                      names: list[LocalName]) -> list[dict[str, Any]]:
+    """Search entries for the local names that belong to this extract.
+
+    An alias takes the position, kind and OSM id of the feature it names (the fountain rather than
+    the bus stop of the same name); a row whose feature or point is not in this extract is left
+    out, so one gazetteer serves the inner city, the whole city and the campus.
+    """
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for place in places:
+        by_name.setdefault(place["name"], []).append(place)
+    min_lon, min_lat, max_lon, max_lat = bbox
+    out = []
+    for entry in names:
+        if entry.alias_of is not None:
+            targets = by_name.get(entry.alias_of)
+            if not targets:
+                log.debug("local name %r: %r is not in this extract", entry.name, entry.alias_of)
+                continue
+            target = min(targets, key=lambda p: _ALIAS_TARGET_RANK.get(p["kind"], 0))
+            out.append({"name": entry.name, "kind": target["kind"],
+                        "category": target["category"], "lat": target["lat"],
+                        "lon": target["lon"], "osm_id": target["osm_id"],
+                        "alias_of": target["name"], "source": entry.source, "tags": {}})
+        elif min_lat <= entry.lat <= max_lat and min_lon <= entry.lon <= max_lon:
+            out.append({"name": entry.name, "kind": "place", "category": "local_name",
+                        "lat": entry.lat, "lon": entry.lon, "osm_id": None, "alias_of": None,
+                        "source": entry.source, "tags": {}})
+    return out
+
+
+def _search_entries(net: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The extract's places plus its local names, and their folded names (built once per net)."""
+    cached = net._extra.get("search_entries")
+    if cached is None:
+        try:
+            local = local_name_places(net.places, net.bbox, load_local_names())
+        except (OSError, ValueError) as exc:
+            log.error("local names not loaded, searching OSM names only: %s", exc)
+            local = []
+        entries = list(net.places) + local
+        cached = net._extra["search_entries"] = (entries, [fold(p["name"]) for p in entries])
+    return cached
+
+
 def search_places(net: Any, q: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Best matches for ``q`` among ``net.places`` (without their tags), best first."""
+    """Best matches for ``q`` among ``net.places`` and the local names, best first.
+
+    Each result carries ``alias_of`` (the OSM name a local name stands for, else None) and
+    ``local_name`` (True for gazetteer entries), so a client can say "Fackelrondell, beim
+    Fackelbrunnen"; tags and source notes stay out of the answer.
+    """
     query = fold(q or "")
     if not query:
         return []
-    folded = net._extra.get("folded_names")
-    if folded is None:
-        folded = net._extra["folded_names"] = [fold(p["name"]) for p in net.places]
+    entries, folded = _search_entries(net)
     hits = process.extract(query, folded, scorer=fuzz.WRatio, processor=None,
                            limit=max(limit * 4, 20), score_cutoff=MIN_SCORE)
     ranked = sorted(hits, key=lambda h: (-round(h[1]), not folded[h[2]].startswith(query),
-                                         KIND_RANK.get(net.places[h[2]]["kind"], 2),
+                                         KIND_RANK.get(entries[h[2]]["kind"], 2),
                                          len(folded[h[2]])))
     out, seen = [], set()
     for _, score, i in ranked:
-        place = net.places[i]
+        place = entries[i]
         key = (place["name"], place["kind"])  # a stop's pole and platform are one answer
         if key in seen:
             continue
         seen.add(key)
-        out.append({k: v for k, v in place.items() if k != "tags"} | {"score": round(score, 1)})
+        out.append({k: v for k, v in place.items() if k not in ("tags", "source")}
+                   | {"alias_of": place.get("alias_of"), "local_name": "source" in place,
+                      "score": round(score, 1)})
         if len(out) >= limit:
             break
     return out
