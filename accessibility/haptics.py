@@ -41,15 +41,48 @@ class Vibrator(Protocol):
     def pattern(self, pattern: Sequence[float], repeat: int = -1) -> None: ...
 
 
-def platform_vibrator() -> Vibrator | None:
-    """plyer's vibrator if this device has one, else None (plyer raises on the desktop)."""
+#: where plyer has a vibrator back-end; elsewhere asking plyer only prints an import traceback
+VIBRATOR_PLATFORMS = frozenset({"android", "ios"})
+#: platforms already told about in the log: "no vibrator" is said once, not per walk or test
+_announced_absent: set[str] = set()
+
+
+def current_platform() -> str:
+    """plyer's platform name ("android", "ios", "linux", "win", "macosx")."""
+    from plyer.utils import platform
+
+    return str(platform)
+
+
+def platform_vibrator(platform: str | None = None) -> Vibrator | None:
+    """plyer's vibrator on a phone that has one, else None.
+
+    The platform is decided first: on a desktop plyer's vibrator lookup fails inside plyer, which
+    prints a `ModuleNotFoundError` traceback to stderr before we could catch anything, so plyer's
+    vibrator is only asked for on Android and iOS.
+    """
+    name = platform or current_platform()
+    if name not in VIBRATOR_PLATFORMS:
+        _no_vibrator(name, "no vibrator back-end on this platform")
+        return None
     try:
         from plyer import vibrator
 
-        return vibrator if vibrator.exists() else None
+        if vibrator.exists():
+            return vibrator
+        reason = "the device reports none"
     except (ImportError, NotImplementedError, AttributeError) as exc:
-        log.info("no vibrator on this platform (%s); haptic patterns are logged only", exc)
-        return None
+        reason = str(exc) or type(exc).__name__
+    _no_vibrator(name, reason)
+    return None
+
+
+def _no_vibrator(platform: str, reason: str) -> None:
+    if platform in _announced_absent:
+        return
+    _announced_absent.add(platform)
+    log.info("no vibrator on this device (%s: %s); haptic patterns are recorded and logged only",
+             platform, reason)
 
 
 def pattern_for(facts: ManeuverFacts) -> Pattern | None:

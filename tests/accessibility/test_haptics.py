@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import types
+
 import pytest
 
+from accessibility import haptics as haptics_module
 from accessibility.facts import ManeuverFacts
 from accessibility.haptics import Haptics, Pattern, pattern_for, platform_vibrator
 
@@ -39,6 +44,33 @@ def test_desktop_has_no_vibrator_and_logs(clock, caplog):
         assert haptics.play(Pattern.WARNING) is False
     assert haptics.played == [(clock.t, Pattern.WARNING)]
     assert "WARNING" in caplog.text
+
+
+def test_desktop_is_quiet_and_says_no_vibrator_once():
+    """On Linux plyer's vibrator lookup printed a ModuleNotFoundError traceback to stderr."""
+    code = (
+        "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stderr)\n"
+        "from accessibility.haptics import Haptics, Pattern\n"
+        "a, b = Haptics(), Haptics()\n"
+        "a.play(Pattern.LEFT); b.play(Pattern.ARRIVE)\n"
+        "print([p.name for _, p in a.played + b.played])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Traceback" not in out.stderr and "ModuleNotFoundError" not in out.stderr
+    assert out.stderr.count("no vibrator on this device") == 1
+    assert out.stdout.strip() == "['LEFT', 'ARRIVE']"
+
+
+def test_phone_platforms_ask_plyer(monkeypatch, caplog):
+    vibrator = RecordingVibrator()
+    vibrator.exists = lambda: True
+    monkeypatch.setitem(sys.modules, "plyer", types.SimpleNamespace(vibrator=vibrator))
+    assert platform_vibrator("android") is vibrator
+    vibrator.exists = lambda: False  # a phone without a vibration motor
+    monkeypatch.setattr(haptics_module, "_announced_absent", set())
+    with caplog.at_level("INFO", logger="accessibility.haptics"):
+        assert platform_vibrator("ios") is None
+    assert "no vibrator on this device (ios: the device reports none)" in caplog.text
 
 
 @pytest.mark.parametrize(
