@@ -16,6 +16,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "gps.missing": {"de": "Kein GPS-Empfang.", "en": "No GPS fix."},
     "position.lost": {"de": "Position verloren. Bitte kurz stehen bleiben.",
                       "en": "Position lost. Please stop for a moment."},
+    "position.pending": {"de": "Position wird bestimmt.", "en": "Finding your position."},
     "position.back": {"de": "Position wieder gefunden.", "en": "Position found again."},
     "reassure": {"de": "Weiter geradeaus, noch {distance}.",
                  "en": "Keep straight on, {distance} to go."},

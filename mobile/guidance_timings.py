@@ -35,6 +35,7 @@ class GuidanceTimings:
     off_route_s: float = 10.0  # … for this long means off route
     reroute_cooldown_s: float = 15.0  # s: no second re-route sooner than this
     position_lost_s: float = 8.0  # s without any position: say so
+    position_pending_s: float = 3.0  # s into a route with no first fix yet: "wird bestimmt"
     arrival_m: float = 3.0  # m before the destination: arrival
     expire_after_m: float = 8.0  # m: a guidance message not started by then is dropped
     # --- the pipeline's own rhythm ---

@@ -101,6 +101,7 @@ class GuidancePipeline:
         self._last_position_log = -1e9
         self._last_fix_t: float | None = None
         self._lost_said = False
+        self._pending_said = 0  # route id for which "Position wird bestimmt" was said
         self._last_reroute_t = -1e9
         self._arrival_logged = 0
         self._route_t: float | None = None
@@ -135,7 +136,7 @@ class GuidancePipeline:
         self.logger.event("gps_fix", t=t, lat=lat, lon=lon, accuracy_m=float(accuracy_m))
         self.positioner.on_gps(t, lat, lon, accuracy_m)
         self._heard += 1
-        if self.matcher is not None and not self.positioner.ranges(t):
+        if self.matcher is not None and not self.positioner.near_beacon_heard(t):
             gps = self.positioner.gps
             assert gps is not None
             self.matcher.on_gps(t, gps.x, gps.y, gps.uncertainty_m)
@@ -199,12 +200,7 @@ class GuidancePipeline:
         fix = self.positioner.estimate(t)
         self.fix = fix
         if fix is None:
-            since = self._last_fix_t if self._last_fix_t is not None else self._route_t
-            if since is not None and t - since > self.timings.position_lost_s \
-                    and not self._lost_said and self.route is not None and not self.paused:
-                self._lost_said = True
-                self._say(t, say("position.lost", self.voice.lang), Priority.GUIDANCE,
-                          "position-lost", "position")
+            self._no_fix(t)
             return
         if self._lost_said:
             self._lost_said = False
@@ -218,6 +214,24 @@ class GuidancePipeline:
         if self.matcher is not None and self._heard != self._fed:
             self._fed = self._heard
             self.state = self.matcher.update_fix(fix)
+
+    def _no_fix(self, t: float) -> None:
+        """No position: "lost" only when there was one on this route; before the first fix of
+        the route it is still being found ("Position wird bestimmt"), said once."""
+        if self.route is None or self.paused or self._lost_said or self._route_t is None:
+            return
+        had_fix = self._last_fix_t is not None and self._last_fix_t >= self._route_t
+        since = self._last_fix_t if had_fix else self._route_t
+        assert since is not None
+        if had_fix and t - since > self.timings.position_lost_s:
+            self._lost_said = True
+            self._say(t, say("position.lost", self.voice.lang), Priority.GUIDANCE,
+                      "position-lost", "position")
+        elif not had_fix and t - since > self.timings.position_pending_s \
+                and self._pending_said != self.route_id:
+            self._pending_said = self.route_id
+            self._say(t, say("position.pending", self.voice.lang), Priority.GUIDANCE,
+                      f"position-pending-{self.route_id}", "position")
 
     def _guide(self, t: float) -> None:
         assert self.route is not None and self.loop is not None and self.matcher is not None

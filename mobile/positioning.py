@@ -59,6 +59,11 @@ class PositionSettings:
     fix_interval_s: float = 0.5
     #: relative range error from shadowing, used to turn ranges into uncertainty (fraction)
     relative_range_error: float = 0.35
+    #: a beacon fix is trusted over fresh GPS only when its nearest range is this close (m).
+    #: Far beacons are heard only through the packets that shadowing lifts above the phone's
+    #: sensitivity, so their ranges read too near, and a fix made of them alone was 40-50 m
+    #: off at the start of walks that began away from the beacons.
+    near_range_m: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +149,14 @@ class BeaconPositioner:
         return out[: self.settings.max_beacons]
 
     def estimate(self, t: float) -> PositionFix | None:
-        """Beacons first; the latest fresh GPS fix otherwise; None when there is nothing.
+        """A near beacon first; the latest fresh GPS fix otherwise; far beacons when nothing
+        else is there (with the nearest range as uncertainty); None when there is nothing.
 
         A beacon fix is recomputed at most every `fix_interval_s`, and only after new packets.
         """
         ranges = self.ranges(t)
-        if ranges:
+        gps = self.fresh_gps(t)
+        if ranges and (gps is None or ranges[0].distance_m <= self.settings.near_range_m):
             last = self._last_fix
             if last is not None and last.source == "beacon" and (
                     self._packets == self._packets_at_fix
@@ -158,9 +165,18 @@ class BeaconPositioner:
             self._last_fix = self._trilaterate(t, ranges)
             self._packets_at_fix = self._packets
             return self._last_fix
+        return gps
+
+    def fresh_gps(self, t: float) -> PositionFix | None:
+        """The latest GPS fix if it is recent enough to be a position."""
         if self._gps is not None and t - self._gps.t <= self.settings.gps_stale_after_s:
             return self._gps
         return None
+
+    def near_beacon_heard(self, t: float) -> bool:
+        """Whether a beacon is close enough for its ranges to beat GPS (see `near_range_m`)."""
+        ranges = self.ranges(t)
+        return bool(ranges) and ranges[0].distance_m <= self.settings.near_range_m
 
     def _trilaterate(self, t: float, ranges: list[Range]) -> PositionFix:
         pts = np.array([(r.x, r.y) for r in ranges])
@@ -187,6 +203,8 @@ class BeaconPositioner:
             misfit = float(d[0])
         rel = self.settings.relative_range_error
         uncertainty = max(1.0, misfit, rel * float(d[0]) * (2.0 / math.sqrt(len(ranges))))
+        if d[0] > self.settings.near_range_m:  # far beacons only: their ranges read too near
+            uncertainty = max(uncertainty, float(d[0]))
         lat, lon = to_latlon(x, y)
         return PositionFix(t, lat, lon, x, y, round(uncertainty, 1), "beacon", len(ranges),
                            ranges[0].key)

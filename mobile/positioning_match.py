@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtr
 
 from mobile.positioning import BeaconInfo, PositionFix
 from mobile.positioning_geo import RouteLine
@@ -32,6 +33,9 @@ class MatchSettings:
     rssi_sigma_db: float = 5.0
     #: share of packets that fit no model (reflections): keeps one of them from ruling (0..1)
     outlier_share: float = 0.05
+    #: the phone hears nothing weaker (dBm): a weak packet is one of the few that shadowing
+    #: lifted above this, so its likelihood is divided by the chance of hearing it at all
+    sensitivity_dbm: float = -100.0
     #: random change of walking speed (m/s per sqrt(s)) and of position (m per sqrt(s))
     speed_noise: float = 0.1
     position_noise: float = 0.2
@@ -46,6 +50,9 @@ class MatchSettings:
     off_route_m: float = 6.0
     #: … for this long (s)
     off_route_after_s: float = 10.0
+    #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
+    #: walk rest on a packet or two per beacon and were what raised false alarms (s)
+    settle_s: float = 5.0
     seed: int = 0
 
 
@@ -79,6 +86,7 @@ class RouteMatcher:
         self._offset: float | None = None
         self._offset_t = 0.0
         self._off_since: float | None = None
+        self._first_fix_t: float | None = None
         self.updates = 0
         self.state: RouteState | None = None
 
@@ -127,7 +135,8 @@ class RouteMatcher:
         d = np.maximum(np.hypot(px - beacon.x, py - beacon.y), 0.5)
         expected = measured_power - 10.0 * st.path_loss_exponent * np.log10(d)
         z = (rssi - expected) / st.rssi_sigma_db
-        gauss = np.exp(-0.5 * z * z)
+        heard = np.maximum(ndtr((expected - st.sensitivity_dbm) / st.rssi_sigma_db), 0.05)
+        gauss = np.exp(-0.5 * z * z) / heard  # only packets above the sensitivity are seen
         self._weigh((1.0 - st.outlier_share) * gauss + st.outlier_share * 0.05)
 
     def on_gps(self, t: float, x: float, y: float, accuracy_m: float) -> None:
@@ -157,12 +166,13 @@ class RouteMatcher:
         t, st = fix.t, self.settings
         _, raw_offset = self.route.project(fix.x, fix.y)
         if self._offset is None:
-            self._offset, self._offset_t = raw_offset, t
+            self._offset, self._offset_t, self._first_fix_t = raw_offset, t, t
         else:
             alpha = 1.0 - math.exp(-max(t - self._offset_t, 0.0) / st.offset_smoothing_s)
             self._offset += alpha * (raw_offset - self._offset)
             self._offset_t = t
-        if self._offset > st.off_route_m:
+        settled = self._first_fix_t is not None and t - self._first_fix_t >= st.settle_s
+        if self._offset > st.off_route_m and settled:
             self._off_since = t if self._off_since is None else self._off_since
         else:
             self._off_since = None
