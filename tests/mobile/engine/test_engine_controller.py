@@ -241,3 +241,21 @@ def test_controller_for_this_device_without_server_or_bluetooth(tmp_path):
         assert ctl.search("Stiftsplatz")[0]["name"] == "Stiftsplatz"
     finally:
         ctl.shutdown()
+
+
+def test_speech_rate_setting_changes_the_real_espeak_voice(tmp_path):
+    """WavVoice synthesises with espeak-ng at the voice's rate: a faster setting, shorter audio."""
+    from accessibility.voices import WavVoice
+
+    voice = WavVoice(tmp_path / "wav")
+    ctl = GuideController(voice, settings_path=tmp_path / "settings.json", beacons=[])
+    sentence = "Links abbiegen, in die Fackelstraße. Danach: Rechts abbiegen, in die Marktstraße."
+    durations = []
+    for rate in (0.7, 1.0, 1.6):
+        ctl.update_settings(speech_rate=rate)
+        durations.append(voice.speak(sentence, "de"))
+    assert voice.rate_wpm == 280  # 175 words per minute × 1.6
+    assert durations[0] > durations[1] * 1.2 and durations[1] > durations[2] * 1.3
+    again = GuideController(WavVoice(tmp_path / "wav2"), settings_path=tmp_path / "settings.json",
+                            beacons=[])
+    assert again.speech.voice.rate_wpm == 280  # the saved setting applies from the start
