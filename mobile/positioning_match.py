@@ -87,6 +87,7 @@ class RouteMatcher:
         self._offset_t = 0.0
         self._off_since: float | None = None
         self._first_fix_t: float | None = None
+        self._unc = 0.0  # smoothed uncertainty of the fixes (m)
         self.updates = 0
         self.state: RouteState | None = None
 
@@ -167,12 +168,15 @@ class RouteMatcher:
         _, raw_offset = self.route.project(fix.x, fix.y)
         if self._offset is None:
             self._offset, self._offset_t, self._first_fix_t = raw_offset, t, t
+            self._unc = fix.uncertainty_m
         else:
             alpha = 1.0 - math.exp(-max(t - self._offset_t, 0.0) / st.offset_smoothing_s)
             self._offset += alpha * (raw_offset - self._offset)
+            self._unc += alpha * (fix.uncertainty_m - self._unc)
             self._offset_t = t
         settled = self._first_fix_t is not None and t - self._first_fix_t >= st.settle_s
-        if self._offset > st.off_route_m and settled:
+        # off by more than the position is sure of: GPS (σ ≈ 6 m) alone must not raise it
+        if self._offset > max(st.off_route_m, self._unc) and settled:
             self._off_since = t if self._off_since is None else self._off_since
         else:
             self._off_since = None

@@ -1,10 +1,23 @@
 """The shipped inner-city beacon plan: where staff could mount beacons, and how to load a plan.
 
-Generated from the real walk network (`python -m mobile.ble.plan`), not drawn by hand: a beacon at
-every signalled or marked crossing, at the entrances of named shops and amenities beside the axes,
-and every ~12.5 m along the main pedestrian axes (pedestrian zone, living streets, footways and the
-sidewalks of the main streets). Points closer than a few metres to one already placed are merged.
-The output is the contract's GeoJSON import format (`POST /v1/staff/beacons/import`).
+Generated from the real walk network (`python -m mobile.ble.plan`), not drawn by hand, but only
+along what a city would really equip (issue 5: "every 10-15 m along the main pedestrian axes, at
+entrances and crossings"). The rule:
+
+- **axes**, a beacon every ~12.5 m along
+  1. the pedestrian zone: every `highway=pedestrian` way (this includes the station forecourt,
+     Guimarães-Platz), and the `living_street` ways that meet it;
+  2. the named shopping streets (`SHOPPING_STREETS`, the streets with the most shops and
+     amenities in the extract) and the footways/sidewalks within `SIDEWALK_M` of them;
+  3. the links between the city's main destinations (`LINK_PLACES`: Hauptbahnhof, Stiftsplatz,
+     Rathaus, Fackelbrunnen, Marktstraße, Schillerplatz), as the routing core walks them;
+- **crossings**: signalled or marked crossings within `NEAR_AXIS_M` of an axis;
+- **entrances**: named shops and amenities within `NEAR_AXIS_M` of an axis.
+
+Residential side streets, service roads and the ring roads away from these axes get none: there
+the phone falls back to GPS (`mobile.positioning`). Points closer than a few metres to one already
+placed are merged. The output is the contract's GeoJSON import format
+(`POST /v1/staff/beacons/import`).
 """
 
 from __future__ import annotations
@@ -34,11 +47,19 @@ CITY_UUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://www.kaiserslautern.de/lo
 CITY_NAMESPACE = uuid.UUID(CITY_UUID).hex[:20]
 AXIS_SPACING_M = 12.5  # m between beacons along an axis (plan: every 10–15 m)
 MERGE_M = 7.0  # m: a new axis point this close to a placed beacon is not needed
-ENTRANCE_MAX_FROM_AXIS_M = 20.0  # m: entrances farther from an axis are not planned
+NEAR_AXIS_M = 15.0  # m: crossings and entrances farther from an axis are not planned
+SIDEWALK_M = 15.0  # m: a footway this close to a shopping street is its sidewalk
 MEASURED_POWER_DBM = -59  # typical iBeacon calibration at 1 m
-AXIS_HIGHWAYS = frozenset({"pedestrian", "living_street", "footway", "steps", "path",
-                           "primary", "secondary", "tertiary", "primary_link",
-                           "secondary_link", "tertiary_link", "residential", "unclassified"})
+ZONE_HIGHWAYS = frozenset({"pedestrian"})
+#: the streets with the most named shops and amenities within 30 m in the inner-city extract
+SHOPPING_STREETS = frozenset({
+    "Eisenbahnstraße", "Fackelstraße", "Kerststraße", "Riesenstraße", "Marktstraße", "Altenhof",
+    "Fruchthallstraße", "Marktplatz", "Stiftsplatz", "Schillerplatz", "Osterstraße",
+    "Pirmasenser Straße", "Rosenstraße", "Mühlstraße", "Glockenstraße", "Guimarães-Platz"})
+#: the main destinations; the routes between each pair are axes
+LINK_PLACES = ("Hauptbahnhof", "Stiftsplatz", "Rathaus", "Fackelbrunnen", "Marktstraße",
+               "Schillerplatz")
+SIDEWALK_HIGHWAYS = frozenset({"footway", "path", "steps", "pedestrian"})
 ENTRANCE_KINDS = frozenset({"shop", "amenity"})
 MAJOR = {"axis": 1, "crossing": 2}  # iBeacon major per placement kind (minor counts within)
 
@@ -57,11 +78,12 @@ def generate_plan(net: Any) -> dict[str, Any]:
         features.append(_feature(kind, x, y, name, len(features)))
 
     axes = _axis_points(net)
-    for x, y, name in _crossings(net):
-        place("crossing", x, y, name, 3.0)
     axis_tree = cKDTree([(x, y) for x, y, _ in axes]) if axes else None
+    for x, y, name in _crossings(net):
+        if axis_tree is not None and axis_tree.query((x, y))[0] <= NEAR_AXIS_M:
+            place("crossing", x, y, name, 3.0)
     for x, y, name in _entrances(net):
-        if axis_tree is not None and axis_tree.query((x, y))[0] <= ENTRANCE_MAX_FROM_AXIS_M:
+        if axis_tree is not None and axis_tree.query((x, y))[0] <= NEAR_AXIS_M:
             place("entrance", x, y, name, 4.0)
     for x, y, name in axes:
         place("axis", x, y, name, MERGE_M)
@@ -93,25 +115,81 @@ def _street_at_node(net: Any, node: int) -> str | None:
     return None
 
 
+def _axis_edges(net: Any) -> list[int]:
+    """One direction of every way of the pedestrian zone, the shopping streets and their
+    sidewalks (see the module docstring)."""
+    def hw(e: int) -> str | None:
+        return net.edge_tags.value("highway", e)
+
+    ones = [e for e in range(net.n_edges) if not 0 <= int(net.edge_rev[e]) < e]
+    zone = {e for e in ones if hw(e) in ZONE_HIGHWAYS}
+    zone_nodes = {int(n) for e in zone for n in (net.edge_u[e], net.edge_v[e])}
+    zone |= {e for e in ones if hw(e) == "living_street"
+             and {int(net.edge_u[e]), int(net.edge_v[e])} & zone_nodes}
+    shopping = {e for e in ones if net.edge_tags.value("name", e) in SHOPPING_STREETS
+                and hw(e) not in ("service", "platform")}
+    street_xy = [to_xy(float(lat), float(lon)) for e in shopping
+                 for lon, lat in _densified(net.edge_coords(e))]
+    tree = cKDTree(street_xy) if street_xy else None
+    sidewalks = set()
+    for e in ones:
+        if hw(e) in SIDEWALK_HIGHWAYS and tree is not None and e not in zone:
+            lon, lat = net.edge_coords(e).mean(axis=0)
+            if tree.query(to_xy(float(lat), float(lon)))[0] <= SIDEWALK_M:
+                sidewalks.add(e)
+    return sorted(zone | shopping | sidewalks)
+
+
+def _densified(coords: np.ndarray, step_deg: float = 5e-5) -> np.ndarray:
+    """Vertices plus points every ~5 m, so a long straight street is found along its length."""
+    out = [coords[0]]
+    for a, b in zip(coords[:-1], coords[1:], strict=True):
+        n = max(1, int(np.hypot(*(b - a)) / step_deg))
+        out.extend(a + (b - a) * k / n for k in range(1, n + 1))
+    return np.array(out)
+
+
+def _along(coords: list | np.ndarray, name: str | None) -> list[tuple[float, float, str | None]]:
+    """Points every ~AXIS_SPACING_M along a (lon, lat) line, ends included."""
+    xy = np.array([to_xy(float(lat), float(lon)) for lon, lat in coords])
+    seg = np.hypot(*np.diff(xy, axis=0).T)
+    total = float(seg.sum())
+    if total < 1.0:
+        return []
+    n = max(1, math.ceil(total / AXIS_SPACING_M))
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    return [(float(np.interp(s, cum, xy[:, 0])), float(np.interp(s, cum, xy[:, 1])), name)
+            for s in (total * k / n for k in range(n + 1))]
+
+
+def _link_points(net: Any) -> list[tuple[float, float, str | None]]:
+    """Along the routes between each pair of `LINK_PLACES`, as the routing core walks them."""
+    from routing_service.router import Router
+
+    router, out = Router(net), []
+    ends = []
+    for name in LINK_PLACES:
+        hits = net.search_places(name, limit=1)
+        if hits:
+            ends.append((float(hits[0]["lat"]), float(hits[0]["lon"])))
+        else:
+            log.warning("link place %r not in this extract", name)
+    for i, a in enumerate(ends):
+        for b in ends[i + 1:]:
+            try:
+                body = router.route(a, b).to_dict()
+            except Exception as exc:  # noqa: BLE001 - a missing link is logged, not fatal
+                log.warning("no route %s -> %s: %s", a, b, exc)
+                continue
+            out += _along(body["geometry"]["coordinates"], None)
+    return out
+
+
 def _axis_points(net: Any) -> list[tuple[float, float, str | None]]:
     out = []
-    for e in range(net.n_edges):
-        rev = int(net.edge_rev[e])
-        if (rev >= 0 and rev < e) or net.edge_tags.value("highway", e) not in AXIS_HIGHWAYS:
-            continue
-        coords = net.edge_coords(e)
-        xy = np.array([to_xy(float(lat), float(lon)) for lon, lat in coords])
-        seg = np.hypot(*np.diff(xy, axis=0).T)
-        total = float(seg.sum())
-        if total < 1.0:
-            continue
-        n = max(1, math.ceil(total / AXIS_SPACING_M))
-        cum = np.concatenate([[0.0], np.cumsum(seg)])
-        for k in range(n + 1):
-            s = total * k / n
-            out.append((float(np.interp(s, cum, xy[:, 0])), float(np.interp(s, cum, xy[:, 1])),
-                        net.edge_tags.value("name", e)))
-    return out
+    for e in _axis_edges(net):
+        out += _along(net.edge_coords(e), net.edge_tags.value("name", e))
+    return out + _link_points(net)
 
 
 def _entrances(net: Any) -> list[tuple[float, float, str]]:

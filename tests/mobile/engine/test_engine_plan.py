@@ -21,7 +21,7 @@ def plan() -> dict:
 
 
 def test_plan_is_the_contract_import_format(plan, cc_network):
-    assert plan["type"] == "FeatureCollection" and len(plan["features"]) > 1000
+    assert plan["type"] == "FeatureCollection" and 600 < len(plan["features"]) < 1200
     min_lon, min_lat, max_lon, max_lat = cc_network.bbox
     keys = set()
     for f in plan["features"]:
@@ -56,6 +56,26 @@ def test_beacons_every_10_to_15_m_along_the_axes_and_at_crossings(plan, hbf_stif
     points = [line.xy_at(s) for s in np.arange(0, line.length_m, 2.0)]
     gaps, _ = cKDTree(every).query(points)
     assert float(np.max(gaps)) < 15.0
+
+
+def test_only_the_main_axes_are_equipped(plan, cc_network, router, place_of):
+    """The links between the main destinations are covered; residential side streets are not
+    (the phone uses GPS there)."""
+    from mobile.ble.plan import LINK_PLACES, SHOPPING_STREETS
+
+    every = cKDTree([to_xy(f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0])
+                     for f in plan["features"]])
+    a, b = place_of(LINK_PLACES[2]), place_of(LINK_PLACES[1])  # Rathaus -> Stiftsplatz
+    line = RouteLine(router.route(a, b).to_dict()["geometry"]["coordinates"])
+    gaps, _ = every.query([line.xy_at(s) for s in np.arange(0, line.length_m, 2.0)])
+    assert float(np.max(gaps)) < 15.0
+    side = [e for e in range(cc_network.n_edges)
+            if cc_network.edge_tags.value("highway", e) == "residential"
+            and cc_network.edge_tags.value("name", e) not in SHOPPING_STREETS]
+    mids = [to_xy(float(lat), float(lon)) for lon, lat in
+            (cc_network.edge_coords(e).mean(axis=0) for e in side)]
+    far, _ = every.query(mids)
+    assert float(np.mean(far > 20.0)) > 0.5  # most residential streets have no beacon near
 
 
 def test_plan_regenerates_from_the_real_graph(cc_network, plan):
