@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.triplog.walklog import DESTINATION, ORIGIN, Walk, simulate
+from .walklog import DESTINATION, ORIGIN, Walk, simulate
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mobile import report_analysis as ra
-from tests.triplog.builders import START, line_east, offset, route_for, say
+
+from .builders import START, line_east, offset, route_for, say
 
 
 def test_error_against_a_timed_truth_interpolates_in_time():

@@ -13,7 +13,8 @@ from mobile.ble.plan import PLAN_PATH
 from mobile.cli_replay import main as replay_main
 from mobile.replay import advertisement_from_event, rerun
 from mobile.report_analysis import decision_points
-from tests.triplog.builders import assert_png_not_empty
+
+from .builders import assert_png_not_empty
 
 
 def said(events: list[dict]) -> list[tuple[float, str]]:
@@ -97,7 +98,8 @@ def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
 
 
 def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, capsys):
-    """The engine's own `lotse walk --log` (places, re-routing, GPS; no tick_s in its log)."""
+    """The engine's own `lotse walk --log` (places, re-routing, GPS): its app_start says the
+    tick and the wall time, so replay need not guess either."""
     from mobile.cli_walk import main as walk_main
     from mobile.replay import infer_tick_s, replay
     from mobile.report_analysis import speech_diff
@@ -108,6 +110,8 @@ def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, caps
     capsys.readouterr()
     read = read_log(log)
     assert not read.problems and infer_tick_s(read.events) == 0.25
+    start = read.of_type("app_start")[0]
+    assert start["tick_s"] == 0.25 and start["started_at"]
     data = replay(log, plan_path=PLAN_PATH, osm_path=cc_osm)
     alike, diffs = speech_diff(data.read.events, data.rerun)
     assert diffs == [] and alike == len(read.of_type("announcement")) > 10

@@ -7,7 +7,8 @@ import re
 
 from mobile.cli_replay import main as replay_main
 from mobile.logbook import TripLogger
-from tests.triplog.builders import START, assert_png_not_empty, line_east, offset, route_for
+
+from .builders import START, assert_png_not_empty, line_east, offset, route_for
 
 
 def write_walk(path, *, truth: bool = True, corrupt: bool = True):
