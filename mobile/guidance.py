@@ -74,10 +74,23 @@ def _text(m: Maneuver, v: Voice, form: str, distance_to_m: float | None = None) 
 
 
 class DepartCallouts:
-    """The first maneuver, said once at once."""
+    """The first maneuver, said once at once, with the decision points too close to the start
+    to get their own instruction ("Danach: Rechts abbiegen …"); they count as instructed."""
 
-    def __init__(self, route: ActiveRoute, enabled: bool = True) -> None:
-        self.route, self.done = route, not enabled
+    def __init__(self, route: ActiveRoute, decisions: DecisionCallouts,
+                 enabled: bool = True) -> None:
+        self.route, self.decisions, self.done = route, decisions, not enabled
+
+    def start(self, voice: Voice) -> tuple[str, tuple[int, ...]]:
+        """The first maneuver's text and the decision points chained to it."""
+        first = self.route.maneuvers[0]
+        near = [m for m in self.route.maneuvers[1:3]
+                if m.is_decision and m.at_m < self.decisions.tm.instruction_m]
+        self.decisions.instructed.update(m.index for m in near)
+        self.decisions.prepped.update(m.index for m in near)
+        text = " ".join([_text(first, voice, "at"), *(
+            say("then", voice.lang, text=_text(m, voice, "at")) for m in near)])
+        return text, tuple(m.index for m in near)
 
     def handle(self, ctx: GuidanceContext) -> list[Callout]:
         if self.done:
@@ -86,8 +99,9 @@ class DepartCallouts:
         first = self.route.maneuvers[0]
         if first.facts.type != "depart":
             return []
-        return [Callout(_text(first, ctx.voice, "at"), Priority.GUIDANCE, "depart", "depart",
-                        maneuver=first.index)]
+        text, chained = self.start(ctx.voice)
+        return [Callout(text, Priority.GUIDANCE, "depart", "depart", maneuver=first.index,
+                        chained=chained)]
 
 
 class DecisionCallouts:
@@ -281,8 +295,9 @@ class GuidanceLoop:
     def __post_init__(self) -> None:
         self.arrival = ArrivalCallouts(self.route, self.timings)
         self.decisions = DecisionCallouts(self.route, self.timings)
+        self.depart = DepartCallouts(self.route, self.decisions, self.announce_depart)
         self.generators = [
-            DepartCallouts(self.route, self.announce_depart),
+            self.depart,
             self.decisions,
             ConfirmCallouts(self.route, self.timings),
             self.arrival,
@@ -295,8 +310,9 @@ class GuidanceLoop:
         return self.arrival.arrived
 
     def first_text(self, voice: Voice) -> str:
-        """The route's first maneuver, phrased for this user (said after a re-route)."""
-        return _text(self.route.maneuvers[0], voice, "at")
+        """The route's first maneuver, phrased for this user (said after a re-route), with the
+        decision points too close to the start for their own instruction."""
+        return self.depart.start(voice)[0]
 
     def tick(self, ctx: GuidanceContext) -> list[Callout]:
         out: list[Callout] = []

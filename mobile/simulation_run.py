@@ -133,7 +133,8 @@ def _decision_points(route: Any, announcements: list[dict[str, Any]],
                      route_id: int) -> list[dict[str, Any]]:
     out = []
     for m in route.decisions:
-        said = [a for a in announcements if a["route"] == route_id and a["kind"] == "instruction"
+        said = [a for a in announcements if a["route"] == route_id
+                and a["kind"] in ("instruction", "depart")
                 and (a["maneuver"] == m.index or m.index in a["chained"])]
         before = round(m.at_m - said[0]["true_progress_m"], 1) if said else None
         out.append({"index": m.index, "type": m.facts.type, "at_m": round(m.at_m, 1),

@@ -145,3 +145,20 @@ def test_route_begun_some_metres_after_its_start(new_pipeline, hbf_stiftsplatz, 
     first = result.decision_points[0]
     assert first["at_m"] > 30.0 and 4.0 <= first["announced_m_before"] <= 8.0
     assert result.arrived
+
+
+def test_a_turn_right_after_the_start_is_said_with_the_departure(new_pipeline, router, place_of,
+                                                                 plan_records, when):
+    """Stiftsplatz → Hauptbahnhof turns 2.5 m after its start: too close for its own
+    instruction, so it is chained to "Gehen Sie los" instead of never being said."""
+    body = router.route(place_of("Stiftsplatz"), place_of("Hauptbahnhof"), when=when).to_dict()
+    pipeline, clock, voice, _ = new_pipeline()
+    pipeline.set_route(0.0, body)
+    first = next(m for m in pipeline.route.decisions)
+    assert first.at_m < 6.0
+    walk = SimulatedWalk(pipeline.route.line, sim_beacons(plan_records), RadioModel(), seed=0)
+    result = run_walk(pipeline, walk, clock, max_s=20.0)
+    assert voice.texts[0].startswith("Gehen Sie los") and "Danach: " in voice.texts[0]
+    point = result.decision_points[0]
+    assert point["index"] == first.index and point["times_announced"] == 1
+    assert pipeline.loop.first_text(pipeline.voice) == voice.texts[0]  # also after a re-route
