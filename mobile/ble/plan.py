@@ -189,7 +189,25 @@ def _axis_points(net: Any) -> list[tuple[float, float, str | None]]:
     out = []
     for e in _axis_edges(net):
         out += _along(net.edge_coords(e), net.edge_tags.value("name", e))
-    return out + _link_points(net)
+    return out + _named(net, _link_points(net))
+
+
+def _named(net: Any, points: list[tuple[float, float, str | None]],
+           within_m: float = 15.0) -> list[tuple[float, float, str | None]]:
+    """Routed link points get the name of the nearest named street, so staff and the walker
+    hear "Fackelstraße, Laternenmast" rather than "Gehweg"."""
+    xy, names = [], []
+    for e in range(net.n_edges):
+        name = net.edge_tags.value("name", e)
+        if name:
+            for lon, lat in _densified(net.edge_coords(e)):
+                xy.append(to_xy(float(lat), float(lon)))
+                names.append(name)
+    if not xy:
+        return points
+    dist, idx = cKDTree(xy).query([(x, y) for x, y, _ in points])
+    return [(x, y, n or (names[i] if d <= within_m else None))
+            for (x, y, n), d, i in zip(points, dist, idx, strict=True)]
 
 
 def _entrances(net: Any) -> list[tuple[float, float, str]]:
