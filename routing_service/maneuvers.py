@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import MISSING, dataclass, field
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -22,7 +21,7 @@ import shapely
 from scipy.spatial import cKDTree
 from shapely.ops import substring
 
-from accessibility.facts import ManeuverFacts
+from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
 from accessibility.phrasing import maneuver_text, turn_from_angle
 from accessibility.units import clock_from_angle
 from routing_service.compiled import WalkNetwork
@@ -227,7 +226,8 @@ class Describer:
         found += self._hazards(0, first, touched, seen_overlays)
         for i in range(1, len(pieces)):
             found += [(i, facts) for facts in self._junction(leg, i)]
-            found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
+            if touched:  # most routes carry no overlay: no hazard lookup per piece
+                found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
 
@@ -237,11 +237,12 @@ class Describer:
             next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
             point = leg.starts[i] if i < n else len(coords) - 1
             distance = max(next_at - at_list[i], 0.0)
-            facts = ManeuverFacts(**fields, distance_m=distance)  # validates the facts
+            # the facts' fields in their order, then what to say and where (the body's keys)
+            body = {**FIELD_DEFAULTS, **fields, "distance_m": distance}
+            # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
+            facts = ManeuverFacts.trusted(body)
             bearing = leg.head_start[i] if i < n else leg.head_end[n - 1]
             lon, lat = coords[point]
-            # the facts' fields in their order, then what to say and where (the body's keys)
-            body = {**_FACT_DEFAULTS, **fields}
             body["distance_m"] = round(distance, 1)
             body["text"] = maneuver_text(facts, lang=lang, form="at")
             body["at_m"] = round(at_list[i], 1)
@@ -373,8 +374,3 @@ def _int(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if number is None or number >= 0 else None
-
-
-#: every ManeuverFacts field with its default, in the dataclass's order (the body's key order)
-_FACT_DEFAULTS = {f.name: None if f.default is MISSING else f.default
-                  for f in dataclass_fields(ManeuverFacts)}

@@ -153,14 +153,14 @@ class Router:
         leg = build_leg(self.net, path.pieces)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
-        steps = sum(1 for p in leg.pieces if self.model.features.steps[p.edge])
+        edges = [p.edge for p in leg.pieces]
+        steps = int(np.count_nonzero(self.model.features.steps[edges]))
         if steps:
             warnings.append(WARNINGS["steps"][lang])
         if any(m.get("crossing") == "unmarked" for m in maneuvers):
             warnings.append(WARNINGS["unmarked"][lang])
         duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
-        return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings,
-                     [p.edge for p in leg.pieces])
+        return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings, edges)
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
