@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from datetime import datetime
@@ -25,6 +24,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from stats import summary  # noqa: E402
 
 from accessibility.speech import SpeechQueue  # noqa: E402
 from accessibility.voices import RecorderVoice  # noqa: E402
@@ -39,16 +40,6 @@ from routing_service.router import Router  # noqa: E402
 
 WHEN = datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 TICK_S = 0.25
-
-
-def stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {"median_us": statistics.median(ordered) * 1e6, "p95_us": pick(0.95) * 1e6,
-            "p99_us": pick(0.99) * 1e6, "n": len(ordered)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         timings["queue_tick"].append(s2 - s1)
     wall = perf() - wall_start
 
-    result = {name: stats(samples) for name, samples in timings.items()}
+    result = {name: summary(samples, "us") for name, samples in timings.items()}
     base = result["queue_tick"]["median_us"]
     walked_s = k * TICK_S
     summary = {"route_m": round(float(body["distance_m"]), 1), "walk_s": walked_s,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
+from stats import summary  # noqa: E402
 
 from beacon_registry import service  # noqa: E402
 from beacon_registry.app import create_app, open_registry  # noqa: E402
@@ -40,13 +40,6 @@ from lotse.paths import PROJECT_ROOT, settings  # noqa: E402
 
 PLAN = PROJECT_ROOT / "mobile" / "data" / "beacon_plan_cc.geojson"
 AREA = ServiceArea("innenstadt", INNER_CITY_BBOX, graph_hash="bench")
-
-
-def stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"median_ms": statistics.median(ordered) * 1e3, "p95_ms": pick(0.95) * 1e3,
-            "p99_ms": pick(0.99) * 1e3, "n": len(ordered)}
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -101,22 +94,22 @@ def run(url: str, runs: int) -> dict:
 
     i = iter(range(10**9))
     results = {
-        "baseline_select_1": stats(timed(select_one, runs)),
-        "baseline_http_healthz": stats(timed(lambda: client.get("/healthz"), runs)),
-        "beacon_lookup": stats(timed(lambda: client.get(
+        "baseline_select_1": summary(timed(select_one, runs)),
+        "baseline_http_healthz": summary(timed(lambda: client.get("/healthz"), runs)),
+        "beacon_lookup": summary(timed(lambda: client.get(
             "/v1/beacons/lookup", params=linked[next(i) % len(linked)]), runs)),
     }
     etag = client.get("/v1/bundle").headers["etag"]
     size = len(client.get("/v1/bundle").content)
     bundle_runs = max(10, runs // 10)
-    results["bundle_full"] = stats(timed(lambda: client.get("/v1/bundle"), bundle_runs))
+    results["bundle_full"] = summary(timed(lambda: client.get("/v1/bundle"), bundle_runs))
 
     def rebuild():
         ctx.bundle_cache = BundleCache()  # as after any write: fingerprint differs, full rebuild
         client.get("/v1/bundle")
 
-    results["bundle_rebuild"] = stats(timed(rebuild, bundle_runs))
-    results["bundle_304"] = stats(timed(
+    results["bundle_rebuild"] = summary(timed(rebuild, bundle_runs))
+    results["bundle_304"] = summary(timed(
         lambda: client.get("/v1/bundle", headers={"If-None-Match": etag}), bundle_runs))
     results["bundle_bytes"] = size
     results["beacons"] = len(queries)

@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+
+from stats import summary  # noqa: E402
 
 from lotse.triplog import decode_line, read_log  # noqa: E402
 from mobile.replay import load_plan, rerun  # noqa: E402
@@ -43,13 +44,6 @@ def make_walk_log(folder: Path) -> tuple[Path, Path]:
                               lang="de").to_dict()
     walk = simulate(folder / "bench.jsonl", route)
     return walk.log, walk.plan_path
-
-
-def percentiles_us(samples: list[float]) -> dict[str, float]:
-    arr = np.array(samples) * 1e6
-    return {"median_us": round(float(np.median(arr)), 1),
-            "p95_us": round(float(np.percentile(arr, 95)), 1),
-            "p99_us": round(float(np.percentile(arr, 99)), 1)}
 
 
 def baseline(lines: list[bytes]) -> tuple[list[float], float]:
@@ -100,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "log_lines": len(lines), "log_bytes": log.stat().st_size if log.exists() else None,
         "fed_events": len(rep_samples) // args.runs, "runs": args.runs,
-        "baseline": {"events_per_s": round(base_rate), **percentiles_us(base_samples)},
+        "baseline": {"events_per_s": round(base_rate), **summary(base_samples, "us", 1)},
         "replay": {"events_per_s": round(rep_rate), "wall_s": round(min(rep_totals), 2),
-                   **percentiles_us(rep_samples)},
+                   **summary(rep_samples, "us", 1)},
         "replay_vs_baseline_slowdown": round(base_rate / rep_rate, 1),
     }
     b, r = result["baseline"], result["replay"]

@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from stats import summary  # noqa: E402
+
 from accessibility.facts import ManeuverFacts  # noqa: E402
 from accessibility.phrasing import maneuver_text  # noqa: E402
 from accessibility.voices.base import DEFAULT_PITCH, DEFAULT_RATE_WPM  # noqa: E402
@@ -78,16 +80,6 @@ def file_once(text: str, lang: str, folder: Path) -> float:
     start = time.perf_counter()
     synthesize(text, lang, folder / "bench.wav", earcon="instruction")
     return time.perf_counter() - start
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return {
-        "n": len(values),
-        "median_ms": 1000 * statistics.median(values),
-        "p95_ms": 1000 * cuts[94],
-        "p99_ms": 1000 * cuts[98],
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
