@@ -97,18 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     result = {name: summary(samples, "us") for name, samples in timings.items()}
     base = result["queue_tick"]["median_us"]
     walked_s = k * TICK_S
-    summary = {"route_m": round(float(body["distance_m"]), 1), "walk_s": walked_s,
-               "wall_s": round(wall, 2), "realtime_factor": round(walked_s / wall, 1),
-               "arrived": pipeline.arrived, "beacons_in_plan": len(plan)}
-    print(f"walk {summary['route_m']} m, {walked_s:.0f} s simulated in {wall:.2f} s "
-          f"({summary['realtime_factor']}x real time), arrived: {pipeline.arrived}")
+    walk_summary = {"route_m": round(float(body["distance_m"]), 1), "walk_s": walked_s,
+                       "wall_s": round(wall, 2), "realtime_factor": round(walked_s / wall, 1),
+                       "arrived": pipeline.arrived, "beacons_in_plan": len(plan)}
+    print(f"walk {walk_summary['route_m']} m, {walked_s:.0f} s simulated in {wall:.2f} s "
+          f"({walk_summary['realtime_factor']}x real time), arrived: {pipeline.arrived}")
     print(f"{'operation':<18}{'median µs':>11}{'p95 µs':>10}{'p99 µs':>10}{'n':>8}"
           f"{'× queue_tick':>14}")
     for name, r in result.items():
         print(f"{name:<18}{r['median_us']:>11.1f}{r['p95_us']:>10.1f}{r['p99_us']:>10.1f}"
               f"{r['n']:>8}{r['median_us'] / base:>14.1f}")
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "timings": result}, indent=2))
+        args.json.write_text(json.dumps({"summary": walk_summary, "timings": result}, indent=2))
     return 0
 
 
