@@ -112,8 +112,14 @@ def _error(status: int, exc: LotseRoutingError, lang: str) -> JSONResponse:
 def _validation_detail(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            # pydantic's loc here is a character offset, which reads like a field name
+            offset = next((p for p in err.get("loc", ()) if isinstance(p, int)), None)
+            where = f" at character {offset}" if offset is not None else ""
+            parts.append(f"request body: malformed JSON{where}")
+            continue
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
-        msg = "malformed JSON" if err.get("type") == "json_invalid" else err.get("msg", "invalid")
+        msg = err.get("msg", "invalid")
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
 
