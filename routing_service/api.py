@@ -7,15 +7,17 @@ no route 404); request validation errors are flattened into one readable ``detai
 from __future__ import annotations
 
 import logging
+from dataclasses import MISSING, fields
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
+from accessibility.facts import ManeuverFacts
 from lotse import ATTRIBUTION
 from routing_service.compiled import WalkNetwork
 from routing_service.errors import LotseRoutingError, NoRoute
@@ -52,31 +54,29 @@ class Location(BaseModel):
     lon: float
 
 
-class Maneuver(BaseModel):
-    """One maneuver: the ManeuverFacts fields plus where and what to say (documentation)."""
+def _maneuver_fields() -> dict[str, Any]:
+    """`ManeuverFacts`' fields as pydantic definitions, then what a route adds or makes required.
 
-    type: str
-    text: str
-    distance_m: float
-    at_m: float
-    bearing_deg: float
-    location: Location
-    geometry_index: int
-    turn: str | None = None
-    angle_deg: float | None = None
-    clock: int | None = None
-    street: str | None = None
-    crossing: str | None = None
-    step_count: int | None = None
-    handrail: str | None = None
-    steps_direction: str | None = None
-    tactile_paving: bool = False
-    barrier: str | None = None
-    kerb: str | None = None
-    surface: str | None = None
-    side: str | None = None
-    landmark: str | None = None
-    hazard_text: dict[str, str] | None = None
+    Derived rather than written out again, so the documented schema cannot drift from the facts.
+    """
+    hints = get_type_hints(ManeuverFacts)
+    facts = {f.name: (hints[f.name], ... if f.default is MISSING else f.default)
+             for f in fields(ManeuverFacts)}
+    return facts | {
+        "text": (str, ...),
+        "distance_m": (float, ...),
+        "at_m": (float, ...),
+        "bearing_deg": (float, ...),
+        "location": (Location, ...),
+        "geometry_index": (int, ...),
+    }
+
+
+Maneuver = create_model(
+    "Maneuver",
+    __doc__="One maneuver: the ManeuverFacts fields plus where and what to say (documentation).",
+    **_maneuver_fields(),
+)
 
 
 class LineString(BaseModel):
