@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(espeak-ng libespeak-ng1 sox postgresql postgresql-contrib
-              libgl1 libegl1 libmtdev1 libgles2 xclip)
+              libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libmtdev1 libgles2 xclip)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
