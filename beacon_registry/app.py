@@ -38,7 +38,7 @@ def open_registry(
 ) -> RegistryContext:
     """Engine, schema (upgraded when behind) and session factory for one database."""
     if database_url is None:
-        from lotse.paths import settings
+        from lotse_common.settings import settings
 
         database_url = settings().database_url
     ensure_sqlite_dir(database_url)

@@ -67,7 +67,7 @@ def bbox_from_osm(path: Path) -> tuple[float, float, float, float]:
 
 
 def default_area() -> ServiceArea:
-    from lotse.paths import settings
+    from lotse_common.settings import settings
 
     path = settings().osm_path
     try:

@@ -63,7 +63,7 @@ def _run(args, session, ctx) -> int:
             print(f"{tok.name}\t{tok.role}\tcreated {tok.created_at:%Y-%m-%d %H:%M}\t{state}")
     elif args.action == "import-places":
         from beacon_registry.osm_places import import_osm_places
-        from lotse.paths import settings
+        from lotse_common.settings import settings
 
         report = import_osm_places(
             session, ctx.area, "cli:import-places", args.osm or settings().osm_path

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from beacon_registry.db import ensure_sqlite_dir, make_engine
     from beacon_registry.migrate import current_revision, head_revision, upgrade
-    from lotse.paths import settings
+    from lotse_common.settings import settings
 
     url = args.database_url or settings().database_url
     try:

@@ -1,8 +1,8 @@
-"""Opening hours for the registry: the shared evaluation in `routing_service.opening`, adapted.
+"""Opening hours for the registry: the shared evaluation in `lotse_common.opening`, adapted.
 
 The phone and the registry must say the same thing about a shop at the same instant (on
 Fronleichnam too), so neither evaluates `opening_hours` itself: both call
-`routing_service.opening`. This module only turns its answers into the registry's terms: a parse
+`lotse_common.opening`. This module only turns its answers into the registry's terms: a parse
 error becomes `InvalidField` (a 422 naming the field), and a state becomes the small
 `OpeningState` view the lookup serialises (`open_now`, `next_change`).
 """
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from beacon_registry.errors import InvalidField
-from routing_service import opening as shared
-from routing_service.opening import TZ
+from lotse_common import opening as shared
+from lotse_common.opening import TZ
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Tester trip logs: validated line by line with `lotse.triplog.validate_line`, stored verbatim.
+"""Tester trip logs: validated line by line with `tester_log.schema.validate_line`, stored verbatim.
 
 All or nothing: one bad line rejects the upload and names the line, so a log is either complete
 in the database or not there at all.
@@ -22,7 +22,7 @@ MAX_SESSIONS_TEXT = 2000
 
 
 def _validator():
-    from lotse.triplog import validate_line  # owned by the tester-log part (issue 6)
+    from tester_log.schema import validate_line  # owned by the tester-log part (issue 6)
 
     return validate_line
 

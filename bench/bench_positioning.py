@@ -29,7 +29,7 @@ from stats import summary  # noqa: E402
 
 from accessibility.speech import SpeechQueue  # noqa: E402
 from accessibility.voices import RecorderVoice  # noqa: E402
-from lotse.paths import settings  # noqa: E402
+from lotse_common.settings import settings  # noqa: E402
 from mobile.ble.frames import parse_advertisement  # noqa: E402
 from mobile.ble.plan import beacon_infos, load_plan  # noqa: E402
 from mobile.pipeline import GuidancePipeline  # noqa: E402

@@ -36,7 +36,7 @@ from beacon_registry.importer import import_rows  # noqa: E402
 from beacon_registry.models import Beacon, Place  # noqa: E402
 from beacon_registry.osm_places import import_osm_places  # noqa: E402
 from beacon_registry.tabular import parse_geojson  # noqa: E402
-from lotse.paths import PROJECT_ROOT, settings  # noqa: E402
+from lotse_common.settings import PROJECT_ROOT, settings  # noqa: E402
 
 PLAN = PROJECT_ROOT / "mobile" / "data" / "beacon_plan_cc.geojson"
 AREA = ServiceArea("innenstadt", INNER_CITY_BBOX, graph_hash="bench")

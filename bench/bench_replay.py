@@ -26,15 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stats import summary  # noqa: E402
 
-from lotse.triplog import decode_line, read_log  # noqa: E402
 from mobile.replay import load_plan, rerun  # noqa: E402
+from tester_log.schema import decode_line, read_log  # noqa: E402
 
 #: a 600 m walk through the inner city (12 maneuvers)
 BENCH_DESTINATION = (49.4420, 7.7720)
 
 
 def make_walk_log(folder: Path) -> tuple[Path, Path]:
-    from lotse.paths import settings
+    from lotse_common.settings import settings
     from routing_service.ingest import load_network
     from routing_service.router import Router
     from tests.triplog.walklog import ORIGIN, simulate

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lotse.paths import SHARED_OSM, settings  # noqa: E402
+from lotse_common.settings import SHARED_OSM, settings  # noqa: E402
 
 CITY = SHARED_OSM / "kaiserslautern.osm.gz"
 #: the HTTP child exits on its own after this many seconds, whatever happens to the parent
@@ -75,7 +75,7 @@ def child_serve(osm: Path, cache: Path, port: int) -> None:
 
     import uvicorn
 
-    from routing_service.api import create_app
+    from lotse_server.routing_api import create_app
     from routing_service.ingest import load_network
 
     app = create_app(load_network(osm, cache_dir=cache))

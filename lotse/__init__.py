@@ -1,6 +1,1 @@
-"""Lotse: the command line and the wiring that joins the parts.
-
-Importing this package loads nothing heavy.
-"""
-
-ATTRIBUTION = "© OpenStreetMap contributors"
+"""Lotse: the command line only. Nothing imports this package."""

@@ -11,7 +11,7 @@ import sys
 
 #: command -> (module with main(argv), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "serve": ("lotse.server", "run the routing and registry HTTP service"),
+    "serve": ("lotse_server.serve", "run the routing and registry HTTP service"),
     "route": ("routing_service.cli", "compute an accessible route from the shell"),
     "db": ("beacon_registry.cli_db", "database migrations (lotse db upgrade)"),
     "admin": ("beacon_registry.cli_admin", "staff tokens and administration"),

@@ -51,7 +51,7 @@ def _quiet_logging(verbose: bool) -> None:
     a bad walk would otherwise repeat every warning the phone had)."""
     logging.basicConfig(format="lotse replay: %(message)s",
                         level=logging.WARNING if verbose else logging.ERROR)
-    for name in ("mobile.replay", "mobile.report", "mobile.report_inputs", "lotse.triplog"):
+    for name in ("mobile.replay", "mobile.report", "mobile.report_inputs", "tester_log.schema"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _quiet_logging(args.verbose)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    from lotse.paths import settings
+    from lotse_common.settings import settings
     from mobile.replay import replay
     from mobile.report import write_report
 

@@ -97,7 +97,7 @@ def _beacons(args: argparse.Namespace) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
-    from lotse.paths import settings
+    from lotse_common.settings import settings
     from mobile.ble.plan import beacon_infos
     from mobile.guidance import Voice
     from mobile.guidance_timings import GuidanceTimings
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     voice = RecorderVoice(clock=clock)
     logger = None
     if args.log is not None:
-        from mobile.logbook import TripLogger
+        from tester_log.writer import TripLogger
 
         logger = TripLogger(args.log, clock=clock)
         logger.event("app_start", t=0.0, lang=args.lang, started_at=when.isoformat(),

@@ -23,7 +23,6 @@ from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.places import around_texts, where_am_i_text
 from accessibility.speech import Priority, SpeechQueue
 from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
-from lotse.triplog import PRIVATE_SETTINGS
 from mobile.app_settings import AppSettings, Favourite, load_settings, save_settings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
@@ -37,6 +36,7 @@ from mobile.positioning import position_phrase
 from mobile.positioning_geo import distance_m
 from mobile.positioning_gps import GpsSource
 from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
+from tester_log.schema import PRIVATE_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +110,11 @@ class GuideController:
             self.speech.voice.rate_wpm = min(max(wpm, MIN_RATE_WPM), MAX_RATE_WPM)
 
     def _new_logger(self) -> Any:
-        from mobile.logbook import NullLogger
+        from tester_log.writer import NullLogger
 
         if self.settings.logging_enabled and self._logger_factory is not None:
             logger = self._logger_factory()
-            # replay: opening hours as on the walk, ticks on the same grid (lotse.triplog)
+            # replay: opening hours as on the walk, ticks on the same grid (tester_log.schema)
             logger.event("app_start", t=self.clock(), lang=self.settings.lang,
                          started_at=self.wall_clock().isoformat(), tick_s=self.tick_s)
             return logger

@@ -1,6 +1,6 @@
 """Places around the walker, and whether they are open now, in Europe/Berlin time.
 
-`opening_hours` strings from OSM or the registry are evaluated by `routing_service.opening`, the
+`opening_hours` strings from OSM or the registry are evaluated by `lotse_common.opening`, the
 same code the registry's beacon lookup uses (Rhineland-Palatinate holidays included), so the phone
 and the server never disagree about a shop; `accessibility.places` then says it. A string that
 cannot be read makes the place "opening hours unknown", never an error in the middle of a walk.
@@ -16,8 +16,8 @@ from typing import Any
 
 from accessibility.places import NearbyPlace, place_status_text
 from accessibility.units import clock_from_angle
+from lotse_common.opening import opening_state
 from mobile.positioning_geo import to_xy
-from routing_service.opening import opening_state
 
 log = logging.getLogger(__name__)
 

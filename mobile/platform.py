@@ -52,14 +52,14 @@ def device_controller(voice: Any = None, settings_path: Path | None = None,
     except (BundleUnavailable, OSError, ValueError) as exc:
         log.warning("no area bundle: %s", exc)
     if network is None:
-        from lotse.paths import settings as lotse_settings
+        from lotse_common.settings import settings as lotse_settings
         from routing_service.ingest import load_network
 
         cfg = lotse_settings()
         network = load_network(cfg.osm_path, cache_dir=cfg.cache_dir)
 
     def trip_logger() -> Any:
-        from mobile.logbook import TripLogger
+        from tester_log.writer import TripLogger
 
         return TripLogger(data_dir / "logs" / f"trip-{datetime.now():%Y%m%d-%H%M%S}.jsonl")
 

@@ -19,8 +19,6 @@ from typing import Any
 
 from bleak.backends.scanner import AdvertisementData
 
-from lotse.triplog import LogRead, read_log
-from mobile.logbook import MemoryLogger
 from mobile.report import ReplayData
 from mobile.report_analysis import Truth, route_points, track
 from mobile.report_inputs import (
@@ -30,6 +28,8 @@ from mobile.report_inputs import (
     plan_points,
     street_lines,
 )
+from tester_log.schema import LogRead, read_log
+from tester_log.writer import MemoryLogger
 
 logger = logging.getLogger(__name__)
 

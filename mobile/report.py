@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lotse import ATTRIBUTION
-from lotse.triplog import LogRead
+from lotse_common import ATTRIBUTION
 from mobile import report_analysis as ra
 from mobile.report_plots import error_plot, map_plot
+from tester_log.schema import LogRead
 
 logger = logging.getLogger(__name__)
 

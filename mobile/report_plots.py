@@ -14,7 +14,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from lotse import ATTRIBUTION
+from lotse_common import ATTRIBUTION
 from mobile.report_analysis import BeaconRow, Fix, project
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from lotse import ATTRIBUTION
+from lotse_common import ATTRIBUTION
 from routing_service.errors import LotseRoutingError
 from routing_service.options import PROFILES, RouteOptions
 
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from lotse.paths import settings
+    from lotse_common.settings import settings
     from routing_service.ingest import load_network, load_network_online
     from routing_service.router import Router
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lotse.paths import PROJECT_ROOT, SHARED_OSM
+from lotse_common.settings import PROJECT_ROOT, SHARED_OSM
 
 CC_OSM = SHARED_OSM / "kaiserslautern_cc.osm.gz"
 CITY_OSM = SHARED_OSM / "kaiserslautern.osm.gz"

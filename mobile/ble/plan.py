@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--osm", type=Path, default=None, help="OSM extract (default: inner city)")
     parser.add_argument("--out", type=Path, default=PLAN_PATH)
     args = parser.parse_args(argv)
-    from lotse.paths import settings
+    from lotse_common.settings import settings
     from routing_service.ingest import load_network
 
     cfg = settings()

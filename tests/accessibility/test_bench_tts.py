@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from lotse.paths import PROJECT_ROOT
+from lotse_common.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
 

@@ -12,7 +12,7 @@ import pytest
 
 from accessibility import messages
 from accessibility.places import NearbyPlace, around_texts, category_text, place_status_text
-from lotse.paths import SHARED_OSM
+from lotse_common.settings import SHARED_OSM
 
 #: the OSM keys whose values the phone speaks as a place's category
 CATEGORY_KEYS = ("shop", "amenity", "tourism", "leisure", "craft")

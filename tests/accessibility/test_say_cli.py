@@ -11,7 +11,7 @@ import wave
 import pytest
 
 from accessibility.cli import main
-from lotse.paths import PROJECT_ROOT
+from lotse_common.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
 

@@ -13,7 +13,7 @@ import pytest
 
 from accessibility.voices import NoVoiceError
 from accessibility.voices.base import estimate_seconds
-from lotse.paths import PROJECT_ROOT
+from lotse_common.settings import PROJECT_ROOT
 
 
 def test_importing_the_facade_loads_no_back_end_library():

@@ -105,7 +105,7 @@ def test_csv_export_import_roundtrip(client, auth):
 
 
 def test_shipped_inner_city_plan_imports(client, auth):
-    from lotse.paths import PROJECT_ROOT
+    from lotse_common.settings import PROJECT_ROOT
 
     path = PROJECT_ROOT / "mobile" / "data" / "beacon_plan_cc.geojson"
     assert path.exists(), "the project ships the inner-city beacon plan"

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from beacon_registry.tokens import create_token
-from lotse.server import build_app
+from lotse_server.serve import build_app
 
 ORIGIN = {"lat": 49.4447, "lon": 7.7700}
 DESTINATION = {"lat": 49.4395, "lon": 7.7680}

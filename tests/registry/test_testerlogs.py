@@ -1,4 +1,4 @@
-"""Tester log upload: role tester, every line validated by lotse.triplog, all or nothing."""
+"""Tester log upload: role tester, every line validated by tester_log.schema, all or nothing."""
 
 from __future__ import annotations
 

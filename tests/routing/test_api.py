@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import Point
 
-from routing_service.api import create_app
+from lotse_server.routing_api import create_app
 from routing_service.overlays import Overlay, StaticOverlays
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lotse.paths import PROJECT_ROOT
+from lotse_common.settings import PROJECT_ROOT
 from routing_service import cli
 
 DATA = Path(__file__).parent / "data"

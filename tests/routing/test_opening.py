@@ -18,9 +18,9 @@ from beacon_registry.errors import InvalidField
 from beacon_registry.opening import evaluate as registry_evaluate
 from beacon_registry.opening import validate as registry_validate
 from beacon_registry.phrasing import status_text, to_spoken_state
+from lotse_common.opening import TZ, InvalidOpeningHours, opening_state, validate
 from mobile.guidance_places import opening_state as phone_state
 from mobile.guidance_places import place_phrase
-from routing_service.opening import TZ, InvalidOpeningHours, opening_state, validate
 
 SHOP = "Mo-Fr 09:00-19:00; Sa 09:00-16:00; PH off"
 BAR = "Fr-Sa 18:00-02:00"
@@ -107,7 +107,7 @@ def test_naive_instant_is_refused():
 
 
 def test_routing_core_stays_free_of_server_and_ui_frameworks():
-    code = ("import sys, routing_service.opening; "
+    code = ("import sys, lotse_common.opening; "
             "print(sorted(m for m in ('fastapi', 'sqlalchemy', 'kivy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

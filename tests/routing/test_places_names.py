@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from routing_service.api import create_app
+from lotse_server.routing_api import create_app
 from routing_service.places import (
     LOCAL_NAMES_CSV,
     LocalName,

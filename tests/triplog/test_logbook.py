@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from lotse.triplog import IDENTITY_FIELDS, log_parts, read_log
-from mobile.logbook import NullLogger, TripLogger
+from tester_log.schema import IDENTITY_FIELDS, log_parts, read_log
+from tester_log.writer import NullLogger, TripLogger
 
 
 class StepClock:
@@ -115,7 +115,7 @@ def test_null_logger_writes_nothing(tmp_path):
 
 
 def test_memory_logger_keeps_the_same_lines(tmp_path):
-    from mobile.logbook import MemoryLogger
+    from tester_log.writer import MemoryLogger
 
     mem = MemoryLogger(clock=StepClock(), session="replay-0001")
     mem.event("truth", lat=49.44, lon=7.77)

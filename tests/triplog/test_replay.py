@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from lotse.triplog import read_log
 from mobile.ble.plan import PLAN_PATH
 from mobile.cli_replay import main as replay_main
 from mobile.replay import advertisement_from_event, rerun
 from mobile.report_analysis import decision_points
+from tester_log.schema import read_log
 
 from .builders import assert_png_not_empty
 
@@ -120,7 +120,7 @@ def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, caps
 def test_a_rotated_log_replays_as_one(walk, tmp_path, capsys):
     """Written again through TripLogger with a 100 kB limit, the walk is many files; replay
     given the current file reads the older parts first and reports the same walk."""
-    from mobile.logbook import TripLogger
+    from tester_log.writer import TripLogger
 
     common = ("v", "t", "session", "type")
     path = tmp_path / "trip.jsonl"

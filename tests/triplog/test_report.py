@@ -6,7 +6,7 @@ import json
 import re
 
 from mobile.cli_replay import main as replay_main
-from mobile.logbook import TripLogger
+from tester_log.writer import TripLogger
 
 from .builders import START, assert_png_not_empty, line_east, offset, route_for
 

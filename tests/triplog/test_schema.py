@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lotse.triplog import (
+from tester_log.schema import (
     EVENT_TYPES,
     IDENTITY_FIELDS,
     SCHEMA_VERSION,

@@ -18,11 +18,11 @@ from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import PLAN_PATH, beacon_infos, load_plan, record_key
 from mobile.guidance import Voice
-from mobile.logbook import TripLogger
 from mobile.pipeline import GuidancePipeline
 from mobile.positioning_geo import RouteLine, to_xy
 from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
 from mobile.simulation_run import SimClock, run_walk
+from tester_log.writer import TripLogger
 
 ORIGIN = (49.4445, 7.7680)
 DESTINATION = (49.4435, 7.7700)

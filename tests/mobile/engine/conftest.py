@@ -11,9 +11,9 @@ import pytest
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import beacon_infos, load_plan
-from mobile.logbook import MemoryLogger
 from mobile.pipeline import GuidancePipeline
 from mobile.simulation_run import SimClock
+from tester_log.writer import MemoryLogger
 
 #: a Monday late morning in Kaiserslautern: shops open, daylight
 WHEN = datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("Europe/Berlin"))

@@ -123,7 +123,7 @@ def test_log_starts_with_wall_time_and_tick_and_never_gets_favourites(make, when
 
 
 def test_where_am_i_around_me_and_status_during_a_simulated_walk(make):
-    from mobile.logbook import MemoryLogger
+    from tester_log.writer import MemoryLogger
 
     logs: list[MemoryLogger] = []
     ctl, clock, voice = make(logger_factory=lambda: logs.append(MemoryLogger(clock=clock))

@@ -22,7 +22,7 @@ DEAD_SERVER = "http://127.0.0.1:9"  # discard port: nothing listens, connection 
 def server(cc_network, tmp_path_factory):
     """The whole service (routing + registry on SQLite), with part of the shipped plan imported."""
     from beacon_registry.tokens import create_token
-    from lotse.server import build_app
+    from lotse_server.serve import build_app
 
     db = tmp_path_factory.mktemp("registry") / "registry.db"
     app = build_app(network=cc_network, database_url=f"sqlite:///{db}")

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from lotse.cli import main as lotse
-from lotse.triplog import read_log
+from tester_log.schema import read_log
 
 
 def test_walk_json_hauptbahnhof_to_stiftsplatz(capsys, tmp_path):

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from accessibility.facts import ManeuverFacts
-from lotse import ATTRIBUTION
+from lotse_common import ATTRIBUTION
 from routing_service.compiled import WalkNetwork
 from routing_service.errors import LotseRoutingError, NoRoute
 from routing_service.options import RouteOptions

@@ -3,8 +3,9 @@
 Logging is off by default; the app holds a ``NullLogger`` until the tester turns it on, so the
 guidance code calls ``logger.event(...)`` unconditionally and never asks whether logging is on.
 ``TripLogger`` writes each event as one complete line (one ``write`` and a flush, so a crash loses
-at most the line being written), checks it against ``lotse.triplog`` before writing, and rotates to
-a numbered part when the file would pass ``max_bytes`` so a long test day cannot fill the phone.
+at most the line being written), checks it against ``tester_log.schema`` before writing, and
+rotates to a numbered part when the file would pass ``max_bytes``
+so a long test day cannot fill the phone.
 
 The session id is random (``secrets``) and new for every logger: nothing in a log names the tester
 or the phone.
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
-from lotse.triplog import (
+from tester_log.schema import (
     PRIVATE_SETTINGS,
     SCHEMA_VERSION,
     encode_line,

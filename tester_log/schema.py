@@ -264,7 +264,8 @@ def rotated_parts(path: Path) -> list[tuple[int, Path]]:
 
 def log_parts(path: Path) -> list[Path]:
     """The files of one log, oldest first: rotated parts ``trip.1.jsonl``, ``trip.2.jsonl`` … then
-    the file being written (``trip.jsonl``). Matches the naming of ``mobile.logbook.TripLogger``."""
+    the file being written (``trip.jsonl``), as ``tester_log.writer.TripLogger`` names them.
+    """
     parts = [p for _, p in rotated_parts(path)]
     if Path(path).exists():
         parts.append(Path(path))

@@ -30,8 +30,8 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from beacon_registry.app import mount, open_registry
     from beacon_registry.area import ServiceArea
     from beacon_registry.overlays import RegistryOverlays
-    from lotse.paths import settings
-    from routing_service.api import create_app
+    from lotse_common.settings import settings
+    from lotse_server.routing_api import create_app
     from routing_service.ingest import load_network
 
     conf = settings()
