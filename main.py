@@ -2,6 +2,6 @@
 
 import sys
 
-from mobile.cli_app import main
+from mobile.app.cli import main
 
 sys.exit(main([]))

@@ -32,9 +32,9 @@ from accessibility.voices import RecorderVoice  # noqa: E402
 from lotse_common.settings import settings  # noqa: E402
 from mobile.ble.frames import parse_advertisement  # noqa: E402
 from mobile.ble.plan import beacon_infos, load_plan  # noqa: E402
-from mobile.pipeline import GuidancePipeline  # noqa: E402
-from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
-from mobile.simulation_run import SimClock  # noqa: E402
+from mobile.guidance.pipeline import GuidancePipeline  # noqa: E402
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
+from mobile.simulation.run import SimClock  # noqa: E402
 from routing_service.ingest import load_network  # noqa: E402
 from routing_service.router import Router  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stats import summary  # noqa: E402
 
-from mobile.replay import load_plan, rerun  # noqa: E402
+from tester_log.review.replay import load_plan, rerun  # noqa: E402
 from tester_log.schema import decode_line, read_log  # noqa: E402
 
 #: a 600 m walk through the inner city (12 maneuvers)

@@ -16,9 +16,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("beacon_registry.cli_db", "database migrations (lotse db upgrade)"),
     "admin": ("beacon_registry.cli_admin", "staff tokens and administration"),
     "say": ("accessibility.cli", "speak a text, or write it to a WAV file"),
-    "walk": ("mobile.cli_walk", "simulated walk through the full guidance pipeline"),
-    "app": ("mobile.cli_app", "start the phone app on this desktop"),
-    "replay": ("mobile.cli_replay", "re-run a tester log and write a report"),
+    "walk": ("mobile.simulation.cli", "simulated walk through the full guidance pipeline"),
+    "app": ("mobile.app.cli", "start the phone app on this desktop"),
+    "replay": ("tester_log.review.cli", "re-run a tester log and write a report"),
 }
 
 

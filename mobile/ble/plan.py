@@ -15,7 +15,8 @@ entrances and crossings"). The rule:
 - **entrances**: named shops and amenities within `NEAR_AXIS_M` of an axis.
 
 Residential side streets, service roads and the ring roads away from these axes get none: there
-the phone falls back to GPS (`mobile.positioning`). Points closer than a few metres to one already
+the phone falls back to GPS (`mobile.positioning.beacons`).
+Points closer than a few metres to one already
 placed are merged. The output is the contract's GeoJSON import format
 (`POST /v1/staff/beacons/import`).
 """
@@ -35,8 +36,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from mobile.ble.frames import beacon_key
-from mobile.positioning import BeaconInfo
-from mobile.positioning_geo import to_latlon, to_xy
+from mobile.positioning.beacons import BeaconInfo
+from mobile.positioning.geo import to_latlon, to_xy
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 pytest puts `tests/` on `sys.path` (rootdir conftest, no `__init__.py`), so `import mobile` found
 `tests/mobile` as a namespace package before the editable install's finder was asked, and the
-UI tests could not import `mobile.ui` when run with `.venv/bin/pytest`. The project root first
+UI tests could not import `mobile.app.ui` when run with `.venv/bin/pytest`. The project root first
 fixes that without renaming the folder.
 """
 

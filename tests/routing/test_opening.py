@@ -19,8 +19,8 @@ from beacon_registry.opening import evaluate as registry_evaluate
 from beacon_registry.opening import validate as registry_validate
 from beacon_registry.phrasing import status_text, to_spoken_state
 from lotse_common.opening import TZ, InvalidOpeningHours, opening_state, validate
-from mobile.guidance_places import opening_state as phone_state
-from mobile.guidance_places import place_phrase
+from mobile.guidance.places import opening_state as phone_state
+from mobile.guidance.places import place_phrase
 
 SHOP = "Mo-Fr 09:00-19:00; Sa 09:00-16:00; PH off"
 BAR = "Fr-Sa 18:00-02:00"

@@ -23,8 +23,8 @@ def walk(walk_route, tmp_path_factory) -> Walk:
 @pytest.fixture(scope="session")
 def replayed(walk, tmp_path_factory):
     """The walk replayed once with its plan and reported: (ReplayData, ReportSummary)."""
-    from mobile.replay import replay
-    from mobile.report import write_report
+    from tester_log.review.replay import replay
+    from tester_log.review.report import write_report
 
     data = replay(walk.log, plan_path=walk.plan_path)
     return data, write_report(tmp_path_factory.mktemp("report"), data)

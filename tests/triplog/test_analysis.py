@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobile import report_analysis as ra
+from tester_log.review import analysis as ra
 
 from .builders import START, line_east, offset, route_for, say
 

@@ -141,7 +141,7 @@ def test_saved_places_never_reach_the_log(tmp_path):
 def test_the_app_controller_logs_opt_in_pseudonymous_and_without_saved_places(tmp_path):
     """The real GuideController: nothing before opt-in, then settings and a marker, no places."""
     from accessibility.voices import RecorderVoice
-    from mobile.controller import GuideController
+    from mobile.app.controller import GuideController
 
     clock = StepClock()
     path = tmp_path / "trip.jsonl"

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from mobile.ble.plan import PLAN_PATH
-from mobile.cli_replay import main as replay_main
-from mobile.replay import advertisement_from_event, rerun
-from mobile.report_analysis import decision_points
+from tester_log.review.analysis import decision_points
+from tester_log.review.cli import main as replay_main
+from tester_log.review.replay import advertisement_from_event, rerun
 from tester_log.schema import read_log
 
 from .builders import assert_png_not_empty
@@ -100,9 +100,9 @@ def test_cli_on_a_cut_log_with_corrupt_lines(walk, tmp_path, capsys):
 def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, capsys):
     """The engine's own `lotse walk --log` (places, re-routing, GPS): its app_start says the
     tick and the wall time, so replay need not guess either."""
-    from mobile.cli_walk import main as walk_main
-    from mobile.replay import infer_tick_s, replay
-    from mobile.report_analysis import speech_diff
+    from mobile.simulation.cli import main as walk_main
+    from tester_log.review.analysis import speech_diff
+    from tester_log.review.replay import infer_tick_s, replay
 
     log = tmp_path / "walk.jsonl"
     assert walk_main(["--from", "49.4445,7.7680", "--to", "49.4435,7.7700", "--seed", "3",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from mobile.cli_replay import main as replay_main
+from tester_log.review.cli import main as replay_main
 from tester_log.writer import TripLogger
 
 from .builders import START, assert_png_not_empty, line_east, offset, route_for

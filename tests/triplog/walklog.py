@@ -1,6 +1,6 @@
 """A simulated walk written to a tester log, for the replay tests and the replay benchmark.
 
-The engine's own simulator (``mobile.simulation``: real iBeacon/Eddystone bytes in bleak
+The engine's own simulator (``mobile.simulation.model``: real iBeacon/Eddystone bytes in bleak
 ``AdvertisementData``, path-loss RSSI with shadowing and lost packets, noisy GPS, seeded) walks a
 real route over the inner-city extract past the shipped beacon plan, through the real
 ``GuidancePipeline`` and into a real ``TripLogger`` (``run_walk`` adds ``truth`` events). One
@@ -17,11 +17,11 @@ from pathlib import Path
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import PLAN_PATH, beacon_infos, load_plan, record_key
-from mobile.guidance import Voice
-from mobile.pipeline import GuidancePipeline
-from mobile.positioning_geo import RouteLine, to_xy
-from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
-from mobile.simulation_run import SimClock, run_walk
+from mobile.guidance.callouts import Voice
+from mobile.guidance.pipeline import GuidancePipeline
+from mobile.positioning.geo import RouteLine, to_xy
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
+from mobile.simulation.run import SimClock, run_walk
 from tester_log.writer import TripLogger
 
 ORIGIN = (49.4445, 7.7680)

@@ -11,8 +11,8 @@ import pytest
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import beacon_infos, load_plan
-from mobile.pipeline import GuidancePipeline
-from mobile.simulation_run import SimClock
+from mobile.guidance.pipeline import GuidancePipeline
+from mobile.simulation.run import SimClock
 from tester_log.writer import MemoryLogger
 
 #: a Monday late morning in Kaiserslautern: shops open, daylight

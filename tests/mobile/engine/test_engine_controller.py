@@ -7,12 +7,12 @@ import json
 import pytest
 
 from accessibility.voices import RecorderVoice
-from mobile.app_settings import SettingsError
+from mobile.app.controller import ControllerError, GuideController
+from mobile.app.settings import SettingsError
 from mobile.ble.plan import record_key
 from mobile.ble.scanner import BleakBeaconScanner, FakeScanner
-from mobile.controller import ControllerError, GuideController
-from mobile.positioning_gps import FakeGps, NoFixGps
-from mobile.simulation_run import SimClock
+from mobile.positioning.gps import FakeGps, NoFixGps
+from mobile.simulation.run import SimClock
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_opening_state_phrases(hour, day, expected):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from mobile.guidance_places import place_phrase
+    from mobile.guidance.places import place_phrase
 
     when = datetime(2026, 11, day, hour, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     text = place_phrase({"name": "Reformhaus Escher", "category": "chemist",
@@ -201,7 +201,7 @@ def test_real_adverts_through_the_scanner_reach_the_pipeline(make, plan_records)
     from bleak.backends.device import BLEDevice
 
     from mobile.ble.frames import EDDYSTONE_UUID
-    from mobile.simulation import advert_for
+    from mobile.simulation.model import advert_for
 
     ctl, clock, voice = make()  # the default radio is a FakeScanner on the test clock
     scanner = ctl.scanner
@@ -227,8 +227,8 @@ def test_real_adverts_through_the_scanner_reach_the_pipeline(make, plan_records)
 
 def test_controller_for_this_device_without_server_or_bluetooth(tmp_path):
     """What `lotse app` builds on this machine: no server reachable, no Bluetooth, no GPS."""
-    from mobile.app_settings import AppSettings, save_settings
-    from mobile.controller import controller_for_this_device
+    from mobile.app.controller import controller_for_this_device
+    from mobile.app.settings import AppSettings, save_settings
 
     save_settings(AppSettings(server_url="http://127.0.0.1:9"), tmp_path / "settings.json")
     clockless = RecorderVoice()

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from accessibility.speech import Priority
-from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
-from mobile.simulation_run import run_walk
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
+from mobile.simulation.run import run_walk
 
 SEEDS = (0, 1)
 
@@ -110,8 +110,8 @@ def test_gps_only_walk_still_guides_to_the_end(hbf_stiftsplatz, cc_network, when
     """No beacon at all (none mounted, or no Bluetooth): GPS fixes of ±5 m carry the walk."""
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
-    from mobile.pipeline import GuidancePipeline
-    from mobile.simulation_run import SimClock
+    from mobile.guidance.pipeline import GuidancePipeline
+    from mobile.simulation.run import SimClock
 
     clock = SimClock()
     pipeline = GuidancePipeline(SpeechQueue(RecorderVoice(clock=clock), clock=clock), [],
@@ -129,7 +129,7 @@ def test_gps_only_walk_still_guides_to_the_end(hbf_stiftsplatz, cc_network, when
 def test_route_begun_some_metres_after_its_start(new_pipeline, hbf_stiftsplatz, plan_records):
     """Previewed at the station, begun 25 m on: progress starts where the walker is."""
     pipeline, clock, voice, logger = new_pipeline()
-    from mobile.positioning_geo import RouteLine
+    from mobile.positioning.geo import RouteLine
 
     line = RouteLine(hbf_stiftsplatz["geometry"]["coordinates"], hbf_stiftsplatz["distance_m"])
     walk = SimulatedWalk(line, sim_beacons(plan_records), RadioModel(), seed=3,

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from accessibility.voices import RecorderVoice
+from mobile.app.bundle import BundleClient, BundleUnavailable, load_bundle_network
+from mobile.app.controller import GuideController
 from mobile.ble.plan import PLAN_PATH
-from mobile.bundle import BundleClient, BundleUnavailable, load_bundle_network
-from mobile.controller import GuideController
-from mobile.simulation_run import SimClock
+from mobile.simulation.run import SimClock
 
 SERVER = "http://testserver"
 DEAD_SERVER = "http://127.0.0.1:9"  # discard port: nothing listens, connection refused

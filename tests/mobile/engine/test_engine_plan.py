@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 
 from lotse.cli import main as lotse
 from mobile.ble.plan import MAJOR, PLAN_PATH, generate_plan, load_plan, record_key
-from mobile.positioning_geo import RouteLine, to_xy
+from mobile.positioning.geo import RouteLine, to_xy
 
 
 @pytest.fixture(scope="module")

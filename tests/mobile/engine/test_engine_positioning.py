@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from mobile.positioning import BeaconInfo, BeaconPositioner, position_phrase
-from mobile.positioning_geo import RouteLine, to_latlon, to_xy
-from mobile.positioning_match import RouteMatcher
-from mobile.positioning_rssi import (
+from mobile.positioning.beacons import BeaconInfo, BeaconPositioner, position_phrase
+from mobile.positioning.geo import RouteLine, to_latlon, to_xy
+from mobile.positioning.route_match import RouteMatcher
+from mobile.positioning.rssi import (
     KalmanRssi,
     RssiFilterSettings,
     distance_from_rssi,
@@ -119,7 +119,7 @@ def test_off_route_after_ten_seconds_more_than_six_metres_off():
     x0, y0 = to_xy(*ORIGIN)
     line = RouteLine([to_latlon(x0 + s, y0)[::-1] for s in (0.0, 100.0)])
     matcher = RouteMatcher(line)
-    from mobile.positioning import PositionFix
+    from mobile.positioning.beacons import PositionFix
 
     def fix(t: float, off: float) -> PositionFix:
         lat, lon = to_latlon(x0 + 20, y0 + off)
@@ -141,7 +141,7 @@ def test_off_route_after_ten_seconds_more_than_six_metres_off():
      "Position uncertain, roughly at Eingang Rathaus."),
 ])
 def test_how_sure_phrasing(unc, de, en):
-    from mobile.positioning import PositionFix
+    from mobile.positioning.beacons import PositionFix
 
     fix = PositionFix(0.0, *ORIGIN, 0.0, 0.0, unc, "beacon")
     assert position_phrase(fix, "Eingang Rathaus", "de") == de

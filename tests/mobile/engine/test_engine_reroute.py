@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mobile.positioning_geo import RouteLine
-from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
-from mobile.simulation_run import run_walk
+from mobile.positioning.geo import RouteLine
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
+from mobile.simulation.run import run_walk
 
 LEAVE_AT_M = 450.0  # the walker follows the route this far, then heads for the Stadtpark
 
@@ -23,7 +23,7 @@ def wrong_way(place_of, when, router, hbf_stiftsplatz):
 
 
 def _along(line: RouteLine, lonlat) -> float:
-    from mobile.positioning_geo import to_xy
+    from mobile.positioning.geo import to_xy
 
     return line.project(*to_xy(lonlat[1], lonlat[0]))[0]
 
@@ -45,7 +45,7 @@ def test_off_route_triggers_spoken_reroute(new_pipeline, router, place_of, when,
     result = run_walk(pipeline, walk, clock, logger=logger, max_s=440.0)
 
     # when did the walker really leave the 6 m corridor of the route?
-    from mobile.positioning_geo import to_xy
+    from mobile.positioning.geo import to_xy
 
     left_t = next(t / 4 for t in range(0, 440 * 4)
                   if main.project(*to_xy(*walk.latlon_at(t / 4)))[1] > 6.0)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mobile.positioning_geo import RouteLine, to_xy
-from mobile.simulation import RadioModel, SimulatedWalk, sim_beacons
-from mobile.simulation_run import run_walk
+from mobile.positioning.geo import RouteLine, to_xy
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
+from mobile.simulation.run import run_walk
 
 ORIGIN = (49.4445, 7.7680)
 DESTINATION = (49.4435, 7.7700)

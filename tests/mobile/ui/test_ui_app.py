@@ -8,7 +8,7 @@ from kivy.clock import Clock
 from ui_double import ControllerDouble
 from ui_harness import UiTest
 
-from mobile.app import TICK_S, LotseApp
+from mobile.app.kivy_app import TICK_S, LotseApp
 
 
 class TestApp(UiTest):

@@ -8,9 +8,9 @@ from ui_double import HandClock
 from ui_harness import UiTest
 
 from accessibility.voices import RecorderVoice
-from mobile import cli_app
-from mobile.app import LotseApp
-from mobile.controller import ControllerError, GuideController
+from mobile.app import cli as cli_app
+from mobile.app.controller import ControllerError, GuideController
+from mobile.app.kivy_app import LotseApp
 
 
 def test_help_and_unknown_options(capsys):
@@ -41,7 +41,7 @@ class TestSimulateMode(UiTest):
         self.real.update_settings(route_on_server=False)
         shutdowns = self.shutdowns = []
         monkeypatch.setattr(self.real, "shutdown", lambda: shutdowns.append(True))
-        monkeypatch.setattr("mobile.controller.controller_for_this_device", lambda: self.real)
+        monkeypatch.setattr("mobile.app.controller.controller_for_this_device", lambda: self.real)
         started = self.started = []
 
         def run(app: LotseApp) -> None:  # build as App.run would, without the endless loop

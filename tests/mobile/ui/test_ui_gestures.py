@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobile.ui.gestures import DOUBLE_TAP, SWIPE, TAP, GestureRecognizer
+from mobile.app.ui.gestures import DOUBLE_TAP, SWIPE, TAP, GestureRecognizer
 
 
 def stroke(rec, uid, start, end, t0, t1):

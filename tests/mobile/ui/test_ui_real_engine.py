@@ -8,8 +8,8 @@ from ui_double import HandClock
 from ui_harness import UiTest
 
 from accessibility.voices import RecorderVoice
-from mobile.app import build_ui
-from mobile.controller import ControllerError, GuideController
+from mobile.app.controller import ControllerError, GuideController
+from mobile.app.kivy_app import build_ui
 
 #: simulated seconds the walk runs in this test, and the app's tick step
 WALK_S = 90.0

@@ -6,8 +6,8 @@ from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
 from ui_harness import UiTest
 
-from mobile.app_settings import SettingsError
-from mobile.controller import ControllerError
+from mobile.app.controller import ControllerError
+from mobile.app.settings import SettingsError
 
 #: every screen with what it needs to show real content
 SCREENS = {
@@ -169,8 +169,8 @@ class TestFlows(UiTest):
 
 
 def test_every_value_a_settings_row_offers_is_one_the_engine_accepts():
-    from mobile.app_settings import AppSettings
-    from mobile.ui.screens.settings import CHOICES
+    from mobile.app.settings import AppSettings
+    from mobile.app.ui.screens.settings import CHOICES
 
     for choice in CHOICES:
         assert getattr(AppSettings(), choice.field) in choice.values, choice.field

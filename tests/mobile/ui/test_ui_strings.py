@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from accessibility import messages
-from mobile.ui.strings import LANGS, t
+from mobile.app.ui.strings import LANGS, t
 
 ROOT = Path(__file__).resolve().parents[3]
 #: say("key") in the engine
@@ -21,7 +21,7 @@ def catalogue_keys(prefix: str) -> set[str]:
 
 TEXTS = catalogue_keys("ui.")
 
-UI_DIR = ROOT / "mobile" / "ui"
+UI_DIR = ROOT / "mobile" / "app" / "ui"
 #: t("key") / ctx.t("key") / self.button("key") / self.keyed(widget, "key") in the screens
 PREFIXES = "start|search|favourites|preview|guidance|around|settings|simulate|common|mode|value"
 KEY_USE = re.compile(rf"""["']((?:{PREFIXES})\.[a-z_]+)["']""")
@@ -43,13 +43,14 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
 
 def test_every_sentence_the_engine_says_is_in_the_catalogue():
     used = set()
-    for path in (ROOT / "mobile").glob("*.py"):
+    for path in (ROOT / "mobile").rglob("*.py"):
         used |= set(SAY_USE.findall(path.read_text(encoding="utf-8")))
     app = catalogue_keys("app.")
     plain = {k for k in used if "{" not in k}
     assert len(plain) > 15 and not sorted(plain - app)
     assert {f"mode.{m}" for m in ("online", "offline", "simulated")} <= app
-    assert not (ROOT / "mobile" / "guidance_texts.py").read_text().count("dict[")  # no own table
+    texts = (ROOT / "mobile" / "guidance" / "texts.py").read_text()
+    assert not texts.count("dict[")  # no own table
 
 
 def test_every_key_the_screens_use_is_defined():
@@ -66,8 +67,8 @@ def test_fields_are_filled_and_an_unknown_language_falls_back_to_german():
 
 
 def test_every_setting_value_and_status_word_has_a_text():
-    from mobile.ui.screens.guidance import QUALITY_WORDS
-    from mobile.ui.screens.settings import CHOICES
+    from mobile.app.ui.screens.guidance import QUALITY_WORDS
+    from mobile.app.ui.screens.settings import CHOICES
 
     keys = {f"value.{v}" for c in CHOICES for v in c.values if isinstance(v, str)}
     keys |= {key for _, key in QUALITY_WORDS}

@@ -1,4 +1,4 @@
-"""A small stand-in for `mobile.controller.GuideController`, for the screen tests only.
+"""A small stand-in for `mobile.app.controller.GuideController`, for the screen tests only.
 
 It keeps the contract's method names, records every call, speaks through a real `SpeechQueue`
 with a real `RecorderVoice` on a hand-driven clock, and validates settings with the real
@@ -11,7 +11,7 @@ from typing import Any
 
 from accessibility.speech import Message, Priority, SpeechQueue
 from accessibility.voices import RecorderVoice
-from mobile.app_settings import AppSettings, Favourite
+from mobile.app.settings import AppSettings, Favourite
 
 #: inner-city place names (approximate coordinates) for the canned search
 PLACES = [

@@ -12,7 +12,7 @@ from kivy.metrics import dp
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch
 from ui_double import ControllerDouble
 
-from mobile.app import build_ui
+from mobile.app.kivy_app import build_ui
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 #: a phone in portrait (px at density 1)

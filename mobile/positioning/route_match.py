@@ -1,0 +1,186 @@
+"""Matching the position to the active route: progress along it, distance off it, off-route.
+
+Guidance runs on "metres along the route", so that is estimated most carefully, with a particle
+filter over (progress, walking speed) constrained to the route line (NavCog does the same on its
+map). Every raw packet weighs the particles by how likely its RSSI is at each particle's point
+under the log-distance model, so there is no smoothing lag, and the motion model (people walk at a
+fairly steady pace) carries the estimate between packets. GPS fixes weigh particles by distance.
+Off-route is judged on the free 2-D estimate, smoothed over a few seconds (NavCog: more than
+6 m off for 10 s).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from mobile.positioning.beacons import BeaconInfo, PositionFix
+from mobile.positioning.geo import RouteLine
+from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    particles: int = 400
+    path_loss_exponent: float = DEFAULT_PATH_LOSS_EXPONENT
+    #: RSSI noise of one packet around the model (dB): shadowing plus model error
+    rssi_sigma_db: float = 5.0
+    #: share of packets that fit no model (reflections): keeps one of them from ruling (0..1)
+    outlier_share: float = 0.05
+    #: the phone hears nothing weaker (dBm): a weak packet is one of the few that shadowing
+    #: lifted above this, so its likelihood is divided by the chance of hearing it at all
+    sensitivity_dbm: float = -100.0
+    #: random change of walking speed (m/s per sqrt(s)) and of position (m per sqrt(s))
+    speed_noise: float = 0.1
+    position_noise: float = 0.2
+    #: walking speeds the filter considers (m/s)
+    min_speed: float = -0.3
+    max_speed: float = 2.2
+    #: initial spread around the start of the route (m)
+    start_sigma_m: float = 4.0
+    #: time constant of the smoothing of the 2-D offset used for off-route (s)
+    offset_smoothing_s: float = 3.0
+    #: off-route: farther than this from the route … (m)
+    off_route_m: float = 6.0
+    #: … for this long (s)
+    off_route_after_s: float = 10.0
+    #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
+    #: walk rest on a packet or two per beacon and were what raised false alarms (s)
+    settle_s: float = 5.0
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RouteState:
+    t: float
+    progress_m: float
+    speed_mps: float
+    offset_m: float
+    off_route: bool
+    off_for_s: float
+
+
+class RouteMatcher:
+    """Follows one route. Feed it packets and fixes; ask it for progress at any time."""
+
+    def __init__(self, route: RouteLine, settings: MatchSettings | None = None,
+                 start_m: float = 0.0, start_sigma_m: float | None = None) -> None:
+        self.route = route
+        st = self.settings = settings or MatchSettings()
+        s, x, y = route.samples(0.5)
+        self._S, self._X, self._Y = np.array(s), np.array(x), np.array(y)
+        self._rng = np.random.default_rng(st.seed)
+        n = st.particles
+        spread = np.abs(self._rng.normal(0.0, start_sigma_m or st.start_sigma_m, n))
+        self._s = np.clip(start_m + (spread if start_m == 0.0 else spread * self._rng.choice(
+            [-1.0, 1.0], n)), 0.0, route.length_m)
+        self._v = self._rng.uniform(0.0, 1.5, n)
+        self._w = np.full(n, 1.0 / n)
+        self._t: float | None = None
+        self._offset: float | None = None
+        self._offset_t = 0.0
+        self._off_since: float | None = None
+        self._first_fix_t: float | None = None
+        self._unc = 0.0  # smoothed uncertainty of the fixes (m)
+        self.updates = 0
+        self.state: RouteState | None = None
+
+    # --- the filter -----------------------------------------------------------------------
+    def _advance(self, t: float) -> None:
+        if self._t is None:
+            self._t = t
+            return
+        dt = t - self._t
+        if dt <= 0:
+            return
+        st, n = self.settings, len(self._s)
+        jitter = self._rng.normal(0.0, st.position_noise * math.sqrt(dt), n)
+        self._s = self._s + self._v * dt + jitter
+        self._v = np.clip(self._v + self._rng.normal(0.0, st.speed_noise * math.sqrt(dt), n),
+                          st.min_speed, st.max_speed)
+        self._s = np.clip(self._s, 0.0, self.route.length_m)
+        self._t = t
+
+    def _weigh(self, likelihood: np.ndarray) -> None:
+        w = self._w * likelihood
+        total = float(w.sum())
+        if not math.isfinite(total) or total <= 0:
+            log.debug("all particles improbable; keeping the prior")
+            return
+        self._w = w / total
+        if 1.0 / float(np.sum(self._w**2)) < len(self._w) / 2:
+            self._resample()
+        self.updates += 1
+
+    def _resample(self) -> None:
+        n = len(self._w)
+        positions = (self._rng.random() + np.arange(n)) / n
+        idx = np.minimum(np.searchsorted(np.cumsum(self._w), positions), n - 1)
+        self._s, self._v = self._s[idx], self._v[idx]
+        self._w = np.full(n, 1.0 / n)
+
+    def _points(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.interp(self._s, self._S, self._X), np.interp(self._s, self._S, self._Y)
+
+    def on_packet(self, t: float, beacon: BeaconInfo, rssi: float, measured_power: float) -> None:
+        """One raw packet from a known beacon."""
+        self._advance(t)
+        st = self.settings
+        px, py = self._points()
+        d = np.maximum(np.hypot(px - beacon.x, py - beacon.y), 0.5)
+        expected = measured_power - 10.0 * st.path_loss_exponent * np.log10(d)
+        z = (rssi - expected) / st.rssi_sigma_db
+        heard = np.maximum(ndtr((expected - st.sensitivity_dbm) / st.rssi_sigma_db), 0.05)
+        gauss = np.exp(-0.5 * z * z) / heard  # only packets above the sensitivity are seen
+        self._weigh((1.0 - st.outlier_share) * gauss + st.outlier_share * 0.05)
+
+    def on_gps(self, t: float, x: float, y: float, accuracy_m: float) -> None:
+        self._advance(t)
+        px, py = self._points()
+        sigma = max(accuracy_m, 2.0)
+        self._weigh(np.exp(-0.5 * ((np.hypot(px - x, py - y)) / sigma) ** 2) + 1e-6)
+
+    def progress_at(self, t: float) -> float:
+        """Progress extrapolated to `t` with each particle's speed, within the route."""
+        dt = 0.0 if self._t is None else max(t - self._t, 0.0)
+        s = float(np.sum(self._w * (self._s + self._v * dt)))
+        return min(max(s, 0.0), self.route.length_m)
+
+    @property
+    def speed_mps(self) -> float:
+        return float(np.sum(self._w * self._v))
+
+    @property
+    def spread_m(self) -> float:
+        mean = float(np.sum(self._w * self._s))
+        return float(math.sqrt(np.sum(self._w * (self._s - mean) ** 2)))
+
+    # --- off route ------------------------------------------------------------------------
+    def update_fix(self, fix: PositionFix) -> RouteState:
+        """The free 2-D fix: distance from the route, and whether that lasted long enough."""
+        t, st = fix.t, self.settings
+        _, raw_offset = self.route.project(fix.x, fix.y)
+        if self._offset is None:
+            self._offset, self._offset_t, self._first_fix_t = raw_offset, t, t
+            self._unc = fix.uncertainty_m
+        else:
+            alpha = 1.0 - math.exp(-max(t - self._offset_t, 0.0) / st.offset_smoothing_s)
+            self._offset += alpha * (raw_offset - self._offset)
+            self._unc += alpha * (fix.uncertainty_m - self._unc)
+            self._offset_t = t
+        settled = self._first_fix_t is not None and t - self._first_fix_t >= st.settle_s
+        # off by more than the position is sure of: GPS (σ ≈ 6 m) alone must not raise it
+        if self._offset > max(st.off_route_m, self._unc) and settled:
+            self._off_since = t if self._off_since is None else self._off_since
+        else:
+            self._off_since = None
+        off_for = 0.0 if self._off_since is None else t - self._off_since
+        self.state = RouteState(t, self.progress_at(t), self.speed_mps, round(self._offset, 1),
+                                off_for >= st.off_route_after_s, off_for)
+        return self.state
