@@ -20,18 +20,10 @@ from beacon_registry.errors import NotFound
 from beacon_registry.models import Beacon, Notice, Place
 from beacon_registry.opening import evaluate
 from beacon_registry.phrasing import place_sentence, status_text
+from lotse_common.geodesy import haversine_m as distance_m
 
 logger = logging.getLogger(__name__)
 
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance; plenty for a few hundred metres in one city."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _text(de: str, en: str, lang: str) -> str:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from lotse_common import ATTRIBUTION
+from lotse_common.geodesy import distance_m
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
@@ -85,10 +86,8 @@ class Route:
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Straight-line distance (equirectangular; exact enough within a city)."""
-    dy = math.radians(b[0] - a[0])
-    dx = math.radians(b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
-    return 6_371_008.8 * math.hypot(dx, dy)
+    """Straight-line distance in metres between two (lat, lon) points."""
+    return distance_m(a, b)
 
 
 def check_point(name: str, point: tuple[float, float]) -> tuple[float, float]:

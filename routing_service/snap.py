@@ -7,7 +7,6 @@ accurate to well under a metre here and costs one vectorised multiplication (no 
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,16 +14,18 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from lotse_common.geodesy import metres_per_degree
 from routing_service.errors import OutsideServiceArea
 
 if TYPE_CHECKING:
     from routing_service.compiled import WalkNetwork
 
+
+
 log = logging.getLogger(__name__)
 
 #: beyond this distance from any walkable way a point is outside the service area (metres)
 SNAP_LIMIT_M = 150.0
-EARTH_RADIUS_M = 6_371_008.8
 #: share of an edge's length that must lie along a line overlay for a bonus to apply
 ALONG_SHARE = 0.5
 
@@ -45,8 +46,7 @@ class LocalProjection:
 
     def __init__(self, lat0: float, lon0: float) -> None:
         self.lat0, self.lon0 = lat0, lon0
-        self.kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
-        self.ky = math.radians(1) * EARTH_RADIUS_M
+        self.kx, self.ky = metres_per_degree(lat0)
 
     def forward(self, lonlat: np.ndarray) -> np.ndarray:
         lonlat = np.asarray(lonlat, dtype=np.float64)

@@ -23,6 +23,7 @@ from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.places import around_texts, where_am_i_text
 from accessibility.speech import Priority, SpeechQueue
 from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
+from lotse_common.geodesy import distance_m
 from mobile.app.settings import AppSettings, Favourite, load_settings, save_settings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
@@ -33,7 +34,6 @@ from mobile.guidance.route_source import RoutePlanner
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
 from mobile.positioning.beacons import position_phrase
-from mobile.positioning.geo import distance_m
 from mobile.positioning.gps import GpsSource
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
 from tester_log.schema import PRIVATE_SETTINGS

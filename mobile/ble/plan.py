@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
+from lotse_common.geodesy import to_latlon, to_xy
 from mobile.ble.frames import beacon_key
 from mobile.positioning.beacons import BeaconInfo
-from mobile.positioning.geo import to_latlon, to_xy
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 from accessibility.haptics import Pattern, pattern_for
 from accessibility.phrasing import format_distance, maneuver_text
 from accessibility.speech import Priority
+from lotse_common.geodesy import to_xy
 from mobile.guidance.active_route import ActiveRoute, Maneuver
 from mobile.guidance.places import is_place, place_phrase
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
-from mobile.positioning.geo import to_xy
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from accessibility.places import NearbyPlace, place_status_text
 from accessibility.units import clock_from_angle
+from lotse_common.geodesy import to_xy
 from lotse_common.opening import opening_state
-from mobile.positioning.geo import to_xy
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import least_squares
 
-from mobile.positioning.geo import to_latlon, to_xy
+from lotse_common.geodesy import to_latlon, to_xy
 from mobile.positioning.rssi import (
     DEFAULT_PATH_LOSS_EXPONENT,
     KalmanRssi,

@@ -1,4 +1,4 @@
-"""Metric coordinates for positioning: lat/lon ↔ ETRS89/UTM 32N, and the route as a line in metres.
+"""The active route as a line in metres, on the survey plane of `lotse_common.geodesy`.
 
 Trilateration and "metres along the route" need a plane in metres. Kaiserslautern lies in UTM zone
 32 (EPSG:25832, the city's own survey system), so pyproj's transformer gives that plane without
@@ -10,41 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 
-from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
-#: ETRS89 / UTM zone 32N
-METRIC_CRS = "EPSG:25832"
+from lotse_common.geodesy import to_latlon, to_xy, to_xy_many
 
-
-@lru_cache(maxsize=1)
-def _forward() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-
-
-@lru_cache(maxsize=1)
-def _inverse() -> Transformer:
-    return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-
-
-def to_xy(lat: float, lon: float) -> tuple[float, float]:
-    x, y = _forward().transform(lon, lat)
-    return float(x), float(y)
-
-
-def to_latlon(x: float, y: float) -> tuple[float, float]:
-    lon, lat = _inverse().transform(x, y)
-    return float(lat), float(lon)
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Distance between two (lat, lon) points in metres (planar, fine inside one city)."""
-    ax, ay = to_xy(*a)
-    bx, by = to_xy(*b)
-    return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
-
+__all__ = ["RouteLine", "to_latlon", "to_xy"]
 
 class RouteLine:
     """The active route in metres: progress along it, offset from it, the point at a progress."""
@@ -52,8 +23,7 @@ class RouteLine:
     def __init__(self, lonlat: Sequence[Sequence[float]], distance_m: float | None = None) -> None:
         if len(lonlat) < 2:
             raise ValueError("a route line needs at least two points")
-        fwd = _forward()
-        xs, ys = fwd.transform([p[0] for p in lonlat], [p[1] for p in lonlat])
+        xs, ys = to_xy_many([p[1] for p in lonlat], [p[0] for p in lonlat])
         self.line = LineString(list(zip(xs, ys, strict=True)))
         self.length_xy = float(self.line.length) or 1e-9
         #: route metres per projected metre (1.0 unless the core measures slightly differently)

@@ -20,9 +20,10 @@ import numpy as np
 from bleak.backends.scanner import AdvertisementData
 from scipy.spatial import cKDTree
 
+from lotse_common.geodesy import to_latlon, to_xy
 from mobile.ble.frames import APPLE_COMPANY_ID, EDDYSTONE_0M_TO_1M_DB, EDDYSTONE_UUID
 from mobile.ble.plan import record_key
-from mobile.positioning.geo import RouteLine, to_latlon, to_xy
+from mobile.positioning.geo import RouteLine
 from mobile.positioning.rssi import rssi_at_distance
 
 log = logging.getLogger(__name__)

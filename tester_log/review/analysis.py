@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from pyproj import Transformer
 from rapidfuzz import fuzz
 from shapely.geometry import LineString, Point
+
+from lotse_common.geodesy import to_xy, to_xy_many
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +38,11 @@ EARLY_BEFORE_S = 10.0
 #: the pipeline's callout keys that name a maneuver: "r<route>-" + mobile.guidance.callouts's key
 _KEY = re.compile(r"^(?:r(\d+)-)?(maneuver|prep|depart|arrival)(?:-(\d+))?$")
 
-_TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
-
-
 def project(lat: Sequence[float] | float, lon: Sequence[float] | float) -> tuple:
     """(lat, lon) in degrees → (x, y) in metres (arrays in, arrays out)."""
-    return _TO_METRES.transform(lon, lat)
+    if isinstance(lat, float | int):
+        return to_xy(float(lat), float(lon))
+    return to_xy_many(lat, lon)
 
 
 @dataclass(frozen=True)
