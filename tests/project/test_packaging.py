@@ -1,4 +1,4 @@
-"""The phone's package list (buildozer.spec) agrees with pyproject's, and extras split by deployment.
+"""The phone's package list (buildozer.spec) agrees with pyproject's; extras split by deployment.
 
 A dependency added to the phone's code but not to buildozer.spec fails only on a device, long after
 the change; these checks fail at once.
