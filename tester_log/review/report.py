@@ -1,6 +1,6 @@
 """The replay report: one HTML page (plus PNG plots) that a tester's reviewer reads.
 
-It answers the questions the issue asks of a test walk: where positioning drifted (map, error over
+It answers what a reviewer asks of a test walk: where positioning drifted (map, error over
 time), whether each instruction came on time (decision points: log vs. re-run), which beacons along
 the way were never heard (flagged for staff), and where the tester said "hier stimmt etwas nicht"
 (markers). Everything shown is computed in
