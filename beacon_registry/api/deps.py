@@ -1,6 +1,9 @@
 """Dependencies every router shares: the request's session (one transaction), the service area,
 and `require_role(...)` for the decorator of each write endpoint.
 
+Staff and tester routers use `auth_first(role)` as their route class: the token is checked before
+the body is read or validated, so an anonymous caller learns nothing about the body's rules.
+
 The session commits after the endpoint returns and before the response is sent (scope
 "function"), so a failed commit still becomes an error response and nothing is half-written.
 """
@@ -13,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,10 +65,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_token(
-    session: SessionDep,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiToken:
+def _token(session: Session, creds: HTTPAuthorizationCredentials | None) -> ApiToken:
     if creds is None or creds.scheme.lower() != "bearer":
         raise HTTPException(
             401,
@@ -74,6 +76,38 @@ def current_token(
     if tok is None:
         raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
     return tok
+
+
+def current_token(
+    session: SessionDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiToken:
+    return _token(session, creds)
+
+
+def _check_access(request: Request, creds: HTTPAuthorizationCredentials | None, role: str) -> None:
+    ctx = get_context(request)
+    with ctx.session_factory() as session:
+        token = _token(session, creds)
+    if not role_allows(token.role, role):
+        raise HTTPException(403, f"this needs the {role} role; your token has {token.role}")
+
+
+def auth_first(role: str) -> type[APIRoute]:
+    """A route class that answers 401/403 before the body is read, parsed or validated."""
+
+    class AuthFirstRoute(APIRoute):
+        def get_route_handler(self) -> Callable:
+            handler = super().get_route_handler()
+
+            async def authenticated(request: Request) -> Response:
+                creds = await _bearer(request)
+                await run_in_threadpool(_check_access, request, creds, role)
+                return await handler(request)
+
+            return authenticated
+
+    return AuthFirstRoute
 
 
 CurrentToken = Annotated[ApiToken, Depends(current_token)]

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import or_, select
 
-from beacon_registry.api.deps import ContextDep, SessionDep, require_role
+from beacon_registry.api.deps import ContextDep, SessionDep, auth_first, require_role
+from beacon_registry.input_rules import INT32_MAX
 from beacon_registry.models import AuditEntry, Beacon
 
-router = APIRouter(prefix="/v1/staff", tags=["staff: health"])
+router = APIRouter(prefix="/v1/staff", tags=["staff: health"], route_class=auth_first("staff"))
 
 #: a CR2477 cell reads about 3000 mV fresh; below this it should be changed soon
 LOW_BATTERY_MV = 2500
@@ -51,8 +52,8 @@ def beacon_health(
 @router.get("/audit", dependencies=[require_role("staff")])
 def audit_log(
     session: SessionDep,
-    entity: str | None = None,
-    entity_id: int | None = None,
+    entity: Annotated[str | None, Query(max_length=24)] = None,
+    entity_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
