@@ -44,44 +44,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-#: execution option of a connection that will write: on SQLite it begins with BEGIN IMMEDIATE
-WRITE_INTENT = "lotse_write_intent"
-
-
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers.
-
-    SQLite transactions are begun by SQLAlchemy, not the driver, so that a writing request can
-    take the write lock at BEGIN (IMMEDIATE) and wait for it under the busy timeout; a read
-    transaction that later tries to write fails at once with "database is locked" when another
-    writer committed in between.
-    """
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 15})
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no branch - trivial
-            dbapi_conn.isolation_level = None  # the "begin" listener below starts transactions
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=15000")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn) -> None:
-            immediate = conn.get_execution_options().get(WRITE_INTENT)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
-
-
-def writer_bind(engine: Engine) -> Engine:
-    """The same engine and pool, for a transaction that is going to write."""
-    return engine.execution_options(**{WRITE_INTENT: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

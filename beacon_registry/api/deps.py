@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from beacon_registry.area import ServiceArea
 from beacon_registry.bundle import BundleCache
-from beacon_registry.db import writer_bind
 from beacon_registry.models import ApiToken
 from beacon_registry.tokens import authenticate, role_allows
 
@@ -49,17 +48,8 @@ def get_context(request: Request) -> RegistryContext:
     return request.app.state.registry
 
 
-#: methods whose transaction writes; on SQLite they take the write lock when they begin
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def get_session(
-    request: Request, ctx: Annotated[RegistryContext, Depends(get_context)]
-) -> Iterator[Session]:
-    if request.method in WRITE_METHODS:
-        session = ctx.session_factory(bind=writer_bind(ctx.session_factory.kw["bind"]))
-    else:
-        session = ctx.session_factory()
+def get_session(ctx: Annotated[RegistryContext, Depends(get_context)]) -> Iterator[Session]:
+    session = ctx.session_factory()
     try:
         yield session
         session.commit()
