@@ -70,8 +70,14 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
 
 def app_from_env() -> FastAPI:
     """Factory each worker process calls (uvicorn --workers): settings come from the environment."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _quiet_logging()
     return build_app()
+
+
+def _quiet_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # alembic announces each of its plugins at INFO on import: noise before our own first line
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # alembic announces each of its plugins at INFO on import: noise before our own first line
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    _quiet_logging()
     from sqlalchemy.exc import SQLAlchemyError
 
     from routing_service.errors import LotseRoutingError
