@@ -57,11 +57,22 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def reset_postgres():
+    """The function that empties the test PostgreSQL (for fixtures of a wider scope)."""
+    return _reset_postgres
+
+
+@pytest.fixture
+def fresh_pg_url(pg_url) -> str:
+    """The test PostgreSQL with its `public` schema dropped and re-created (empty)."""
+    _reset_postgres(pg_url)
+    return pg_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path) -> str:
     """A fresh database per test: a new SQLite file, or PostgreSQL's `public` schema re-created."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'registry.db'}"
-    url = request.getfixturevalue("pg_url")
-    _reset_postgres(url)
-    return url
+    return request.getfixturevalue("fresh_pg_url")
