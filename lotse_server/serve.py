@@ -40,7 +40,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from beacon_registry.overlays import RegistryOverlays
     from beacon_registry.testerlogs import MAX_LOG_BYTES
     from lotse_common.settings import settings
-    from lotse_server import errors, probes
+    from lotse_server import errors, openapi, probes
     from lotse_server.capacity import Capacity, ThreadPoolSize
     from lotse_server.middleware import BodyLimit, LoadShedder, QueryTextGuard, SecurityHeaders
     from lotse_server.routing_api import create_app
@@ -56,6 +56,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     mount(app, registry)
     app.include_router(probes.router)
     errors.install(app)
+    openapi.install(app)
     # added innermost first: the shedder sees a request before anything parses it
     app.add_middleware(BodyLimit, default=MAX_BODY_BYTES, uploads={
         r"/v1/staff/(beacons|places)/import": MAX_UPLOAD_BYTES,
