@@ -5,7 +5,8 @@ Data: the real inner-city network and the shipped 886-beacon plan (imported befo
 starts). The mix is the issue's: 30 % routes between inner-city places (real OSM places), 30 %
 beacon lookups (plan beacons), 20 % bundle with If-None-Match (a 304 once current), 20 % place
 search (real place names). Each connection is one keep-alive HTTP/1.1 client sending its next
-request when the last answer arrived (closed loop); a request waits at most `TIMEOUT_S`.
+request when the last answer arrived (closed loop), and after a 503 it waits the Retry-After the
+server asked for, as the phone app does; a request waits at most `TIMEOUT_S`.
 A probe asks /healthz every 0.25 s on its own connection throughout (its worst time is shown).
 
 The load generator runs on the same 2 shared cores as the server (and as other people's work),
@@ -125,7 +126,7 @@ async def _exchange(reader, writer, method: str, target: str, body: bytes,
     return status, headers
 
 
-async def _connection(port: int, deck, start: int, stop_at: float, out: list, codes: Counter,
+async def _connection(port: int, deck, start: int, stop_at: float, out: dict, codes: Counter,
                       etag: dict) -> None:
     i = start
     reader = writer = None
@@ -146,8 +147,12 @@ async def _connection(port: int, deck, start: int, stop_at: float, out: list, co
                 writer.close()
             reader = writer = None
             continue
-        out.append(time.perf_counter() - t0)
         codes[status] += 1
+        if status == 503:
+            wait = float(headers.get("retry-after", "1"))
+            await asyncio.sleep(max(0.0, min(wait, stop_at - time.monotonic())))
+            continue
+        out.setdefault(target.split("?")[0], []).append(time.perf_counter() - t0)
         if method == "BUNDLE" and "etag" in headers:
             etag["v"] = headers["etag"]
         if headers.get("connection") == "close":
@@ -171,7 +176,7 @@ async def _probe(port: int, stop_at: float, out: list) -> None:
 
 
 async def load(port: int, deck, connections: int, duration: float) -> dict:
-    latencies: list[float] = []
+    latencies: dict[str, list[float]] = {}
     health: list[float] = []
     codes: Counter = Counter()
     etag: dict = {}
@@ -183,10 +188,13 @@ async def load(port: int, deck, connections: int, duration: float) -> dict:
         for c in range(connections)))
     elapsed = time.perf_counter() - started
     good = sum(n for c, n in codes.items() if c in (200, 304))
+    every = [t for times in latencies.values() for t in times]
     return {
         "connections": connections,
         "req_per_s": round(good / elapsed, 1),
-        **summary(latencies, "ms", digits=1),
+        **summary(every, "ms", digits=1),
+        "p99_ms_by_path": {path: summary(times, "ms", digits=1)["p99_ms"]
+                           for path, times in sorted(latencies.items())},
         "shed_503": codes.get(503, 0),
         "errors_5xx_other": sum(n for c, n in codes.items() if isinstance(c, int) and c >= 500
                                 and c != 503),
