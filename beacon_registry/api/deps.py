@@ -11,11 +11,13 @@ The session commits after the endpoint returns and before the response is sent (
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
@@ -48,11 +50,31 @@ def get_context(request: Request) -> RegistryContext:
     return request.app.state.registry
 
 
-def get_session(ctx: Annotated[RegistryContext, Depends(get_context)]) -> Iterator[Session]:
+async def get_session(
+    ctx: Annotated[RegistryContext, Depends(get_context)],
+) -> AsyncIterator[Session]:
+    """The request's session, opened on the event loop (no I/O until first use) and finished
+    (commit or rollback, close) in one thread of its own: a sync dependency would queue twice
+    more for the request threads, which under load is most of a lookup's time."""
     session = ctx.session_factory()
+    failed: BaseException | None = None
     try:
         yield session
-        session.commit()
+    except BaseException as exc:
+        failed = exc
+        raise
+    finally:
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_finish, session, failed,
+                                           limiter=CapacityLimiter(1))
+
+
+def _finish(session: Session, failed: BaseException | None) -> None:
+    try:
+        if failed is None:
+            session.commit()
+        else:
+            session.rollback()
     except BaseException:
         session.rollback()
         raise
