@@ -23,7 +23,8 @@ DATA = Path(__file__).parent / "data"
     ({"highway": "steps"}, True),
     ({"highway": "residential"}, True),
     ({"highway": "pedestrian", "area": "yes"}, True),   # a square's rim
-    ({"highway": "footway", "area": "yes"}, False),
+    ({"highway": "footway", "area": "yes"}, True),     # a footway area's outline
+    ({"highway": "parking", "area": "yes"}, False),
     ({"highway": "cycleway"}, False),
     ({"highway": "cycleway", "foot": "designated"}, True),
     ({"highway": "footway", "foot": "no"}, False),
