@@ -55,7 +55,7 @@ class Weights:
     """
 
     cost: np.ndarray
-    matrix: csr_matrix
+    matrix: csr_matrix | None  # None: the compiled search reads the cost vector itself
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from lotse_common import ATTRIBUTION
+from routing_service.bidirectional import BidirectionalGraph, kernel_available
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
@@ -26,6 +27,11 @@ from routing_service.maneuvers import Describer, build_leg
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
 from routing_service.overlays import Overlay, OverlayProvider, active_overlays, apply_overlays
 from routing_service.pathfind import PairGraph, Path, Weights
+
+if kernel_available():
+    SearchGraph: type = BidirectionalGraph
+else:  # a source checkout without the compiled kernel: scipy's Dijkstra, with a radius
+    SearchGraph = PairGraph
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +114,8 @@ class Router:
     def __init__(self, network: WalkNetwork) -> None:
         self.net = network
         self.model = CostModel(network)
-        self.graph = PairGraph(network)
+        self.graph = SearchGraph(network)
+        self.bounded_search = isinstance(self.graph, PairGraph)
         # ways meeting at each node (parallel ways count: each is a choice for the walker)
         degree = np.bincount(network.edge_u, minlength=network.n_nodes)
         self.describer = Describer(network, self.model.features, degree)
@@ -139,9 +146,13 @@ class Router:
         night = local_hour >= NIGHT_FROM_H or local_hour < NIGHT_UNTIL_H
         active = active_overlays(overlays, when)
         weights, touched = self._costs(profile, options, night, active)
-        crow = _metres(origin, destination) + SEARCH_SLACK_M
-        path = self.graph.shortest(weights, o_snap, d_snap, limit=SEARCH_RADIUS[profile] * crow) \
-            or self.graph.shortest(weights, o_snap, d_snap)
+        if self.bounded_search:  # scipy searches the whole graph unless told where to stop
+            crow = _metres(origin, destination) + SEARCH_SLACK_M
+            path = self.graph.shortest(weights, o_snap, d_snap,
+                                       limit=SEARCH_RADIUS[profile] * crow) \
+                or self.graph.shortest(weights, o_snap, d_snap)
+        else:  # the bidirectional search stops where its two halves meet
+            path = self.graph.shortest(weights, o_snap, d_snap)
         if path is None:
             raise NoRoute("no route between these points with the chosen options",
                           "Kein Weg zwischen diesen Punkten mit den gewählten Einstellungen")
