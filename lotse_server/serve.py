@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -21,24 +22,30 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
-              database_url: str | None = None, network=None) -> FastAPI:
-    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract).
+              database_url: str | None = None, network=None, build: bool = False) -> FastAPI:
+    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract, and
+    GraphNotBuilt when the extract was never compiled and ``build`` is not asked for).
 
-    The registry serves the network's own area (bbox and graph hash come from the loaded
-    network) and feeds its obstacles to the router on every request (no stale cache).
+    The graph is memory-mapped from the files ``lotse build-graph`` wrote, so every worker
+    shares one copy. The registry serves the network's own area (bbox and graph hash come from
+    the loaded network); the router reads its obstacles from an in-memory copy that follows
+    every write (``overlay_cache``).
     """
     from beacon_registry.app import mount, open_registry
     from beacon_registry.area import ServiceArea
-    from beacon_registry.overlays import RegistryOverlays
     from lotse_common.settings import settings
+    from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
-    from routing_service.ingest import load_network
+    from routing_service.graph_files import build_compiled, open_compiled
 
     conf = settings()
     if network is None:
-        network = load_network(osm_path or conf.osm_path, cache_dir=cache_dir or conf.cache_dir)
+        osm, cache = osm_path or conf.osm_path, cache_dir or conf.cache_dir
+        if build:
+            build_compiled(osm, cache)
+        network = open_compiled(osm, cache)
     registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network))
-    app = create_app(network, overlay_provider=RegistryOverlays(registry.session_factory))
+    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory))
     mount(app, registry)
     return app
 
@@ -48,7 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--osm", type=Path, help="OSM extract; default: the inner-city extract")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (they share the memory-mapped graph)")
+    parser.add_argument("--build", action="store_true",
+                        help="compile the graph first if 'lotse build-graph' has not")
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be 1 or more")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # alembic announces each of its plugins at INFO on import: noise before our own first line
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -57,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from routing_service.errors import LotseRoutingError
 
     try:
-        app = build_app(args.osm)
+        app = build_app(args.osm, build=args.build)  # checks graph and database before forking
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
         return 1
@@ -66,5 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     import uvicorn
 
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        return 0
+    if args.osm:  # each worker builds its app from the settings: hand the extract on
+        os.environ["LOTSE_OSM_PATH"] = str(args.osm.resolve())
+    del app
+    uvicorn.run("lotse_server.serve:build_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")
     return 0

@@ -25,7 +25,13 @@ from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
 from routing_service.maneuvers import Describer, build_leg
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
-from routing_service.overlays import Overlay, OverlayProvider, active_overlays, apply_overlays
+from routing_service.overlays import (
+    Overlay,
+    OverlayProvider,
+    active_overlays,
+    apply_overlays,
+    overlay_key,
+)
 from routing_service.pathfind import PairGraph, Path, Weights
 
 if kernel_available():
@@ -39,8 +45,8 @@ LANGS = ("de", "en")
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 #: local hours counted as dark for the lit=no rule (a year-round simplification of dusk)
 NIGHT_FROM_H, NIGHT_UNTIL_H = 20, 7
-#: cost vectors kept per (profile, options, night)
-COST_CACHE_SIZE = 16
+#: cost vectors kept per (profile, options, night, set of active overlays)
+COST_CACHE_SIZE = 32
 #: first search radius, in cost per metre of straight-line distance (+ SEARCH_SLACK_M): the
 #: 95th percentile of cost/crow-fly over 1,000 random whole-city pairs. Dijkstra with a limit is
 #: exact for everything within it, so a route found inside is optimal; otherwise we search on.
@@ -119,7 +125,8 @@ class Router:
         # ways meeting at each node (parallel ways count: each is a choice for the walker)
         degree = np.bincount(network.edge_u, minlength=network.n_nodes)
         self.describer = Describer(network, self.model.features, degree)
-        self._cache: OrderedDict[tuple, Weights] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Weights, dict[int, list[Overlay]]]] = \
+            OrderedDict()
         self._lock = threading.Lock()  # the HTTP service routes from a thread pool
 
     def route(self, origin: tuple[float, float], destination: tuple[float, float],
@@ -175,23 +182,28 @@ class Router:
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
-        """Search weights for the request; shared (cached) unless overlays change them."""
+        """Search weights for the request: the profile's cached vector, or a patched copy of it
+        cached per set of active overlays (so a standing closure costs nothing per route)."""
         key = (profile, options.avoid_steps, options.signalled_crossings_only,
                options.tactile_for(profile), night)
+        if active:
+            key = (*key, overlay_key(active))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
-        if cached is None:
-            cached = self.graph.weights(self.model.costs(profile, options, night))
-            with self._lock:
-                cached = self._cache.setdefault(key, cached)  # one matrix per key, one lock
-                if len(self._cache) > COST_CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                return cached
         if active:
-            cost, touched = apply_overlays(self.net, cached.cost, active)
-            return self.graph.weights(cost), touched
-        return cached, {}
+            base, _ = self._costs(profile, options, night, [])
+            cost, touched = apply_overlays(self.net, base.cost, active)
+            entry = (self.graph.weights(cost), touched)
+        else:
+            entry = (self.graph.weights(self.model.costs(profile, options, night)), {})
+        with self._lock:
+            entry = self._cache.setdefault(key, entry)  # one matrix per key, one lock
+            if len(self._cache) > COST_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return entry
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:
