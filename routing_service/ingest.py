@@ -113,10 +113,9 @@ def load_network(osm_path: Path, cache_dir: Path | None = None) -> WalkNetwork:
             return net
         except OsmLoadError as exc:  # stale or damaged: rebuild rather than fail
             log.warning("%s; rebuilding", exc)
-    with _as_xml(osm_path) as xml_path:
-        graph = build_graph(xml_path, source=osm_path)
-        places = _places_from_xml(xml_path, graph)
-    net = compile_graph(graph, graph_hash, places, source_name=osm_path.name)
+    graph = build_graph_streaming(osm_path)
+    net = compile_graph(graph, graph_hash, _places_streaming(osm_path, graph),
+                        source_name=osm_path.name)
     if cached is not None:
         net.save(cached)
         log.info("compiled graph saved to %s", cached)
@@ -195,8 +194,22 @@ def _as_xml(path: Path) -> Iterator[Path]:
         yield out
 
 
+def build_graph_streaming(path: Path) -> nx.MultiDiGraph:
+    """Stream the walkable ways with pyosmium (any OSM format), then filter, annotate and
+    simplify as ``build_graph`` does; the same graph in a fraction of the memory."""
+    from routing_service.stream_ingest import raw_graph
+
+    with _osmnx_settings():
+        raw = raw_graph(path, EDGE_KEYS, NODE_KEYS)
+    if raw.number_of_edges() == 0:
+        raise OsmLoadError(f"no walkable ways in OSM file {path}",
+                           f"Keine begehbaren Wege in der OSM-Datei {path}")
+    return _prepare(raw, source=path)
+
+
 def build_graph(xml_path: Path, source: Path | None = None) -> nx.MultiDiGraph:
-    """Parse, filter, annotate and simplify; the largest connected walkable part."""
+    """osmnx's reader: parse, filter, annotate and simplify; the largest connected walkable
+    part. Kept as the reference the streaming reader is tested against."""
     import osmnx as ox
 
     name = source or xml_path
@@ -355,6 +368,13 @@ def _places_from_xml(xml_path: Path, graph: nx.MultiDiGraph) -> list[dict[str, A
         log.info("no places in %s: %s", xml_path, exc)
         feats = None
     return _places_from_features(feats, graph)
+
+
+def _places_streaming(path: Path, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    from routing_service.places import KEPT_TAGS, PLACE_TAGS, streets_from_graph
+    from routing_service.stream_ingest import places
+
+    return places(path, PLACE_TAGS, KEPT_TAGS) + streets_from_graph(graph)
 
 
 def _places_from_features(feats: Any, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
