@@ -186,8 +186,10 @@ class WalkNetwork:
         try:
             meta = json.loads((path / "meta.json").read_text("utf-8"))
             places = json.loads((path / "places.json").read_text("utf-8"))
+            # plain ndarray views of the maps: indexing a np.memmap one element at a time goes
+            # through a Python-level __getitem__, several times slower
             data = {_array_name(f.stem): np.load(f, mmap_mode="r" if mmap else None,
-                                                 allow_pickle=False)
+                                                 allow_pickle=False).view(np.ndarray)
                     for f in sorted(path.glob("*.npy"))}
         except (OSError, ValueError) as exc:
             raise OsmLoadError(f"cannot read compiled graph {path}: {exc}",

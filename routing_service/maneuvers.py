@@ -178,6 +178,13 @@ class Describer:
         bounds = np.cumsum(np.bincount(net.edge_u, minlength=net.n_nodes))[:-1]
         self.out_edges = [part.tolist() for part in np.split(by_node, bounds)]
         self.edge_rev = net.edge_rev.tolist()
+        # where a junction can have something to say: every other node is passed in silence
+        # (``_junction`` returns nothing there), so a route only visits these
+        self.edge_u_array = np.asarray(net.edge_u)
+        self.may_speak_edge = (np.array(self.crossing_way) | features.steps | features.tactile
+                               | et.present(SQUARE))
+        self.may_speak_node = ((degree >= 3) | nt.present(CROSSING) | nt.present("barrier")
+                               | nt.present("kerb"))
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
@@ -224,10 +231,13 @@ class Describer:
             surface=net.edge_tags.value("surface", first)))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
-        for i in range(1, len(pieces)):
-            found += [(i, facts) for facts in self._junction(leg, i)]
-            if touched:  # most routes carry no overlay: no hazard lookup per piece
+        if touched:  # an overlay can touch any piece: look at every junction and piece
+            for i in range(1, len(pieces)):
+                found += [(i, facts) for facts in self._junction(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
+        else:
+            for i in self._may_speak(pieces).tolist():
+                found += [(i, facts) for facts in self._junction(leg, i)]
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
 
@@ -251,6 +261,12 @@ class Describer:
             body["geometry_index"] = int(point)
             out.append(body)
         return out
+
+    def _may_speak(self, pieces: list[Piece]) -> np.ndarray:
+        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
+        cur = np.fromiter((p.edge for p in pieces[1:]), dtype=np.int64, count=len(pieces) - 1)
+        speak = self.may_speak_edge[cur] | self.may_speak_node[self.edge_u_array[cur]]
+        return np.flatnonzero(speak) + 1
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""

@@ -214,7 +214,8 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        length = sum(self.net.edge_length[p.edge] * (p.end - p.start) for p in path.pieces)
+        edges, start, end = np.array(path.pieces).T
+        length = float(np.dot(self.net.edge_length[edges.astype(np.int64)], end - start))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
             return None

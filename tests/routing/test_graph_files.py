@@ -26,7 +26,7 @@ def test_mapped_graph_routes_like_the_built_one(tmp_path, cc_osm):
     path, built = build_compiled(cc_osm, tmp_path)
     assert built and build_compiled(cc_osm, tmp_path) == (path, False)
     mapped = open_compiled(cc_osm, tmp_path)
-    assert isinstance(mapped.edge_u, np.memmap) and not mapped.edge_u.flags.writeable
+    assert isinstance(mapped.edge_u.base, np.memmap) and not mapped.edge_u.flags.writeable
     built_net = load_network(cc_osm, cache_dir=tmp_path)
     assert mapped.graph_hash == built_net.graph_hash
     assert np.array_equal(mapped.geom_coords, built_net.geom_coords)
