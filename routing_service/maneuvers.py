@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 from shapely.ops import substring
 
 from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
@@ -191,7 +190,10 @@ class Describer:
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
-        self.landmark_tree = cKDTree(net.index.proj.forward(lonlat)) if len(lonlat) else None
+        # shapely's tree (already loaded for snapping) rather than scipy's: no scipy import
+        # on a server's start
+        self.landmark_tree = shapely.STRtree(shapely.points(net.index.proj.forward(lonlat))) \
+            if len(lonlat) else None
 
     def _add_landmarks(self, found: list[tuple[int, dict[str, Any]]], leg: Leg,
                        destination: tuple[float, float]) -> None:
@@ -205,7 +207,11 @@ class Describer:
         if found[wanted[-1]][0] == n:
             points[-1] = self._target_xy(destination)
         radius = np.array([LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted])
-        dist, idx = self.landmark_tree.query(points, distance_upper_bound=radius.max())
+        (hit, which), found_dist = self.landmark_tree.query_nearest(
+            shapely.points(points), max_distance=radius.max(), return_distance=True,
+            all_matches=False)
+        dist, idx = np.full(len(points), np.inf), np.zeros(len(points), dtype=np.int64)
+        dist[hit], idx[hit] = found_dist, which
         last = None
         for k, d, i, r in zip(wanted, dist.tolist(), idx.tolist(), radius.tolist(), strict=True):
             landmark = self.landmarks[i] if d <= r else None
