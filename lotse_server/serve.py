@@ -50,6 +50,23 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     return app
 
 
+def check_ready(osm_path: Path | None = None, build: bool = False) -> None:
+    """What ``build_app`` needs, checked (and the database migrated) once before the workers
+    start, without building a router in this process: the graph files, the registry database."""
+    from beacon_registry.app import open_registry
+    from beacon_registry.area import ServiceArea
+    from lotse_common.settings import settings
+    from routing_service.graph_files import build_compiled, open_compiled
+
+    conf = settings()
+    osm = osm_path or conf.osm_path
+    if build:
+        build_compiled(osm, conf.cache_dir)
+    registry = open_registry(conf.database_url,
+                             ServiceArea.from_network(open_compiled(osm, conf.cache_dir)))
+    registry.session_factory.kw["bind"].dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _OneLineParser(prog="lotse serve", description="Run the Lotse HTTP service.")
     parser.add_argument("--osm", type=Path, help="OSM extract; default: the inner-city extract")
@@ -70,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     from routing_service.errors import LotseRoutingError
 
     try:
-        app = build_app(args.osm, build=args.build)  # checks graph and database before forking
+        if args.workers == 1:
+            app = build_app(args.osm, build=args.build)
+        else:  # check graph and database once, without a router the workers would not share
+            check_ready(args.osm, build=args.build)
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
         return 1
@@ -84,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.osm:  # each worker builds its app from the settings: hand the extract on
         os.environ["LOTSE_OSM_PATH"] = str(args.osm.resolve())
-    del app
     uvicorn.run("lotse_server.serve:build_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info")
     return 0

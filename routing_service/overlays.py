@@ -128,10 +128,10 @@ def active_overlays(source: OverlayProvider | Iterable[Overlay] | None,
 
 
 def overlay_key(overlays: Sequence[Overlay]) -> tuple:
-    """What makes a set of overlays cost what it does: two sets with equal keys patch the same
-    edges the same way (validity and descriptions do not change costs)."""
-    return tuple(sorted((o.id, o.effect, o.cost_factor, o.radius_m, o.geometry.wkb)
-                        for o in overlays))
+    """What makes a set of overlays patch costs and name hazards as it does: two sets with equal
+    keys give the same cost vector and the same hazard texts (validity is checked per route)."""
+    return tuple(sorted((o.id, o.kind, o.effect, o.cost_factor, o.radius_m, o.geometry.wkb,
+                         tuple(sorted(o.description.items()))) for o in overlays))
 
 
 #: edges found per overlay geometry, kept between requests (a spatial query each otherwise)

@@ -127,7 +127,7 @@ class Router:
         self.describer = Describer(network, self.model.features, degree)
         self._cache: OrderedDict[tuple, tuple[Weights, dict[int, list[Overlay]]]] = \
             OrderedDict()
-        self._lock = threading.Lock()  # the HTTP service routes from a thread pool
+        self._lock = threading.Lock()  # callers may route from several threads
 
     def route(self, origin: tuple[float, float], destination: tuple[float, float],
               profile: str = "blind", options: RouteOptions | None = None, lang: str = "de",
