@@ -165,8 +165,9 @@ def descendants(pid: int) -> list[int]:
     return [pid, *(d for k in kids.split() for d in descendants(int(k)))]
 
 
-def memory_of_tree(pid: int) -> list[tuple[int, float, float]]:
-    """(pid, RSS MB, PSS MB) of the Python processes among a process and its descendants."""
+def memory_of_tree(pid: int) -> list[tuple[int, float, float, float]]:
+    """(pid, RSS, PSS, private MB) of the Python processes among a process and its descendants.
+    A forked worker's private memory is what it adds beyond the pages it shares."""
     out = []
     for p in descendants(pid):
         try:
@@ -176,7 +177,8 @@ def memory_of_tree(pid: int) -> list[tuple[int, float, float]]:
         except OSError:
             continue
         kb = {k: int(v.split()[0]) for k, v in (row.split(":", 1) for row in rows)}
-        out.append((p, kb["Rss"] / 1024, kb["Pss"] / 1024))
+        private = kb["Private_Clean"] + kb["Private_Dirty"]
+        out.append((p, kb["Rss"] / 1024, kb["Pss"] / 1024, private / 1024))
     return out
 
 
@@ -266,7 +268,7 @@ def main() -> int:
     server, url, first = start_server(args.osm, cache, work, workers=1)
     try:
         print(f"\nlotse serve: first route answered {first:.2f} s after process start")
-        single = sum(pss for _, _, pss in memory_of_tree(server.pid))
+        single = sum(m[2] for m in memory_of_tree(server.pid))
         times, errors = http_sequential(url, pairs)
         print(f"HTTP sequential ({load()}): {pct(times)}   non-200: {errors}")
     finally:
@@ -278,10 +280,10 @@ def main() -> int:
         print(f"HTTP, 2 workers, {args.clients} clients on the same 2 cores ({load()}): "
               f"{len(times) / wall:.0f} routes/s; {pct(times)}; non-200: {errors}")
         mem = memory_of_tree(server.pid)
-        print("  processes (pid, RSS MB, PSS MB): " +
-              ", ".join(f"({p}, {r:.0f}, {s:.0f})" for p, r, s in mem))
+        print("  processes, master first (pid, RSS, PSS, private MB): " +
+              ", ".join(f"({p}, {r:.0f}, {s:.0f}, {u:.0f})" for p, r, s, u in mem))
         print(f"  PSS of the one-worker server: {single:.0f} MB; of this one: "
-              f"{sum(s for _, _, s in mem):.0f} MB")
+              f"{sum(m[2] for m in mem):.0f} MB")
     finally:
         stop(server)
 

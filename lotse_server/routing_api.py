@@ -230,11 +230,13 @@ def graph_router(net: WalkNetwork) -> APIRouter:
     return api
 
 
-def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = None) -> FastAPI:
-    """The routing API over one network; ``lotse serve`` mounts the registry beside it."""
+def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = None,
+               router: Router | None = None) -> FastAPI:
+    """The routing API over one network (and its router, if one is already built: forked
+    workers share it); ``lotse serve`` mounts the registry beside it."""
     app = FastAPI(title="Lotse routing", version="0.1.0",
                   description=f"Accessible pedestrian routing. Map data {ATTRIBUTION}.")
-    router = Router(network)
+    router = router or Router(network)
     app.state.network, app.state.router = network, router
 
     @app.exception_handler(RequestValidationError)

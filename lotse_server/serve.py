@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -22,7 +21,8 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
-              database_url: str | None = None, network=None, build: bool = False) -> FastAPI:
+              database_url: str | None = None, network=None, build: bool = False,
+              router=None) -> FastAPI:
     """The whole service as one FastAPI app (raises OsmLoadError for a bad extract, and
     GraphNotBuilt when the extract was never compiled and ``build`` is not asked for).
 
@@ -45,26 +45,34 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
             build_compiled(osm, cache)
         network = open_compiled(osm, cache)
     registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network))
-    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory))
+    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory),
+                     router=router)
     mount(app, registry)
     return app
 
 
-def check_ready(osm_path: Path | None = None, build: bool = False) -> None:
-    """What ``build_app`` needs, checked (and the database migrated) once before the workers
-    start, without building a router in this process: the graph files, the registry database."""
+def check_ready(osm_path: Path | None = None, build: bool = False):
+    """What the workers need, made ready once before they are forked: the graph files (built
+    if asked), the registry database (migrated), and the router over the mapped graph, which
+    the workers then share. Returns the router."""
+    import lotse_server.overlay_cache  # noqa: F401 - imported here, shared by the workers
+    import lotse_server.routing_api  # noqa: F401
     from beacon_registry.app import open_registry
     from beacon_registry.area import ServiceArea
     from lotse_common.settings import settings
     from routing_service.graph_files import build_compiled, open_compiled
+    from routing_service.router import Router
 
     conf = settings()
     osm = osm_path or conf.osm_path
     if build:
         build_compiled(osm, conf.cache_dir)
-    registry = open_registry(conf.database_url,
-                             ServiceArea.from_network(open_compiled(osm, conf.cache_dir)))
-    registry.session_factory.kw["bind"].dispose()
+    network = open_compiled(osm, conf.cache_dir)
+    registry = open_registry(conf.database_url, ServiceArea.from_network(network))
+    registry.session_factory.kw["bind"].dispose()  # workers open their own connections
+    router = Router(network)
+    network.index  # noqa: B018 - the spatial index, built before the fork to be shared
+    return router
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.workers == 1:
             app = build_app(args.osm, build=args.build)
-        else:  # check graph and database once, without a router the workers would not share
-            check_ready(args.osm, build=args.build)
+        else:
+            router = check_ready(args.osm, build=args.build)
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
         return 1
@@ -102,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers == 1:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
         return 0
-    if args.osm:  # each worker builds its app from the settings: hand the extract on
-        os.environ["LOTSE_OSM_PATH"] = str(args.osm.resolve())
-    uvicorn.run("lotse_server.serve:build_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
-    return 0
+    from lotse_server.prefork import run_workers
+
+    return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
+                       args.host, args.port, args.workers)

@@ -59,3 +59,44 @@ def test_serve_does_not_build_unless_told(tmp_path):
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1 and "lotse build-graph" in run.stderr
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+def test_serve_with_two_forked_workers_answers_and_stops(tmp_path):
+    """`lotse serve --workers 2`: two workers forked after the router is built, one socket;
+    both answer routes, and SIGTERM to the master stops all of them."""
+    import os
+    import signal
+    import socket
+    import time
+
+    import httpx
+
+    env = {"LOTSE_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"}
+    osm = DATA / "crossings.osm"
+    subprocess.run([*LOTSE, "build-graph", "--osm", str(osm)], check=True, env=env, timeout=300,
+                   capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([*LOTSE, "serve", "--osm", str(osm), "--port", str(port),
+                               "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    body = {"from": {"lat": 49.4402, "lon": 7.7651}, "to": {"lat": 49.4398, "lon": 7.7706}}
+    try:
+        answers = []
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 120
+            while len(answers) < 20 and time.monotonic() < deadline:
+                try:
+                    answers.append(client.post("/v1/routes", json=body).status_code)
+                except httpx.TransportError:
+                    time.sleep(0.2)
+        assert answers == [200] * 20
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err
+    assert err.count("Finished server process") == 2
+    with pytest.raises(ProcessLookupError):
+        os.kill(server.pid, 0)
