@@ -26,6 +26,8 @@ from routing_service.pathfind import Path, Piece, Weights, _direct, _part
 from routing_service.snap import Snap
 
 _P = ctypes.c_void_p
+#: addresses of this many cost vectors are remembered (the router caches about as many vectors)
+COST_POINTERS_KEPT = 64
 
 
 def _load_kernel() -> ctypes.CDLL | None:
@@ -74,6 +76,10 @@ class _Scratch:
         self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
         self.out_slots = np.zeros(2, dtype=np.int32)
         self.out_cost = np.zeros(1, dtype=np.float64)
+        # buffer addresses, taken once: ``array.ctypes`` builds a helper object on every access
+        self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
+                                            self.dst_cost, self.out_edges, self.out_slots,
+                                            self.out_cost))
 
 
 class BidirectionalGraph:
@@ -93,10 +99,16 @@ class BidirectionalGraph:
         self._static = [_ptr(a) for a in (self.ptr_f, self.adj_f, self.ptr_b, self.adj_b,
                                           self.edge_u, self.edge_v)]
         self._local = threading.local()
+        #: id(cost vector) -> (the vector, kept alive, and its address)
+        self._cost_ptr: dict[int, tuple[np.ndarray, int]] = {}
 
     def weights(self, cost: np.ndarray) -> Weights:
-        """The kernel searches the cost vector itself: nothing to build."""
-        return Weights(np.ascontiguousarray(cost, dtype=np.float64), None)
+        """The kernel searches the cost vector itself: nothing to build but its address."""
+        weights = Weights(np.ascontiguousarray(cost, dtype=np.float64), None)
+        self._cost_ptr[id(weights.cost)] = (weights.cost, _ptr(weights.cost))
+        if len(self._cost_ptr) > COST_POINTERS_KEPT:
+            self._cost_ptr.pop(next(iter(self._cost_ptr)))
+        return weights
 
     def _scratch(self) -> _Scratch:
         scratch = getattr(self._local, "scratch", None)
@@ -115,11 +127,12 @@ class BidirectionalGraph:
         s.src_cost[:] = (_part(cost[e_o], 1 - t_o), _part(cost[r_o], t_o) if r_o >= 0 else np.inf)
         s.dst_node[:] = (net.edge_u[e_d], net.edge_v[e_d] if r_d >= 0 else -1)
         s.dst_cost[:] = (_part(cost[e_d], t_d), _part(cost[r_d], 1 - t_d) if r_d >= 0 else np.inf)
+        known = self._cost_ptr.get(id(cost))
+        cost_ptr = known[1] if known is not None and known[0] is cost else _ptr(cost)
+        src_node, src_cost, dst_node, dst_cost, out_edges, out_slots, out_cost = s.ptrs
         count = _KERNEL.lotse_bidijkstra(
-            s.ws, *self._static, _ptr(cost),
-            2, _ptr(s.src_node), _ptr(s.src_cost), 2, _ptr(s.dst_node), _ptr(s.dst_cost),
-            float(limit), _ptr(s.out_edges), len(s.out_edges), _ptr(s.out_slots),
-            _ptr(s.out_cost))
+            s.ws, *self._static, cost_ptr, 2, src_node, src_cost, 2, dst_node, dst_cost,
+            float(limit), out_edges, len(s.out_edges), out_slots, out_cost)
         if count == -2:
             raise MemoryError("route search")
         best = _direct(net, cost, origin, dest)

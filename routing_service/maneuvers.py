@@ -26,6 +26,7 @@ from accessibility.units import clock_from_angle
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import EdgeFeatures
 from routing_service.ingest import CROSSING, SQUARE
+from routing_service.nearby import GridIndex
 from routing_service.overlays import Overlay
 from routing_service.pathfind import Piece
 
@@ -190,30 +191,25 @@ class Describer:
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
-        # shapely's tree (already loaded for snapping) rather than scipy's: no scipy import
-        # on a server's start
-        self.landmark_tree = shapely.STRtree(shapely.points(net.index.proj.forward(lonlat))) \
-            if len(lonlat) else None
+        self.landmark_grid = GridIndex(net.index.proj.forward(lonlat),
+                                       max(LANDMARK_RADIUS_M.values())) if len(lonlat) else None
 
     def _add_landmarks(self, found: list[tuple[int, dict[str, Any]]], leg: Leg,
                        destination: tuple[float, float]) -> None:
-        """Name the nearest place at turns and at the destination, one tree query per route."""
+        """Name the nearest place at turns and at the destination (a grid lookup each)."""
         wanted = [k for k, (_, f) in enumerate(found) if f["type"] in LANDMARK_RADIUS_M]
-        if not wanted or self.landmark_tree is None:
+        if not wanted or self.landmark_grid is None:
             return
         n = len(leg.pieces)
         # where each maneuver happens: the start of its piece, or the requested destination
         points = leg.joined_xy[[leg.starts[min(found[k][0], n - 1)] for k in wanted]]
         if found[wanted[-1]][0] == n:
             points[-1] = self._target_xy(destination)
-        radius = np.array([LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted])
-        (hit, which), found_dist = self.landmark_tree.query_nearest(
-            shapely.points(points), max_distance=radius.max(), return_distance=True,
-            all_matches=False)
-        dist, idx = np.full(len(points), np.inf), np.zeros(len(points), dtype=np.int64)
-        dist[hit], idx[hit] = found_dist, which
+        radius = [LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted]
+        near = [self.landmark_grid.nearest(x, y, r)
+                for (x, y), r in zip(points.tolist(), radius, strict=True)]
         last = None
-        for k, d, i, r in zip(wanted, dist.tolist(), idx.tolist(), radius.tolist(), strict=True):
+        for k, (d, i), r in zip(wanted, near, radius, strict=True):
             landmark = self.landmarks[i] if d <= r else None
             # the same shop at three turns in a row helps nobody: name it once
             found[k][1]["landmark"] = landmark if landmark != last else None
