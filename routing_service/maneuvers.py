@@ -21,18 +21,17 @@ import shapely
 from shapely.ops import substring
 
 from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
-from accessibility.phrasing import STRAIGHT_BELOW_DEG, maneuver_text, turn_from_angle
+from accessibility.phrasing import maneuver_text, turn_from_angle
 from accessibility.units import clock_from_angle
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import EdgeFeatures
 from routing_service.ingest import CROSSING, SQUARE
+from routing_service.junctions import JunctionFilter
 from routing_service.nearby import GridIndex
 from routing_service.overlays import Overlay
 from routing_service.pathfind import Piece
 
 log = logging.getLogger(__name__)
-#: junctions this close to the straight-ahead threshold are still visited (float rounding)
-ANGLE_MARGIN_DEG = 0.5
 
 #: how far along a way its direction is measured (metres)
 BEARING_REACH_M = 10.0
@@ -180,14 +179,8 @@ class Describer:
         bounds = np.cumsum(np.bincount(net.edge_u, minlength=net.n_nodes))[:-1]
         self.out_edges = [part.tolist() for part in np.split(by_node, bounds)]
         self.edge_rev = net.edge_rev.tolist()
-        # arrays for the vectorised pre-check of which junctions may speak (``_may_speak``)
-        self.edge_u_array = np.asarray(net.edge_u)
-        self.degree_array = np.asarray(degree)
-        self.name_code = et.codes["name"]
-        self.edge_flags = np.column_stack((np.array(self.crossing_way, dtype=bool),
-                                           features.steps, et.present(SQUARE),
-                                           np.asarray(features.tactile, dtype=bool)))
-        self.node_flag = nt.present(CROSSING) | nt.present("barrier") | nt.present("kerb")
+        self.junctions = JunctionFilter(net, features, degree,
+                                        np.array(self.crossing_way, dtype=bool))
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
@@ -268,22 +261,9 @@ class Describer:
         return out
 
     def _may_speak(self, leg: Leg) -> np.ndarray:
-        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver.
-
-        Most junctions of a route are passed straight on along the same street: ``_junction``
-        would say nothing there. This finds the others for all junctions at once, erring on
-        the side of visiting (a small margin on the straight-ahead angle).
-        """
+        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
         edges = np.fromiter((p.edge for p in leg.pieces), dtype=np.int64, count=len(leg.pieces))
-        prev, cur = edges[:-1], edges[1:]
-        node = self.edge_u_array[cur]
-        flags = self.edge_flags
-        begins = (flags[cur] & ~flags[prev]).any(axis=1) | self.node_flag[node]
-        angle = (np.asarray(leg.head_start[1:]) - np.asarray(leg.head_end[:-1]) + 180) % 360 - 180
-        named = self.name_code[cur]
-        choice = (np.abs(angle) >= STRAIGHT_BELOW_DEG - ANGLE_MARGIN_DEG) | \
-            ((named != self.name_code[prev]) & (named >= 0))
-        return np.flatnonzero(begins | (self.degree_array[node] >= 3) & choice) + 1
+        return self.junctions.may_speak(edges, leg.head_start, leg.head_end)
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
