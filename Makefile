@@ -5,6 +5,7 @@ setup:
 	bash scripts/setup.sh
 
 run: setup
+	.venv/bin/lotse build-graph
 	.venv/bin/lotse serve
 
 test: setup

@@ -18,6 +18,7 @@ EXTRAS: dict[str, str] = {
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("lotse_server.serve", "run the routing and registry HTTP service"),
     "route": ("routing_service.cli", "compute an accessible route from the shell"),
+    "build-graph": ("routing_service.cli_build", "compile an OSM extract into the served graph"),
     "db": ("beacon_registry.cli_db", "database migrations (lotse db upgrade)"),
     "admin": ("beacon_registry.cli_admin", "staff tokens and administration"),
     "say": ("accessibility.cli", "speak a text, or write it to a WAV file"),
@@ -29,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def _usage() -> str:
     lines = ["usage: lotse COMMAND [options]", "", "commands:"]
-    lines += [f"  {name:<8} {text}" for name, (_, text) in COMMANDS.items()]
+    lines += [f"  {name:<11} {text}" for name, (_, text) in COMMANDS.items()]
     lines += ["", "Run 'lotse COMMAND --help' for the options of one command."]
     return "\n".join(lines)
 

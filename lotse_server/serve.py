@@ -1,16 +1,16 @@
 """``lotse serve``: one HTTP service over the default (or given) OSM extract.
 
-The routing API is the core; the registry mounts its routers and overlay provider here too.
-Around both sit the service-wide guards: body limit, security headers, load shedding, query
-guard, JSON errors. With ``--workers N`` uvicorn runs N processes on one port; they share
-nothing but the database (rate limits and sighting counters live there, ETags come from content).
+The routing API is the core; the registry mounts its routers here too. Around both sit the
+service-wide guards: body limit, security headers, load shedding, query guard, JSON errors.
+The graph is memory-mapped from the files ``lotse build-graph`` wrote. With ``--workers N`` the
+router is built once and N workers are forked from it (``prefork``); they share nothing else but
+the database (rate limits and sighting counters live there, ETags come from content).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -27,32 +27,46 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"lotse serve: {message}\n")
 
 
+def _network(osm_path: Path | None, cache_dir: Path | None, build: bool):
+    from lotse_common.settings import settings
+    from routing_service.graph_files import build_compiled, open_compiled
+
+    conf = settings()
+    osm, cache = osm_path or conf.osm_path, cache_dir or conf.cache_dir
+    if build:
+        build_compiled(osm, cache)
+    return open_compiled(osm, cache)
+
+
 def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
-              database_url: str | None = None, network=None, capacity=None) -> FastAPI:
-    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract).
+              database_url: str | None = None, network=None, build: bool = False,
+              router=None, capacity=None) -> FastAPI:
+    """The whole service as one FastAPI app (raises OsmLoadError for a bad extract, and
+    GraphNotBuilt when the extract was never compiled and ``build`` is not asked for).
 
     The registry serves the network's own area (bbox and graph hash come from the loaded
-    network) and feeds its obstacles to the router on every request (no stale cache).
+    network); the router reads its obstacles from an in-memory copy that follows every write
+    (``overlay_cache``).
     """
     from beacon_registry.api.routes.bulk import MAX_UPLOAD_BYTES
     from beacon_registry.app import mount, open_registry
     from beacon_registry.area import ServiceArea
-    from beacon_registry.overlays import RegistryOverlays
     from beacon_registry.testerlogs import MAX_LOG_BYTES
     from lotse_common.settings import settings
     from lotse_server import errors, openapi, probes
     from lotse_server.capacity import Capacity, ThreadPoolSize
     from lotse_server.middleware import BodyLimit, LoadShedder, QueryTextGuard, SecurityHeaders
+    from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
-    from routing_service.ingest import load_network
 
     conf = settings()
     capacity = capacity or Capacity.from_env()
     if network is None:
-        network = load_network(osm_path or conf.osm_path, cache_dir=cache_dir or conf.cache_dir)
+        network = _network(osm_path, cache_dir, build)
     registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network),
                              pool_size=capacity.pool_size)
-    app = create_app(network, overlay_provider=RegistryOverlays(registry.session_factory))
+    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory),
+                     router=router)
     mount(app, registry)
     app.include_router(probes.router)
     errors.install(app)
@@ -69,16 +83,23 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     return app
 
 
-def app_from_env() -> FastAPI:
-    """Factory each worker process calls (uvicorn --workers): settings come from the environment."""
-    _quiet_logging()
-    return build_app()
+def check_ready(osm_path: Path | None = None, build: bool = False):
+    """What the workers need, made ready once before they are forked: the graph files (built
+    if asked), the registry database (migrated), and the router over the mapped graph, which
+    the workers then share. Returns the router."""
+    import lotse_server.overlay_cache  # noqa: F401 - imported here, shared by the workers
+    import lotse_server.routing_api  # noqa: F401
+    from beacon_registry.app import open_registry
+    from beacon_registry.area import ServiceArea
+    from lotse_common.settings import settings
+    from routing_service.router import Router
 
-
-def _quiet_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # alembic announces each of its plugins at INFO on import: noise before our own first line
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    network = _network(osm_path, None, build)
+    registry = open_registry(settings().database_url, ServiceArea.from_network(network))
+    registry.session_factory.kw["bind"].dispose()  # workers open their own connections
+    router = Router(network)
+    network.index  # noqa: B018 - the spatial index, built before the fork to be shared
+    return router
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,21 +108,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1,
-                        help="processes serving the port (share one PostgreSQL or SQLite file)")
+                        help="worker processes (they share the memory-mapped graph and one "
+                             "PostgreSQL or SQLite file)")
+    parser.add_argument("--build", action="store_true",
+                        help="compile the graph first if 'lotse build-graph' has not")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    _quiet_logging()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # alembic announces each of its plugins at INFO on import: noise before our own first line
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from sqlalchemy.exc import SQLAlchemyError
 
     from routing_service.errors import LotseRoutingError
 
-    if args.osm is not None:
-        os.environ["LOTSE_OSM_PATH"] = str(args.osm)  # the workers read their settings from here
     try:
-        # built once here even with several workers: it compiles the graph and migrates the
-        # database before any worker starts, so workers never race on either
-        app = build_app(args.osm)
+        if args.workers == 1:
+            app = build_app(args.osm, build=args.build)
+        else:
+            router = check_ready(args.osm, build=args.build)
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
         return 1
@@ -110,12 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     import uvicorn
 
-    common = {"host": args.host, "port": args.port, "log_level": "info",
-              "server_header": False, "backlog": 4096}
     if args.workers == 1:
-        uvicorn.run(app, **common)
-    else:
-        app.state.registry.session_factory.kw["bind"].dispose()
-        uvicorn.run("lotse_server.serve:app_from_env", factory=True, workers=args.workers,
-                    **common)
-    return 0
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                    server_header=False, backlog=4096)
+        return 0
+    from lotse_server.prefork import run_workers
+
+    return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
+                       args.host, args.port, args.workers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +25,7 @@ from routing_service.errors import OsmLoadError
 log = logging.getLogger(__name__)
 
 #: bump when the arrays or the ingest rules change, so old cache files are not reused
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 
 
 @dataclass
@@ -136,7 +137,7 @@ class WalkNetwork:
         tmp.replace(path)
         self.compiled_path = path
 
-    def to_bytes(self) -> bytes:
+    def _arrays(self) -> dict[str, np.ndarray]:
         arrays: dict[str, np.ndarray] = {
             "node_osmid": self.node_osmid, "node_lat": self.node_lat, "node_lon": self.node_lon,
             "edge_u": self.edge_u, "edge_v": self.edge_v, "edge_length": self.edge_length,
@@ -146,16 +147,54 @@ class WalkNetwork:
         for prefix, cols in (("ntag:", self.node_tags), ("etag:", self.edge_tags)):
             for key, codes in cols.codes.items():
                 arrays[prefix + key] = codes
-        meta = {
+        return arrays
+
+    def _meta(self) -> dict[str, Any]:
+        return {
             "format": FORMAT_VERSION, "graph_hash": self.graph_hash, "source": self.source_name,
             "node_vocab": self.node_tags.vocab, "edge_vocab": self.edge_tags.vocab,
             "attribution": "© OpenStreetMap contributors",
         }
+
+    def to_bytes(self) -> bytes:
+        """The single-file form phones download (compressed, no pickle)."""
+        arrays, meta = self._arrays(), self._meta()
         arrays["meta_json"] = np.array(json.dumps(meta, ensure_ascii=False))
         arrays["places_json"] = np.array(json.dumps(self.places, ensure_ascii=False))
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)
         return buf.getvalue()
+
+    def save_dir(self, path: Path) -> None:
+        """The served form: one uncompressed ``.npy`` per array, so that every worker maps the
+        same pages read-only (``load_dir``) instead of holding its own copy. Written to a
+        temporary directory and renamed, so a reader never sees half of it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for name, array in self._arrays().items():
+            np.save(tmp / f"{_file_name(name)}.npy", np.ascontiguousarray(array))
+        (tmp / "meta.json").write_text(json.dumps(self._meta(), ensure_ascii=False), "utf-8")
+        (tmp / "places.json").write_text(json.dumps(self.places, ensure_ascii=False), "utf-8")
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+
+    @classmethod
+    def load_dir(cls, path: Path, mmap: bool = True) -> WalkNetwork:
+        """The network of a ``save_dir`` directory, its arrays memory-mapped read-only."""
+        try:
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+            places = json.loads((path / "places.json").read_text("utf-8"))
+            # plain ndarray views of the maps: indexing a np.memmap one element at a time goes
+            # through a Python-level __getitem__, several times slower
+            data = {_array_name(f.stem): np.load(f, mmap_mode="r" if mmap else None,
+                                                 allow_pickle=False).view(np.ndarray)
+                    for f in sorted(path.glob("*.npy"))}
+        except (OSError, ValueError) as exc:
+            raise OsmLoadError(f"cannot read compiled graph {path}: {exc}",
+                               f"Kompilierter Graph {path} nicht lesbar: {exc}") from exc
+        return cls._from_arrays(path, meta, places, data)
 
     @classmethod
     def load(cls, path: Path) -> WalkNetwork:
@@ -167,6 +206,11 @@ class WalkNetwork:
         except (OSError, ValueError, KeyError) as exc:
             raise OsmLoadError(f"cannot read compiled graph {path}: {exc}",
                                f"Kompilierter Graph {path} nicht lesbar: {exc}") from exc
+        return cls._from_arrays(path, meta, places, data)
+
+    @classmethod
+    def _from_arrays(cls, path: Path, meta: dict[str, Any], places: list[dict[str, Any]],
+                     data: dict[str, np.ndarray]) -> WalkNetwork:
         if meta.get("format") != FORMAT_VERSION:
             raise OsmLoadError(f"compiled graph {path} has an old format")
 
@@ -178,3 +222,12 @@ class WalkNetwork:
         edge_tags = tags("etag:", meta["edge_vocab"])
         return cls(graph_hash=meta["graph_hash"], node_tags=node_tags, edge_tags=edge_tags,
                    places=places, source_name=meta.get("source", ""), compiled_path=path, **data)
+
+
+def _file_name(array_name: str) -> str:
+    """Tag keys hold ':' (``etag:lotse:square``): safe file names, reversibly."""
+    return array_name.replace(":", "~")
+
+
+def _array_name(file_stem: str) -> str:
+    return file_stem.replace("~", ":")

@@ -19,6 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from routing_service.access import (
+    AREA_HIGHWAYS,
+    is_walkable,
+    node_passable,
+    side_name,
+    walk_direction,
+    walkable_highway,
+)
 from routing_service.compiled import FORMAT_VERSION, TagColumns, WalkNetwork
 from routing_service.errors import OsmLoadError
 
@@ -32,40 +40,20 @@ EDGE_KEYS: tuple[str, ...] = (
     "highway", "name", "footway", "sidewalk", "step_count", "handrail", "handrail:left",
     "handrail:right", "incline", "tactile_paving", "surface", "smoothness", "width", "lit",
     "area", "crossing", "crossing_ref", "foot", "access", "service", "bridge", "tunnel",
-    "wheelchair", "ramp",
+    "wheelchair", "ramp", "railway", "public_transport", "man_made", "motorroad", "oneway:foot",
+    "conveying", "is_sidepath:of:name", "street:name", "layer", "level",
 )
 #: node tags kept on nodes
 NODE_KEYS: tuple[str, ...] = (
     "highway", "crossing", "crossing_ref", "traffic_signals", "traffic_signals:sound",
     "traffic_signals:vibration", "button_operated", "tactile_paving", "kerb", "barrier", "name",
+    "access", "foot", "locked",
 )
 #: tags we derive during ingest (prefixed so they never clash with OSM keys)
 SQUARE, CROSSING = "lotse:square", "lotse:crossing"
 
-WALKABLE_HIGHWAYS = frozenset({
-    "footway", "path", "pedestrian", "living_street", "residential", "service", "unclassified",
-    "tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link",
-    "track", "steps", "road", "corridor", "bridleway", "platform",
-})
-FOOT_ALLOWED = frozenset({"yes", "designated", "permissive"})
 #: simplification must keep these nodes: each is something the walker is told about
 KEEP_NODE_KEYS = ["crossing", "kerb", "barrier", "traffic_signals", "tactile_paving", "highway"]
-
-
-def is_walkable(tags: dict[str, Any]) -> bool:
-    """The walk filter that osmnx's XML reader does not apply itself."""
-    highway = tags.get("highway")
-    foot = tags.get("foot")
-    if not isinstance(highway, str):
-        return False
-    if foot == "no" or tags.get("access") in ("private", "no") and foot not in FOOT_ALLOWED:
-        return False
-    if highway == "cycleway":
-        return foot in FOOT_ALLOWED
-    if highway not in WALKABLE_HIGHWAYS:
-        return False  # construction, proposed, motorway, trunk, raceway, ...
-    # areas are outlines, not walking lines; a pedestrian square's outline is its rim (kept)
-    return tags.get("area") != "yes" or highway == "pedestrian"
 
 
 def crossing_type(tags: dict[str, Any]) -> str | None:
@@ -125,10 +113,9 @@ def load_network(osm_path: Path, cache_dir: Path | None = None) -> WalkNetwork:
             return net
         except OsmLoadError as exc:  # stale or damaged: rebuild rather than fail
             log.warning("%s; rebuilding", exc)
-    with _as_xml(osm_path) as xml_path:
-        graph = build_graph(xml_path, source=osm_path)
-        places = _places_from_xml(xml_path, graph)
-    net = compile_graph(graph, graph_hash, places, source_name=osm_path.name)
+    graph = build_graph_streaming(osm_path)
+    net = compile_graph(graph, graph_hash, _places_streaming(osm_path, graph),
+                        source_name=osm_path.name)
     if cached is not None:
         net.save(cached)
         log.info("compiled graph saved to %s", cached)
@@ -207,8 +194,22 @@ def _as_xml(path: Path) -> Iterator[Path]:
         yield out
 
 
+def build_graph_streaming(path: Path) -> nx.MultiDiGraph:
+    """Stream the walkable ways with pyosmium (any OSM format), then filter, annotate and
+    simplify as ``build_graph`` does; the same graph in a fraction of the memory."""
+    from routing_service.stream_ingest import raw_graph
+
+    with _osmnx_settings():
+        raw = raw_graph(path, EDGE_KEYS, NODE_KEYS)
+    if raw.number_of_edges() == 0:
+        raise OsmLoadError(f"no walkable ways in OSM file {path}",
+                           f"Keine begehbaren Wege in der OSM-Datei {path}")
+    return _prepare(raw, source=path)
+
+
 def build_graph(xml_path: Path, source: Path | None = None) -> nx.MultiDiGraph:
-    """Parse, filter, annotate and simplify; the largest connected walkable part."""
+    """osmnx's reader: parse, filter, annotate and simplify; the largest connected walkable
+    part. Kept as the reference the streaming reader is tested against."""
     import osmnx as ox
 
     name = source or xml_path
@@ -224,9 +225,13 @@ def build_graph(xml_path: Path, source: Path | None = None) -> nx.MultiDiGraph:
 def _prepare(raw: nx.MultiDiGraph, source: Any) -> nx.MultiDiGraph:
     import osmnx as ox
 
-    drop = [(u, v, k) for u, v, k, d in raw.edges(keys=True, data=True) if not is_walkable(d)]
+    drop = [(u, v, k) for u, v, k, d in raw.edges(keys=True, data=True) if not _usable(d)]
     raw.remove_edges_from(drop)
+    # a node nobody may pass (fence, locked gate, foot=no) is cut out with all its edges
+    raw.remove_nodes_from([n for n, d in list(raw.nodes(data=True)) if not node_passable(d)])
     raw.remove_nodes_from([n for n in list(raw.nodes) if raw.degree(n) == 0])
+    for _, _, d in raw.edges(data=True):
+        d["highway"], d["name"] = walkable_highway(d), side_name(d)
     if raw.number_of_edges() == 0:
         raise OsmLoadError(f"no walkable ways in OSM file {source}",
                            f"Keine begehbaren Wege in der OSM-Datei {source}")
@@ -243,6 +248,15 @@ def _prepare(raw: nx.MultiDiGraph, source: Any) -> nx.MultiDiGraph:
     return graph
 
 
+def _usable(edge: dict[str, Any]) -> bool:
+    """A walkable way, in a direction walkers may take (osmnx's ``reversed`` edges run against
+    the way's node order)."""
+    if not is_walkable(edge):
+        return False
+    direction = walk_direction(edge)
+    return direction == "both" or (direction == "forward") != bool(edge.get("reversed"))
+
+
 def _mark_squares(graph: nx.MultiDiGraph) -> None:
     """Tag edges of open squares: ``rim`` on the square's outline, ``interior`` across it.
 
@@ -253,7 +267,7 @@ def _mark_squares(graph: nx.MultiDiGraph) -> None:
 
     by_way: dict[int, list[LineString]] = {}
     for u, v, d in graph.edges(data=True):
-        if d.get("area") == "yes" and d.get("highway") == "pedestrian":
+        if d.get("area") == "yes" and d.get("highway") in AREA_HIGHWAYS:
             d[SQUARE] = "rim"
             line = LineString([(graph.nodes[u]["x"], graph.nodes[u]["y"]),
                                (graph.nodes[v]["x"], graph.nodes[v]["y"])])
@@ -322,18 +336,24 @@ def _str(value: Any) -> str | None:
 
 def _reverse_edges(us: np.ndarray, vs: np.ndarray, length: np.ndarray, coords: np.ndarray,
                    offsets: np.ndarray) -> np.ndarray:
-    """For each directed edge the opposite one (same way walked backwards), -1 if none."""
+    """For each directed edge the opposite one (same way walked backwards), -1 if none.
+
+    The opposite edge is the one whose geometry is this one's reversed: never the edge itself
+    (a closed way attached at one node is a loop u -> u in both directions) and never another
+    one-way way that happens to join the same two nodes the other way round.
+    """
     by_pair: dict[tuple[int, int], list[int]] = {}
     for e, (u, v) in enumerate(zip(us.tolist(), vs.tolist(), strict=True)):
         by_pair.setdefault((u, v), []).append(e)
     rev = np.full(len(us), -1, dtype=np.int32)
     for e, (u, v) in enumerate(zip(us.tolist(), vs.tolist(), strict=True)):
-        candidates = by_pair.get((v, u), [])
-        if not candidates:
-            continue
-        mid = coords[(offsets[e] + offsets[e + 1]) // 2]
-        rev[e] = min(candidates, key=lambda c: (abs(length[c] - length[e]),
-                     float(np.abs(coords[(offsets[c] + offsets[c + 1]) // 2] - mid).sum())))
+        own = coords[offsets[e]:offsets[e + 1]]
+        for c in by_pair.get((v, u), []):
+            other = coords[offsets[c]:offsets[c + 1]]
+            if c != e and rev[c] in (-1, e) and len(other) == len(own) and \
+                    np.allclose(other[::-1], own, rtol=0, atol=1e-9):
+                rev[e] = c
+                break
     return rev
 
 
@@ -348,6 +368,13 @@ def _places_from_xml(xml_path: Path, graph: nx.MultiDiGraph) -> list[dict[str, A
         log.info("no places in %s: %s", xml_path, exc)
         feats = None
     return _places_from_features(feats, graph)
+
+
+def _places_streaming(path: Path, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    from routing_service.places import KEPT_TAGS, PLACE_TAGS, streets_from_graph
+    from routing_service.stream_ingest import places
+
+    return places(path, PLACE_TAGS, KEPT_TAGS) + streets_from_graph(graph)
 
 
 def _places_from_features(feats: Any, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:

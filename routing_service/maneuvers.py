@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 from shapely.ops import substring
 
 from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
@@ -27,6 +26,8 @@ from accessibility.units import clock_from_angle
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import EdgeFeatures
 from routing_service.ingest import CROSSING, SQUARE
+from routing_service.junctions import JunctionFilter
+from routing_service.nearby import GridIndex
 from routing_service.overlays import Overlay
 from routing_service.pathfind import Piece
 
@@ -178,26 +179,30 @@ class Describer:
         bounds = np.cumsum(np.bincount(net.edge_u, minlength=net.n_nodes))[:-1]
         self.out_edges = [part.tolist() for part in np.split(by_node, bounds)]
         self.edge_rev = net.edge_rev.tolist()
+        self.junctions = JunctionFilter(net, features, degree,
+                                        np.array(self.crossing_way, dtype=bool))
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
-        self.landmark_tree = cKDTree(net.index.proj.forward(lonlat)) if len(lonlat) else None
+        self.landmark_grid = GridIndex(net.index.proj.forward(lonlat),
+                                       max(LANDMARK_RADIUS_M.values())) if len(lonlat) else None
 
     def _add_landmarks(self, found: list[tuple[int, dict[str, Any]]], leg: Leg,
                        destination: tuple[float, float]) -> None:
-        """Name the nearest place at turns and at the destination, one tree query per route."""
+        """Name the nearest place at turns and at the destination (a grid lookup each)."""
         wanted = [k for k, (_, f) in enumerate(found) if f["type"] in LANDMARK_RADIUS_M]
-        if not wanted or self.landmark_tree is None:
+        if not wanted or self.landmark_grid is None:
             return
         n = len(leg.pieces)
         # where each maneuver happens: the start of its piece, or the requested destination
         points = leg.joined_xy[[leg.starts[min(found[k][0], n - 1)] for k in wanted]]
         if found[wanted[-1]][0] == n:
             points[-1] = self._target_xy(destination)
-        radius = np.array([LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted])
-        dist, idx = self.landmark_tree.query(points, distance_upper_bound=radius.max())
+        radius = [LANDMARK_RADIUS_M[found[k][1]["type"]] for k in wanted]
+        near = [self.landmark_grid.nearest(x, y, r)
+                for (x, y), r in zip(points.tolist(), radius, strict=True)]
         last = None
-        for k, d, i, r in zip(wanted, dist.tolist(), idx.tolist(), radius.tolist(), strict=True):
+        for k, (d, i), r in zip(wanted, near, radius, strict=True):
             landmark = self.landmarks[i] if d <= r else None
             # the same shop at three turns in a row helps nobody: name it once
             found[k][1]["landmark"] = landmark if landmark != last else None
@@ -224,10 +229,13 @@ class Describer:
             surface=net.edge_tags.value("surface", first)))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
-        for i in range(1, len(pieces)):
-            found += [(i, facts) for facts in self._junction(leg, i)]
-            if touched:  # most routes carry no overlay: no hazard lookup per piece
+        if touched:  # an overlay can touch any piece: look at every junction and piece
+            for i in range(1, len(pieces)):
+                found += [(i, facts) for facts in self._junction(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
+        else:
+            for i in self._may_speak(leg).tolist():
+                found += [(i, facts) for facts in self._junction(leg, i)]
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
 
@@ -251,6 +259,11 @@ class Describer:
             body["geometry_index"] = int(point)
             out.append(body)
         return out
+
+    def _may_speak(self, leg: Leg) -> np.ndarray:
+        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
+        edges = np.fromiter((p.edge for p in leg.pieces), dtype=np.int64, count=len(leg.pieces))
+        return self.junctions.may_speak(edges, leg.head_start, leg.head_end)
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""

@@ -127,16 +127,42 @@ def active_overlays(source: OverlayProvider | Iterable[Overlay] | None,
     return [o for o in items if o.valid_at(when)]
 
 
+def overlay_key(overlays: Sequence[Overlay]) -> tuple:
+    """What makes a set of overlays patch costs and name hazards as it does: two sets with equal
+    keys give the same cost vector and the same hazard texts (validity is checked per route)."""
+    return tuple(sorted((o.id, o.kind, o.effect, o.cost_factor, o.radius_m, o.geometry.wkb,
+                         tuple(sorted(o.description.items()))) for o in overlays))
+
+
+#: edges found per overlay geometry, kept between requests (a spatial query each otherwise)
+_EDGES_CACHE_SIZE = 512
+
+
+def _edges_of(net: WalkNetwork, overlay: Overlay) -> np.ndarray:
+    cache = net._extra.setdefault("overlay_edges", {})
+    key = (overlay.geometry.wkb, overlay.radius_m, overlay.effect == "bonus")
+    edges = cache.get(key)
+    if edges is None:
+        if len(cache) >= _EDGES_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        edges = cache[key] = net.index.edges_near(overlay.geometry, overlay.radius_m,
+                                                  along=overlay.effect == "bonus")
+    return edges
+
+
 def apply_overlays(net: WalkNetwork, cost: np.ndarray, overlays: Sequence[Overlay]
                    ) -> tuple[np.ndarray, dict[int, list[Overlay]]]:
-    """New cost vector with the overlays applied, and which overlays touch which edges."""
+    """New cost vector with the overlays applied, and which overlays touch which edges.
+
+    Only the touched edges change; the copy is made once per set of overlays (the router keeps
+    it for as long as the same set is active).
+    """
     if not overlays:
         return cost, {}
     cost = cost.copy()
     touched: dict[int, list[Overlay]] = {}
     for overlay in overlays:
-        edges = net.index.edges_near(overlay.geometry, overlay.radius_m,
-                                     along=overlay.effect == "bonus")
+        edges = _edges_of(net, overlay)
         if overlay.effect == "block":
             cost[edges] = np.inf
         else:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from routing_service.compiled import WalkNetwork
 from routing_service.snap import Snap
+
+if TYPE_CHECKING:  # scipy is imported only when this fallback search is used
+    from scipy.sparse import csr_matrix
 
 
 class Piece(NamedTuple):
@@ -55,7 +56,7 @@ class Weights:
     """
 
     cost: np.ndarray
-    matrix: csr_matrix
+    matrix: csr_matrix | None  # None: the compiled search reads the cost vector itself
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -88,6 +89,8 @@ class PairGraph:
         data = np.concatenate((self.reduce(cost), np.full(VIRTUAL_SLOTS, np.inf)))
         indices = np.concatenate((self.indices, np.full(VIRTUAL_SLOTS, n, dtype=np.int32)))
         indptr = np.append(self.indptr, self.indptr[-1] + VIRTUAL_SLOTS).astype(np.int32)
+        from scipy.sparse import csr_matrix
+
         return Weights(cost, csr_matrix((data, indices, indptr), shape=(n + 1, n + 1)))
 
     def edge_between(self, a: int, b: int, cost: np.ndarray) -> int:
@@ -107,6 +110,8 @@ class PairGraph:
         # (a one-way origin leaves the second entry unusable: infinite, pointing at itself)
         targets = (int(net.edge_v[e_o]), int(net.edge_u[e_o]) if r_o >= 0 else n)
         row = (_part(cost[e_o], 1 - t_o), _part(cost[r_o], t_o) if r_o >= 0 else np.inf)
+        from scipy.sparse.csgraph import dijkstra
+
         matrix = weights.matrix
         with weights.lock:
             matrix.indices[-VIRTUAL_SLOTS:] = targets

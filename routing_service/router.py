@@ -20,13 +20,25 @@ import numpy as np
 
 from lotse_common import ATTRIBUTION
 from lotse_common.geodesy import distance_m
+from routing_service.bidirectional import BidirectionalGraph, kernel_available
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
 from routing_service.maneuvers import Describer, build_leg
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
-from routing_service.overlays import Overlay, OverlayProvider, active_overlays, apply_overlays
+from routing_service.overlays import (
+    Overlay,
+    OverlayProvider,
+    active_overlays,
+    apply_overlays,
+    overlay_key,
+)
 from routing_service.pathfind import PairGraph, Path, Weights
+
+if kernel_available():
+    SearchGraph: type = BidirectionalGraph
+else:  # a source checkout without the compiled kernel: scipy's Dijkstra, with a radius
+    SearchGraph = PairGraph
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +46,8 @@ LANGS = ("de", "en")
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 #: local hours counted as dark for the lit=no rule (a year-round simplification of dusk)
 NIGHT_FROM_H, NIGHT_UNTIL_H = 20, 7
-#: cost vectors kept per (profile, options, night)
-COST_CACHE_SIZE = 16
+#: cost vectors kept per (profile, options, night, set of active overlays)
+COST_CACHE_SIZE = 32
 #: first search radius, in cost per metre of straight-line distance (+ SEARCH_SLACK_M): the
 #: 95th percentile of cost/crow-fly over 1,000 random whole-city pairs. Dijkstra with a limit is
 #: exact for everything within it, so a route found inside is optimal; otherwise we search on.
@@ -107,12 +119,14 @@ class Router:
     def __init__(self, network: WalkNetwork) -> None:
         self.net = network
         self.model = CostModel(network)
-        self.graph = PairGraph(network)
+        self.graph = SearchGraph(network)
+        self.bounded_search = isinstance(self.graph, PairGraph)
         # ways meeting at each node (parallel ways count: each is a choice for the walker)
         degree = np.bincount(network.edge_u, minlength=network.n_nodes)
         self.describer = Describer(network, self.model.features, degree)
-        self._cache: OrderedDict[tuple, Weights] = OrderedDict()
-        self._lock = threading.Lock()  # the HTTP service routes from a thread pool
+        self._cache: OrderedDict[tuple, tuple[Weights, dict[int, list[Overlay]]]] = \
+            OrderedDict()
+        self._lock = threading.Lock()  # callers may route from several threads
 
     def route(self, origin: tuple[float, float], destination: tuple[float, float],
               profile: str = "blind", options: RouteOptions | None = None, lang: str = "de",
@@ -138,9 +152,13 @@ class Router:
         night = local_hour >= NIGHT_FROM_H or local_hour < NIGHT_UNTIL_H
         active = active_overlays(overlays, when)
         weights, touched = self._costs(profile, options, night, active)
-        crow = _metres(origin, destination) + SEARCH_SLACK_M
-        path = self.graph.shortest(weights, o_snap, d_snap, limit=SEARCH_RADIUS[profile] * crow) \
-            or self.graph.shortest(weights, o_snap, d_snap)
+        if self.bounded_search:  # scipy searches the whole graph unless told where to stop
+            crow = _metres(origin, destination) + SEARCH_SLACK_M
+            path = self.graph.shortest(weights, o_snap, d_snap,
+                                       limit=SEARCH_RADIUS[profile] * crow) \
+                or self.graph.shortest(weights, o_snap, d_snap)
+        else:  # the bidirectional search stops where its two halves meet
+            path = self.graph.shortest(weights, o_snap, d_snap)
         if path is None:
             raise NoRoute("no route between these points with the chosen options",
                           "Kein Weg zwischen diesen Punkten mit den gewählten Einstellungen")
@@ -163,23 +181,28 @@ class Router:
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
-        """Search weights for the request; shared (cached) unless overlays change them."""
+        """Search weights for the request: the profile's cached vector, or a patched copy of it
+        cached per set of active overlays (so a standing closure costs nothing per route)."""
         key = (profile, options.avoid_steps, options.signalled_crossings_only,
                options.tactile_for(profile), night)
+        if active:
+            key = (*key, overlay_key(active))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
-        if cached is None:
-            cached = self.graph.weights(self.model.costs(profile, options, night))
-            with self._lock:
-                cached = self._cache.setdefault(key, cached)  # one matrix per key, one lock
-                if len(self._cache) > COST_CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                return cached
         if active:
-            cost, touched = apply_overlays(self.net, cached.cost, active)
-            return self.graph.weights(cost), touched
-        return cached, {}
+            base, _ = self._costs(profile, options, night, [])
+            cost, touched = apply_overlays(self.net, base.cost, active)
+            entry = (self.graph.weights(cost), touched)
+        else:
+            entry = (self.graph.weights(self.model.costs(profile, options, night)), {})
+        with self._lock:
+            entry = self._cache.setdefault(key, entry)  # one matrix per key, one lock
+            if len(self._cache) > COST_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return entry
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:
@@ -190,7 +213,8 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        length = sum(self.net.edge_length[p.edge] * (p.end - p.start) for p in path.pieces)
+        edges, start, end = np.array(path.pieces).T
+        length = float(np.dot(self.net.edge_length[edges.astype(np.int64)], end - start))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
             return None

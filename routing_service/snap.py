@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 #: beyond this distance from any walkable way a point is outside the service area (metres)
 SNAP_LIMIT_M = 150.0
+#: ways at most this much farther than the nearest count as equally near (stacked layers,
+#: a bridge over a road): among them the ground-level way wins, where a walker stands
+SNAP_TIE_M = 1.0
+#: tag values that put a way off the ground
+OFF_GROUND = {"bridge": {"yes", "viaduct", "boardwalk", "cantilever", "covered"},
+              "tunnel": {"yes", "building_passage", "culvert", "covered"}}
 #: share of an edge's length that must lie along a line overlay for a bonus to apply
 ALONG_SHARE = 0.5
 
@@ -75,6 +81,7 @@ class EdgeIndex:
         rev = net.edge_rev
         self.indexed = np.flatnonzero((rev < 0) | (np.arange(net.n_edges) < rev))
         self.tree = shapely.STRtree(self.lines[self.indexed])
+        self.off_ground = _off_ground(net)
 
     def snap(self, lat: float, lon: float, limit_m: float = SNAP_LIMIT_M) -> Snap:
         point = shapely.points(self.proj.forward(np.array([[lon, lat]]))[0])
@@ -85,14 +92,18 @@ class EdgeIndex:
                 f"{limit_m:.0f} m",
                 f"({lat:.5f}, {lon:.5f}) liegt außerhalb des Gebiets: kein Fußweg im Umkreis "
                 f"von {limit_m:.0f} m")
-        edge = int(self.indexed[hits[0]])
+        near = self.tree.query(point, predicate="dwithin", distance=float(dists[0]) + SNAP_TIE_M)
+        edges = self.indexed[near]
+        gaps = shapely.distance(self.lines[edges], point)
+        edge = int(edges[np.lexsort((edges, gaps, self.off_ground[edges]))[0]])
+        distance = float(shapely.distance(self.lines[edge], point))
         line = self.lines[edge]
         along = shapely.line_locate_point(line, point)
         total = shapely.length(line)
         nearest = shapely.line_interpolate_point(line, along)
         plat, plon = self.proj.inverse(shapely.get_x(nearest), shapely.get_y(nearest))
         fraction = float(along / total) if total > 0 else 0.0
-        return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=float(dists[0]))
+        return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=distance)
 
     def edges_near(self, geom_lonlat: BaseGeometry, radius_m: float,
                    along: bool = False) -> np.ndarray:
@@ -110,3 +121,15 @@ class EdgeIndex:
             edges = edges[inside >= ALONG_SHARE * shapely.length(lines)]
         rev = self.net.edge_rev[edges]
         return np.unique(np.concatenate([edges, rev[rev >= 0]]))
+
+
+def _off_ground(net: WalkNetwork) -> np.ndarray:
+    """1 for ways on a bridge, in a tunnel or on another layer or level, 0 on the ground."""
+    tags = net.edge_tags
+    off = np.zeros(net.n_edges, dtype=np.int8)
+    for key, values in OFF_GROUND.items():
+        off |= tags.isin(key, values)
+    for key in ("layer", "level"):
+        if key in tags.codes:
+            off |= tags.present(key) & ~tags.isin(key, {"0"})
+    return off

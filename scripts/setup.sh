@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(espeak-ng libespeak-ng1 sox postgresql postgresql-contrib
-              libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libmtdev1 libgles2 xclip)
+              libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libmtdev1 libgles2 xclip
+              gcc libc6-dev)  # gcc: the route search kernel (setup.py) is compiled on install
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -28,9 +29,9 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/pip install -q --upgrade pip
 fi
 
-# Reinstall only when the project's dependency list changed.
+# Reinstall only when the project's dependency list or its compiled part changed.
 stamp=.venv/.lotse-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml setup.py routing_service/*.c | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/lotse ]; then
   echo "setup: installing the project into .venv"
   .venv/bin/pip install -q -e ".[server,app,report,test]"

@@ -23,7 +23,8 @@ DATA = Path(__file__).parent / "data"
     ({"highway": "steps"}, True),
     ({"highway": "residential"}, True),
     ({"highway": "pedestrian", "area": "yes"}, True),   # a square's rim
-    ({"highway": "footway", "area": "yes"}, False),
+    ({"highway": "footway", "area": "yes"}, True),     # a footway area's outline
+    ({"highway": "parking", "area": "yes"}, False),
     ({"highway": "cycleway"}, False),
     ({"highway": "cycleway", "foot": "designated"}, True),
     ({"highway": "footway", "foot": "no"}, False),
@@ -157,3 +158,17 @@ def test_bare_footway_crossing_counts_as_unmarked(tmp_path):
     route = Router(net).route((49.4402, 7.7651), (49.4398, 7.7706), profile="walk",
                               options=RouteOptions(signalled_crossings_only=True))
     assert [m["crossing"] for m in route.maneuvers if m["type"] == "cross"] == ["signals_sound"]
+
+
+def test_streaming_reader_builds_the_graph_osmnx_builds(cc_osm):
+    """pyosmium's stream and osmnx's XML reader give the same simplified walk graph."""
+    from routing_service.ingest import build_graph, build_graph_streaming
+
+    ours, reference = build_graph_streaming(cc_osm), build_graph(cc_osm)
+    assert set(ours.nodes) == set(reference.nodes)
+
+    def edges(graph):
+        return sorted((u, v, round(d["length"], 6), str(d.get("highway")), str(d.get("name")))
+                      for u, v, d in graph.edges(data=True))
+
+    assert edges(ours) == edges(reference)

@@ -1,0 +1,63 @@
+"""Several uvicorn workers forked from one process that has already loaded the router.
+
+Workers started by uvicorn's own ``workers=N`` are fresh interpreters: each imports FastAPI,
+SQLAlchemy, numpy and shapely again and builds its own router, so every worker costs as much
+memory as the first. Forking after that work instead lets the workers share those pages
+copy-on-write (the graph arrays are memory-mapped files anyway); ``gc.freeze()`` keeps the
+collector from touching, and so copying, the objects created before the fork. Each worker then
+opens its own database connections and serves the one listening socket.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
+
+
+def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: int) -> int:
+    """Fork ``workers`` processes that each serve ``make_app()`` on one shared socket; wait
+    for them, passing SIGTERM/SIGINT on. Returns 0 when all exited cleanly, else 1."""
+    import uvicorn
+
+    sock = socket.create_server((host, port), backlog=4096)
+    gc.freeze()
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: its own app (database engine, event loop), the shared socket
+            code = 0
+            try:
+                config = uvicorn.Config(make_app(), log_level="info", server_header=False)
+                uvicorn.Server(config).run(sockets=[sock])
+            except BaseException:  # noqa: BLE001 - a worker must never return into the master
+                log.exception("worker failed")
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    sock.close()
+    log.info("started %d workers on http://%s:%d: %s", workers, host, port, children)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        for child in children:
+            try:
+                os.kill(child, signum)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, pass_on)
+    signal.signal(signal.SIGINT, pass_on)
+    failed = 0
+    for child in children:
+        _, status = os.waitpid(child, 0)
+        # uvicorn re-raises the stop signal after its graceful shutdown: that is a clean end
+        failed += os.waitstatus_to_exitcode(status) not in (0, -signal.SIGTERM, -signal.SIGINT)
+    return 1 if failed else 0

@@ -1,0 +1,144 @@
+"""Point-to-point search with the compiled bidirectional Dijkstra (``_bidijkstra.c``).
+
+The kernel searches from both snapped points at once and stops when the two searches meet, so it
+settles only the nodes around the route, never the whole city, and needs no distance limit and
+no second try. It reads the edge costs directly: a cost vector with obstacles applied is used as
+it is, without building a search matrix.
+
+``kernel_available()`` is False when the extension was not built (a source checkout without
+``pip install``); the router then falls back to scipy's Dijkstra (``pathfind.PairGraph``).
+Set ``LOTSE_SEARCH=scipy`` to force that fallback.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.machinery
+import os
+import threading
+import weakref
+from pathlib import Path as FilePath
+
+import numpy as np
+
+from routing_service.compiled import WalkNetwork
+from routing_service.pathfind import Path, Piece, Weights, _direct, _part
+from routing_service.snap import Snap
+
+_P = ctypes.c_void_p
+#: addresses of this many cost vectors are remembered (the router caches about as many vectors)
+COST_POINTERS_KEPT = 64
+
+
+def _load_kernel() -> ctypes.CDLL | None:
+    if os.environ.get("LOTSE_SEARCH") == "scipy":
+        return None
+    here = FilePath(__file__).parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = here / f"_bidijkstra{suffix}"
+        if path.is_file():
+            lib = ctypes.CDLL(str(path))  # CDLL: the GIL is released during each call
+            lib.lotse_ws_new.restype = _P
+            lib.lotse_ws_new.argtypes = [ctypes.c_int32]
+            lib.lotse_ws_free.argtypes = [_P]
+            lib.lotse_bidijkstra.restype = ctypes.c_int64
+            lib.lotse_bidijkstra.argtypes = [
+                _P, _P, _P, _P, _P, _P, _P, _P,
+                ctypes.c_int32, _P, _P, ctypes.c_int32, _P, _P, ctypes.c_double,
+                _P, ctypes.c_int64, _P, _P]
+            return lib
+    return None
+
+
+_KERNEL = _load_kernel()
+
+
+def kernel_available() -> bool:
+    return _KERNEL is not None
+
+
+def _ptr(array: np.ndarray) -> int:
+    return array.ctypes.data
+
+
+class _Scratch:
+    """One thread's kernel workspace and small in/out buffers (a search writes into them)."""
+
+    def __init__(self, n_nodes: int) -> None:
+        self.ws = _KERNEL.lotse_ws_new(n_nodes)
+        if not self.ws:
+            raise MemoryError("search workspace")
+        weakref.finalize(self, _KERNEL.lotse_ws_free, self.ws)
+        self.src_node = np.zeros(2, dtype=np.int32)
+        self.dst_node = np.zeros(2, dtype=np.int32)
+        self.src_cost = np.zeros(2, dtype=np.float64)
+        self.dst_cost = np.zeros(2, dtype=np.float64)
+        self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
+        self.out_slots = np.zeros(2, dtype=np.int32)
+        self.out_cost = np.zeros(1, dtype=np.float64)
+        # buffer addresses, taken once: ``array.ctypes`` builds a helper object on every access
+        self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
+                                            self.dst_cost, self.out_edges, self.out_slots,
+                                            self.out_cost))
+
+
+class BidirectionalGraph:
+    """Forward and backward adjacency of a network, searched by the compiled kernel."""
+
+    def __init__(self, net: WalkNetwork) -> None:
+        if _KERNEL is None:
+            raise RuntimeError("the compiled search kernel is not built")
+        self.net = net
+        n = net.n_nodes
+        self.edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
+        self.edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
+        self.adj_f = np.argsort(self.edge_u, kind="stable").astype(np.int32)
+        self.adj_b = np.argsort(self.edge_v, kind="stable").astype(np.int32)
+        self.ptr_f = np.r_[0, np.cumsum(np.bincount(self.edge_u, minlength=n))].astype(np.int64)
+        self.ptr_b = np.r_[0, np.cumsum(np.bincount(self.edge_v, minlength=n))].astype(np.int64)
+        self._static = [_ptr(a) for a in (self.ptr_f, self.adj_f, self.ptr_b, self.adj_b,
+                                          self.edge_u, self.edge_v)]
+        self._local = threading.local()
+        #: id(cost vector) -> (the vector, kept alive, and its address)
+        self._cost_ptr: dict[int, tuple[np.ndarray, int]] = {}
+
+    def weights(self, cost: np.ndarray) -> Weights:
+        """The kernel searches the cost vector itself: nothing to build but its address."""
+        weights = Weights(np.ascontiguousarray(cost, dtype=np.float64), None)
+        self._cost_ptr[id(weights.cost)] = (weights.cost, _ptr(weights.cost))
+        if len(self._cost_ptr) > COST_POINTERS_KEPT:
+            self._cost_ptr.pop(next(iter(self._cost_ptr)))
+        return weights
+
+    def _scratch(self) -> _Scratch:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = _Scratch(self.net.n_nodes)
+        return scratch
+
+    def shortest(self, weights: Weights, origin: Snap, dest: Snap,
+                 limit: float = np.inf) -> Path | None:
+        """Cheapest path origin -> dest, or None if there is none (within ``limit``)."""
+        net, cost, s = self.net, weights.cost, self._scratch()
+        e_o, t_o, r_o = origin.edge, origin.fraction, int(net.edge_rev[origin.edge])
+        e_d, t_d, r_d = dest.edge, dest.fraction, int(net.edge_rev[dest.edge])
+        # leave the origin's way at either end; reach the destination's way from either end
+        s.src_node[:] = (net.edge_v[e_o], net.edge_u[e_o] if r_o >= 0 else -1)
+        s.src_cost[:] = (_part(cost[e_o], 1 - t_o), _part(cost[r_o], t_o) if r_o >= 0 else np.inf)
+        s.dst_node[:] = (net.edge_u[e_d], net.edge_v[e_d] if r_d >= 0 else -1)
+        s.dst_cost[:] = (_part(cost[e_d], t_d), _part(cost[r_d], 1 - t_d) if r_d >= 0 else np.inf)
+        known = self._cost_ptr.get(id(cost))
+        cost_ptr = known[1] if known is not None and known[0] is cost else _ptr(cost)
+        src_node, src_cost, dst_node, dst_cost, out_edges, out_slots, out_cost = s.ptrs
+        count = _KERNEL.lotse_bidijkstra(
+            s.ws, *self._static, cost_ptr, 2, src_node, src_cost, 2, dst_node, dst_cost,
+            float(limit), out_edges, len(s.out_edges), out_slots, out_cost)
+        if count == -2:
+            raise MemoryError("route search")
+        best = _direct(net, cost, origin, dest)
+        if count < 0 or best is not None and best.cost <= s.out_cost[0]:
+            return best
+        first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
+        last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
+        middle = [Piece(e) for e in s.out_edges[:count].tolist()]
+        return Path(float(s.out_cost[0]), [first, *middle, last])

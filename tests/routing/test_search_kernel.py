@@ -1,0 +1,106 @@
+"""The compiled bidirectional search agrees with scipy's Dijkstra on every pair it is given.
+
+Pairs are random points on the real inner-city network (fixed seed), searched with the cost
+vectors of every profile, with closures, and with one-way edges (escalator-like): the cost must
+match scipy's to rounding, and the path must be connected and cost what it says.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from routing_service.bidirectional import BidirectionalGraph, kernel_available
+from routing_service.costs import CostModel
+from routing_service.options import RouteOptions
+from routing_service.pathfind import PairGraph, Path
+from routing_service.router import Router
+
+pytestmark = pytest.mark.skipif(not kernel_available(), reason="search kernel not built")
+
+N_PAIRS = 300
+
+
+def random_snaps(net, n: int, seed: int):
+    rng = random.Random(seed)
+
+    def snap():
+        e = rng.randrange(net.n_edges)
+        coords = net.edge_coords(e)
+        i = rng.randrange(len(coords) - 1)
+        lon, lat = coords[i] + rng.random() * (coords[i + 1] - coords[i])
+        return net.snap(float(lat), float(lon))
+
+    return [(snap(), snap()) for _ in range(n)]
+
+
+def path_cost(net, cost: np.ndarray, path: Path) -> float:
+    """What the pieces cost, and a check that each piece starts where the one before ended."""
+    for a, b in zip(path.pieces, path.pieces[1:], strict=False):
+        assert net.edge_v[a.edge] == net.edge_u[b.edge]
+    return sum(0.0 if p.end <= p.start else cost[p.edge] * (p.end - p.start)
+               for p in path.pieces)
+
+
+def compare(net, cost: np.ndarray, pairs) -> int:
+    fast, slow = BidirectionalGraph(net), PairGraph(net)
+    wf, ws = fast.weights(cost), slow.weights(cost)
+    found = 0
+    for o, d in pairs:
+        a, b = fast.shortest(wf, o, d), slow.shortest(ws, o, d)
+        assert (a is None) == (b is None), (o, d)
+        if a is None:
+            continue
+        found += 1
+        assert a.cost == pytest.approx(b.cost, rel=1e-9, abs=1e-6), (o, d)
+        assert path_cost(net, cost, a) == pytest.approx(a.cost, rel=1e-9, abs=1e-6)
+    return found
+
+
+@pytest.mark.parametrize("profile", ["walk", "blind", "low_vision"])
+def test_same_cost_as_scipy_on_every_pair(cc_network, profile):
+    cost = CostModel(cc_network).costs(profile, RouteOptions())
+    assert compare(cc_network, cost, random_snaps(cc_network, N_PAIRS, seed=3)) == N_PAIRS
+
+
+def test_same_answer_with_closures_and_one_way_edges(cc_network):
+    """A tenth of the edges closed and a tenth made one-way: some pairs have no path at all."""
+    rng = np.random.default_rng(5)
+    cost = CostModel(cc_network).costs("blind", RouteOptions(avoid_steps=True))
+    cost[rng.random(len(cost)) < 0.1] = np.inf
+    found = compare(cc_network, cost, random_snaps(cc_network, N_PAIRS, seed=4))
+    assert 0 < found < N_PAIRS
+
+
+def test_with_a_limit_it_gives_up_beyond_it(cc_network):
+    cost = CostModel(cc_network).costs("walk", RouteOptions())
+    fast = BidirectionalGraph(cc_network)
+    o, d = random_snaps(cc_network, 1, seed=9)[0]
+    full = fast.shortest(fast.weights(cost), o, d)
+    assert fast.shortest(fast.weights(cost), o, d, limit=full.cost * 1.01).cost == full.cost
+    assert fast.shortest(fast.weights(cost), o, d, limit=full.cost * 0.99) is None
+
+
+def test_router_fallback_gives_the_same_routes(cc_network):
+    """Without the kernel the router searches with scipy: the same routes, edge for edge."""
+    kernel, fallback = Router(cc_network), Router(cc_network)
+    fallback.graph, fallback.bounded_search = PairGraph(cc_network), True
+    assert not kernel.bounded_search
+    for o, d in random_snaps(cc_network, 40, seed=11):
+        a = kernel.route((o.lat, o.lon), (d.lat, d.lon), profile="blind")
+        b = fallback.route((o.lat, o.lon), (d.lat, d.lon), profile="blind")
+        assert a.distance_m == pytest.approx(b.distance_m, abs=0.01)
+
+
+def test_junction_precheck_says_what_visiting_every_junction_says(cc_network):
+    """The describer skips junctions its vectorised pre-check finds silent; on 200 real routes
+    the maneuvers are exactly those of visiting every junction."""
+    fast, slow = Router(cc_network), Router(cc_network)
+    slow.describer._may_speak = lambda leg: np.arange(1, len(leg.pieces))
+    for profile in ("walk", "blind"):
+        for o, d in random_snaps(cc_network, 100, seed=13):
+            a = fast.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
+            b = slow.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
+            assert a.maneuvers == b.maneuvers
