@@ -126,6 +126,10 @@ def _validation_detail(exc: RequestValidationError) -> str:
 
 def _invalid_body(exc: ValidationError | orjson.JSONDecodeError) -> JSONResponse:
     if isinstance(exc, orjson.JSONDecodeError):
+        if "depth limit" in str(exc):
+            return JSONResponse(status_code=400,
+                                content={"detail": "request body: JSON nested too deeply",
+                                         "field": "body"})
         detail = f"request body: malformed JSON at character {exc.pos}"
     else:
         detail = _validation_detail(RequestValidationError(exc.errors()))

@@ -28,7 +28,8 @@ def start(database_url: str, workers: int = 1, port: int | None = None,
                             "LOTSE_CACHE_DIR": str(ROOT / "var" / "cache" / "tests")} | (env or {})
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lotse", "serve", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "lotse", "serve", "--port", str(port), "--workers", str(workers),
+         "--build"],
         cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

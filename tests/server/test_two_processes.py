@@ -5,6 +5,7 @@ ETag is the same on both, and the sighting limit counts across them.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -14,6 +15,7 @@ from served import start, stop
 from beacon_registry.app import open_registry
 from beacon_registry.sightings import PER_ADDRESS
 from beacon_registry.tokens import create_token
+from lotse_server.overlay_cache import CHECK_INTERVAL_S
 
 ORIGIN = {"lat": 49.4447, "lon": 7.7700}
 DESTINATION = {"lat": 49.4395, "lon": 7.7680}
@@ -60,6 +62,8 @@ def test_obstacle_through_one_reroutes_on_the_other(fleet):
         "valid_to": (now + timedelta(hours=1)).isoformat(),
     })
     assert r.status_code == 201, r.text
+    # the other process checks the obstacles' fingerprint at most CHECK_INTERVAL_S apart
+    time.sleep(2 * CHECK_INTERVAL_S)
     for _ in range(4):  # every worker of b, whichever answers
         assert [lon, lat] not in _route(b)
 
