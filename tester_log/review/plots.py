@@ -219,7 +219,7 @@ def error_plot(path: Path, *, lang: str, t0: float, log_errors: Sequence[tuple[f
     ax.set_ylabel(tr("report.plot.error", lang))
     ax.set_ylim(bottom=0)
     ax.grid(True, lw=0.3)
-    if ax.lines or ax.collections:
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return Drawn(_save(fig, path), drawn.markers)

@@ -78,3 +78,40 @@ def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000
         run_walk(pipe, walk, clock, tick_s=WALK_TICK_S, on_tick=mark, logger=log)
     return Walk(log_path, PLAN_PATH, route, record_key(dead),
                 [(a.t, a.text) for a in pipe.announcements])
+
+
+#: the departure walk follows its route this far, then walks off towards AWAY (m)
+LEAVE_AT_M = 120.0
+AWAY = (49.4452, 7.7712)
+
+
+def departure_path(route: dict, router) -> RouteLine:
+    """The walker's own path: the route to LEAVE_AT_M, then the streets towards AWAY — a
+    departure the simulator cannot make on its own (it follows the line it is given)."""
+    main = RouteLine(route["geometry"]["coordinates"], route["distance_m"])
+    lat, lon = main.latlon_at(LEAVE_AT_M)
+    away = router.route((lat, lon), AWAY, profile="blind", lang="de").to_dict()
+    kept = [c for c in route["geometry"]["coordinates"]
+            if main.project(*to_xy(c[1], c[0]))[0] < LEAVE_AT_M]
+    return RouteLine(kept + [[lon, lat]] + away["geometry"]["coordinates"])
+
+
+def simulate_departure(log_path: Path, route: dict, router, seed: int = 5) -> Walk:
+    """A logged walk that leaves its route at LEAVE_AT_M; guidance re-routes it to the
+    destination (the real router), and the walker keeps going the wrong way."""
+    records = load_plan(PLAN_PATH)
+    walk = SimulatedWalk(departure_path(route, router), sim_beacons(records), RadioModel(),
+                         seed=seed)
+    clock = SimClock(0.0)
+    voice = RecorderVoice(clock=clock)
+    with TripLogger(log_path, clock=clock) as log:
+        log.event("app_start", app_version="test", lang="de", started_at=STARTED_AT,
+                  tick_s=WALK_TICK_S)
+        pipe = GuidancePipeline(
+            SpeechQueue(voice, clock=clock), beacon_infos(records), voice=Voice("de"), logger=log,
+            rerouter=lambda lat, lon: router.route((lat, lon), DESTINATION, profile="blind",
+                                                   lang="de").to_dict())
+        pipe.log_setup(0.0, radio={"drop_rate": RadioModel().drop_rate}, seed=seed)
+        pipe.set_route(0.0, route)
+        run_walk(pipe, walk, clock, tick_s=WALK_TICK_S, logger=log)
+    return Walk(log_path, PLAN_PATH, route, "", [(a.t, a.text) for a in pipe.announcements])
