@@ -17,6 +17,7 @@ import numpy as np
 from shapely.geometry import LineString, Point
 
 from lotse_common.geodesy import to_xy, to_xy_many
+from tester_log.review.chaining import chained_points
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,8 @@ class RouteMaps:
 
     sizes: dict[int, int]
     to_map: dict[int, dict[int, int]]
+    #: each route's own maneuvers
+    maneuvers: dict[int, list[dict]]
 
     @classmethod
     def of(cls, maneuvers: Sequence[dict], events: Sequence[dict], base: int = 1) -> RouteMaps:
@@ -188,15 +191,17 @@ class RouteMaps:
         routes = [e for e in events
                   if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
         sizes, to_map = {base: len(maneuvers)}, {base: {i: i for i in range(len(maneuvers))}}
+        own = {base: list(maneuvers)}
         for n, e in enumerate(routes, start=1):
             rid = int(e.get("route_id", n))
             if rid == base:
                 continue
             others = e["route"].get("maneuvers") or []
+            own[rid] = list(others)
             sizes[rid] = len(others)
             to_map[rid] = {j: i for j, m in enumerate(others)
                            if (i := _same_point(m, maneuvers)) is not None}
-        return cls(sizes, to_map)
+        return cls(sizes, to_map, own)
 
     def on_map(self, route: object, index: object) -> int | None:
         """The map route's maneuver index for maneuver ``index`` of route ``route``."""
@@ -210,17 +215,19 @@ _FORMS = {"depart": "at", "instruction": "at", "arrival": "at", "prep": "prep"}
 
 
 def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict], base: int = 1
-                        ) -> dict[tuple[str, int], float]:
-    """(form, maneuver index on the map route) → when the first such announcement was heard.
+                        ) -> dict[tuple[str, int], tuple[float, bool]]:
+    """(form, maneuver index on the map route) → (when the first such announcement was heard,
+    whether it was said chained to an earlier point's instruction).
 
     Each announcement names its kind, its maneuver and its route (v2; a v1 log's callout key
     gives the same through ``tester_log.schema.upgrade``); maneuvers of a re-route are the map
     route's when they are of the same type at the same place, so a walk that was re-routed still
     fills the table. An instruction that also says the next decision points (``chained``,
-    "… Danach: …") counts for them too. A re-route's "depart" is no decision point.
+    "… Danach: …") counts for them too (``chaining``). A re-route's "depart" is no decision
+    point.
     """
     maps = RouteMaps.of(maneuvers, events, base)
-    first: dict[tuple[str, int], float] = {}
+    first: dict[tuple[str, int], tuple[float, bool]] = {}
     announcements = [e for e in events if e["type"] == "announcement"]
     for ann in sorted(announcements, key=said_at):
         form = _FORMS.get(ann.get("kind", ""))
@@ -230,11 +237,11 @@ def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict], base:
         if ann["kind"] == "depart" and route != 1:
             continue
         own = maps.sizes[route] - 1 if ann["kind"] == "arrival" else ann.get("maneuver")
-        chained = ann.get("chained") or [] if form == "at" else []
+        chained = chained_points(ann, maps.maneuvers[route]) if form == "at" else []
         for index in [own, *chained]:
             mapped = maps.on_map(route, index)
             if mapped is not None:
-                first.setdefault((form, mapped), said_at(ann))
+                first.setdefault((form, mapped), (said_at(ann), index != own))
     return first
 
 
@@ -251,6 +258,9 @@ class DecisionRow:
     rerun_t: float | None
     log_prep_t: float | None = None
     rerun_prep_t: float | None = None
+    #: the instruction was said chained to an earlier point's ("… Danach: …"): early by design
+    log_chained: bool = False
+    rerun_chained: bool = False
 
     @property
     def shift_s(self) -> float | None:
@@ -268,7 +278,8 @@ class DecisionRow:
             return None
         if said - self.reached_t > LATE_AFTER_S:
             return "late"
-        if self.reached_t - said > EARLY_BEFORE_S:
+        chained = self.log_chained if which == "log" else self.rerun_chained
+        if self.reached_t - said > EARLY_BEFORE_S and not chained:
             return "early"
         return None
 
@@ -287,10 +298,13 @@ def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[
         loc = m.get("location") or {}
         reached = (time_at_point(walked, loc["lat"], loc["lon"])
                    if "lat" in loc and "lon" in loc else None)
-        rows.append(DecisionRow(i, str(m.get("type", "")), str(m.get("text", "")),
-                                m.get("at_m"), reached, said_log.get(("at", i)),
-                                said_rerun.get(("at", i)), said_log.get(("prep", i)),
-                                said_rerun.get(("prep", i))))
+        log_at, rerun_at = said_log.get(("at", i)), said_rerun.get(("at", i))
+        log_prep, rerun_prep = said_log.get(("prep", i)), said_rerun.get(("prep", i))
+        rows.append(DecisionRow(
+            i, str(m.get("type", "")), str(m.get("text", "")), m.get("at_m"), reached,
+            log_at and log_at[0], rerun_at and rerun_at[0], log_prep and log_prep[0],
+            rerun_prep and rerun_prep[0], bool(log_at and log_at[1]),
+            bool(rerun_at and rerun_at[1])))
     return rows
 
 

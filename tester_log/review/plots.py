@@ -49,7 +49,7 @@ class Drawn:
 
 def _save(fig: Figure, path: Path) -> Path:
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=DPI)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", pad_inches=0.15)
     logger.info("wrote %s", path)
     return path
 
@@ -108,7 +108,7 @@ def map_plot(path: Path, *, lang: str, routes: Sequence[tuple[int, Sequence[LatL
     rerun_pts = [(f.lat, f.lon) for f in rerun_track]
     route_pts = [p for _, pts in routes for p in pts]
     seen = [*route_pts, *truth, *log_pts, *rerun_pts, *markers]
-    fig = Figure(figsize=(9, 9))
+    fig = Figure(figsize=(11, 9))
     ax = fig.add_subplot()
     if not seen:
         ax.text(0.5, 0.5, tr("report.map.empty", lang), ha="center", va="center",
@@ -121,12 +121,12 @@ def map_plot(path: Path, *, lang: str, routes: Sequence[tuple[int, Sequence[LatL
     for _, street in streets:
         ax.plot(*_xy(street), color=COLOURS["street"], lw=1.2, zorder=1)
     _street_names(ax, streets, box)
-    for rid, pts in routes:
-        first = rid == routes[0][0]
-        ax.plot(*_xy(pts), color=COLOURS["route" if first else "reroute"], lw=7 if first else 4,
-                alpha=0.6, zorder=2, solid_capstyle="round",
-                label=tr("report.map.route", lang) if first
-                else tr("report.map.reroute", lang, n=rid))
+    for n, (_, pts) in enumerate(routes):
+        # one legend entry for the route, one for all re-routes
+        label = (tr("report.map.route", lang) if n == 0
+                 else tr("report.map.reroute", lang) if n == 1 else None)
+        ax.plot(*_xy(pts), color=COLOURS["route" if n == 0 else "reroute"], lw=7 if n == 0 else 4,
+                alpha=0.6, zorder=2, solid_capstyle="round", label=label)
     if truth:
         ax.plot(*_xy(truth), color=COLOURS["truth"], lw=2.2, zorder=4,
                 label=tr("report.map.truth", lang))
@@ -172,7 +172,7 @@ def map_plot(path: Path, *, lang: str, routes: Sequence[tuple[int, Sequence[LatL
     ax.tick_params(labelsize=7)
     ax.set_xlabel(tr("report.map.lon", lang))
     ax.set_ylabel(tr("report.map.lat", lang))
-    ax.legend(loc="best", fontsize=7, framealpha=0.85)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     fig.text(0.99, 0.01, tr("report.attribution", lang, attribution=ATTRIBUTION), ha="right",
              va="bottom", fontsize=8)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -188,7 +188,7 @@ def error_plot(path: Path, *, lang: str, t0: float, log_errors: Sequence[tuple[f
     uncertainty as a band (an error above the band is an uncertainty that was not true), the
     log's events (``(t, name)``) as thin lines and the findings as labelled lines."""
     drawn = Drawn(path)
-    fig = Figure(figsize=(10, 4.5))
+    fig = Figure(figsize=(10, 5))
     ax = fig.add_subplot()
     if uncertainty:
         ax.fill_between([t - t0 for t, _ in uncertainty], 0, [u for _, u in uncertainty],
@@ -203,7 +203,7 @@ def error_plot(path: Path, *, lang: str, t0: float, log_errors: Sequence[tuple[f
                     label=label, **style)
     for t, name in events:
         ax.axvline(t - t0, color=COLOURS["event"], lw=0.6, ls=":", zorder=1)
-        ax.text(t - t0, 1.0, name, rotation=90, va="top", ha="right", fontsize=6,
+        ax.text(t - t0, 0.01, name, rotation=90, va="bottom", ha="right", fontsize=6,
                 color=COLOURS["event"], transform=ax.get_xaxis_transform())
         drawn.markers.append(name)
     for f in findings:
@@ -220,6 +220,6 @@ def error_plot(path: Path, *, lang: str, t0: float, log_errors: Sequence[tuple[f
     ax.set_ylim(bottom=0)
     ax.grid(True, lw=0.3)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, fontsize=8)
     fig.tight_layout()
     return Drawn(_save(fig, path), drawn.markers)

@@ -114,7 +114,8 @@ def _routes(events: Sequence[dict]) -> list[tuple[int, float, dict]]:
 
 
 def _points(routes: Sequence[tuple[int, float, dict]], lang: str) -> list[tuple[str, LatLon]]:
-    """Start, end and the decision points of every route, labelled for the map."""
+    """Start, end and the decision points of every route, labelled for the map; a re-route's
+    point at the place of one already labelled (the same corner) is not labelled again."""
     out: list[tuple[str, LatLon]] = []
     for n, (rid, _, body) in enumerate(routes):
         pts = ra.route_points(body)
@@ -127,14 +128,26 @@ def _points(routes: Sequence[tuple[int, float, dict]], lang: str) -> list[tuple[
             loc = m.get("location") or {}
             if m.get("type") in ("depart", "arrive") or "lat" not in loc:
                 continue
-            label = f"#{i}" if n == 0 else f"R{rid}#{i}"
-            out.append((label, (loc["lat"], loc["lon"])))
+            here = (loc["lat"], loc["lon"])
+            if any(_metres(here, p) < ra.SAME_POINT_M for _, p in out):
+                continue
+            out.append((f"#{i}" if n == 0 else f"R{rid}#{i}", here))
     return out
 
 
+def _metres(a: LatLon, b: LatLon) -> float:
+    (ax, ay), (bx, by) = ra.project(*a), ra.project(*b)
+    return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
+
+
 def _timeline_events(events: Sequence[dict], lang: str) -> list[tuple[float, str]]:
-    return [(e["t"], tr(f"report.event.{e['type']}", lang))
-            for e in events if e["type"] in PLOTTED_EVENTS]
+    """(t, names) of the plotted log events; events at one moment (an off-route alarm and its
+    re-route) share one line."""
+    at: dict[float, list[str]] = {}
+    for e in events:
+        if e["type"] in PLOTTED_EVENTS:
+            at.setdefault(e["t"], []).append(tr(f"report.event.{e['type']}", lang))
+    return [(t, ", ".join(dict.fromkeys(names))) for t, names in sorted(at.items())]
 
 
 def write_report(out_dir: Path, data: ReplayData, lang: str = "de") -> ReportSummary:
@@ -147,8 +160,9 @@ def write_report(out_dir: Path, data: ReplayData, lang: str = "de") -> ReportSum
     truth_pts = data.truth.points()
     routes = _routes(events)
     adverts = [e for e in events if e["type"] == "advert"]
+    # expected along where the walker really went (truth), else along the route
     beacons = ra.beacon_coverage(adverts, data.plan,
-                                 ra.route_points(data.route) or truth_pts)
+                                 truth_pts or ra.route_points(data.route))
     beacons = with_residuals(beacons, adverts, data.truth, path_loss_exponent(events))
     markers = [e for e in events if e["type"] == "marker"]
     marker_pts = [p for p in (_marker_place(m, log_track) for m in markers) if p is not None]

@@ -27,6 +27,7 @@ from tester_log.review.analysis import (
     time_at_point,
     track,
 )
+from tester_log.review.chaining import chained_points
 
 #: an instruction started this long after the walker reached its point came late (s)
 LATE_AFTER_S = 2.0
@@ -192,7 +193,8 @@ def _instructions(routes, announcements, walked) -> tuple[list[Finding], int, in
     found, late, missing = [], 0, 0
     for route in routes:
         window = [f for f in walked if route.t_from <= f.t < route.t_to]
-        for i, m in enumerate(route.body.get("maneuvers") or []):
+        maneuvers = route.body.get("maneuvers") or []
+        for i, m in enumerate(maneuvers):
             loc = m.get("location") or {}
             if m.get("type") not in INSTRUCTED_TYPES or "lat" not in loc or i == 0:
                 continue
@@ -201,7 +203,7 @@ def _instructions(routes, announcements, walked) -> tuple[list[Finding], int, in
                 continue
             said = [a for a in announcements if a.get("route") == route.route_id
                     and a.get("kind") in ("instruction", "depart")
-                    and (a.get("maneuver") == i or i in (a.get("chained") or []))]
+                    and (a.get("maneuver") == i or i in chained_points(a, maneuvers))]
             values = {"index": i, "route": route.route_id, "text": m.get("text", "")}
             if not said:
                 missing += 1

@@ -150,3 +150,32 @@ def test_a_point_is_reached_at_the_closest_moment_of_the_first_pass():
     back = track + [ra.Fix(30.0 + t, *offset(START, 90, 30 - t)) for t in range(25)]
     assert ra.time_at_point(back, *turn) == 10.0  # coming back later is not the first pass
     assert ra.time_at_point(track, *offset(START, 0, 50)) is None
+
+
+def test_a_point_said_only_chained_to_the_one_before_is_not_early():
+    """"Links abbiegen. Danach: Ziel erreicht." at the turn is early for the goal by design."""
+    points = line_east()
+    walked = [ra.Fix(3.0 * i, *p) for i, p in enumerate(points)]  # turn at 15 s, goal at 30 s
+    chained = say(14.9, "Links abbiegen. Danach: Ziel erreicht.", "instruction", 1, chained=(2,))
+    row = ra.decision_points(route_for(points), [chained], [], walked)[2]
+    assert (row.log_t, row.log_chained, row.timing("log")) == (14.9, True, None)
+    alone = say(14.9, "Ziel erreicht.", "arrival")
+    row = ra.decision_points(route_for(points), [alone], [], walked)[2]
+    assert (row.log_chained, row.timing("log")) == (False, "early")
+
+
+def test_v1_instructions_chain_the_next_close_points_by_the_guidance_rule():
+    """A v1 log names no chained points: a turn 6 m after another was said with it, one 30 m
+    after was not (GuidanceTimings.chain_m = 10 m)."""
+    from tester_log.review.chaining import chained_points
+
+    points = line_east()
+    route = route_for(points)
+    near = {"type": "turn", "text": "Rechts", "at_m": 56,
+            "location": dict(zip(("lat", "lon"), offset(points[5], 90, 6), strict=True))}
+    far = {"type": "turn", "text": "Links", "at_m": 86,
+           "location": dict(zip(("lat", "lon"), points[8], strict=True))}
+    maneuvers = [*route["maneuvers"][:2], near, far, route["maneuvers"][2]]
+    ann = v1_say(4.9, "Links abbiegen. Danach: Rechts abbiegen.", "r1-maneuver-1")
+    assert chained_points(ann, maneuvers) == [2]
+    assert chained_points(say(4.9, "x", "instruction", 1), maneuvers) == []  # v2 names none
