@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from accessibility.haptics import Haptics, Pattern
+from accessibility.places import UNCERTAIN_FROM_M
 from accessibility.speech import Message, Priority, SpeechQueue
 from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertisement
 from mobile.ble.scanner import Sighting
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 POSITION_LOG_EVERY_S = 1.0
 #: a new route's progress is looked for this far from its start (m)
 START_WINDOW_M = 30.0
+#: a position this uncertain is "ungenau" (the walker is told so when asking where they are)
+#: and is logged as such; it is good again below UNCERTAIN_CLEAR_M (m)
+UNCERTAIN_CLEAR_M = 10.0
 #: callouts remembered to describe messages once they start (kind, maneuver, haptic)
 MAX_REMEMBERED_CALLOUTS = 2000
 
@@ -229,6 +233,7 @@ class GuidancePipeline:
             self._say(t, say("position.back", self.voice.lang), Priority.GUIDANCE,
                       "position-back", "position")
         self._last_fix_t = t
+        self._log_uncertainty(t, fix)
         if t - self._last_position_log >= POSITION_LOG_EVERY_S:
             self._last_position_log = t
             self.logger.event("position", t=t, lat=fix.lat, lon=fix.lon,
@@ -236,6 +241,17 @@ class GuidancePipeline:
         if self.matcher is not None and self._heard != self._fed:
             self._fed = self._heard
             self.state = self.matcher.update_fix(fix)
+
+    def _log_uncertainty(self, t: float, fix: PositionFix) -> None:
+        """Log when the position becomes uncertain ("Position ungenau": the stated uncertainty
+        reaches UNCERTAIN_FROM_M) and when it is good again (below UNCERTAIN_CLEAR_M)."""
+        if self._uncertain_said == (fix.uncertainty_m >= UNCERTAIN_FROM_M) or (
+                self._uncertain_said and fix.uncertainty_m >= UNCERTAIN_CLEAR_M):
+            return
+        self._uncertain_said = not self._uncertain_said
+        self.logger.event("position_uncertain", t=t, active=self._uncertain_said,
+                          reason="uncertain", uncertainty_m=fix.uncertainty_m, lat=fix.lat,
+                          lon=fix.lon)
 
     def _no_fix(self, t: float) -> None:
         """No position: "lost" only when there was one on this route; before the first fix of

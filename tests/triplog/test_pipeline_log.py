@@ -72,3 +72,18 @@ def test_a_lost_position_is_an_event_when_it_goes_and_when_it_comes_back(walk_ro
     assert events[0]["t"] == pytest.approx(18.75, abs=0.5)
     said = [e for e in log.events if e["type"] == "announcement" and e["kind"] == "position"]
     assert said and said[0]["started_t"] >= events[0]["t"]
+
+
+def test_an_uncertain_position_is_an_event_with_hysteresis(walk_route):
+    """Uncertain from 15 m (as "wo bin ich" says "Position ungenau"), good again below 10 m."""
+    from mobile.positioning.geo import RouteLine
+
+    pipe, clock, log = _pipeline()
+    pipe.set_route(0.0, walk_route)
+    lat, lon = RouteLine(walk_route["geometry"]["coordinates"]).latlon_at(5.0)
+    for t, accuracy in ((0.5, 20.0), (2.5, 12.0), (4.5, 6.0)):
+        pipe.on_gps(t, lat, lon, accuracy)
+        _tick_until(pipe, clock, t + 1.5)
+    events = [(e["active"], e["reason"], e["uncertainty_m"]) for e in log.events
+              if e["type"] == "position_uncertain"]
+    assert events == [(True, "uncertain", 20.0), (False, "uncertain", 6.0)]
