@@ -18,12 +18,13 @@ from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT, MAX_DISTANCE_M, 
 from tester_log.review.analysis import BeaconRow, Truth, project
 from tester_log.review.verdict import truth_at
 
-#: readings this far from the beacon (true distance) say little: only shadowing lifts them (m)
-RESIDUAL_WITHIN_M = 25.0
+#: only readings this close to the beacon (true distance) count: farther ones are heard only when
+#: shadowing lifts them, so they read too near whatever the beacon (m)
+RESIDUAL_WITHIN_M = 10.0
 #: a beacon needs this many close readings before its residual is trusted
 MIN_READINGS = 5
 #: a median residual beyond this many metres puts a beacon on the visit list
-VISIT_RESIDUAL_M = 5.0
+VISIT_RESIDUAL_M = 6.0
 #: at most this many beacons are listed for their residuals (the worst first)
 MAX_VISITS = 5
 #: iBeacon measured power assumed when the advert does not say (dBm at 1 m)

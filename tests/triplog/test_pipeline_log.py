@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from accessibility.speech import Priority, SpeechQueue
+from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.guidance.pipeline import GuidancePipeline
 from mobile.guidance.timings import GuidanceTimings

@@ -13,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from tester_log.review import analysis as ra
 from tester_log.review.analysis import speech_diff
+from tester_log.review.beacon_check import (
+    VISIT_RESIDUAL_M,
+    needing_visit,
+    path_loss_exponent,
+    with_residuals,
+)
 from tester_log.review.cli import main as replay_main
+from tester_log.review.inputs import load_plan
 from tester_log.review.replay import replay, rerun
 from tester_log.review.report import write_report
 from tester_log.schema import read_log
 
-from .walklog import simulate_departure
+from .walklog import simulate, simulate_departure
 
 V1_WALK = Path(__file__).parent / "data" / "walk_v1.jsonl.gz"
 
@@ -125,8 +133,7 @@ def test_a_walk_off_the_route_gives_real_alarms_and_replays_alike(departed, tmp_
     page = s.html_path.read_text(encoding="utf-8")
     assert "Neue Route 2 (nach Abweichung)" in page  # the re-route's decision points
     # the re-run, served the logged new routes in order, says what the walk said
-    again = rerun(read, __import__("tester_log.review.inputs", fromlist=["x"]).load_plan(
-        departed.plan_path))
+    again = rerun(read, load_plan(departed.plan_path))
     alike, diffs = speech_diff(read.events, again)
     assert diffs == [] and alike == len(read.of_type("announcement"))
 
@@ -142,3 +149,23 @@ def test_a_v1_log_still_replays(tmp_path, capsys):
     assert summary.startswith("replay: ") and "re-run -" not in summary
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "Re-run: with the current code" in page
+
+
+def test_a_beacon_that_hangs_elsewhere_than_planned_tops_the_visit_list(walk, walk_route,
+                                                                          tmp_path):
+    """One beacon really hangs 20 m north of its planned place: its readings say it is nearer
+    or farther than the plan allows, and it is listed for a visit beside the dead one."""
+    clean = _report(walk.log, tmp_path / "clean", walk.plan_path)
+    moved = simulate(tmp_path / "moved.jsonl", walk_route, moved_m=20.0)
+    data = replay(moved.log, plan_path=moved.plan_path, do_rerun=False)
+    s = write_report(tmp_path / "r", data)
+    page = s.html_path.read_text(encoding="utf-8")
+    visit_table = page[page.index('id="beacons"'):page.index("<details>")]
+    assert moved.moved_key in visit_table and moved.dead_key in visit_table
+    assert clean.html_path.read_text(encoding="utf-8").count(moved.moved_key) == 1  # folded only
+    adverts = data.read.of_type("advert")
+    rows = with_residuals(ra.beacon_coverage(adverts, data.plan, data.truth.points()), adverts,
+                          data.truth, path_loss_exponent(data.read.events))
+    visit = needing_visit(rows)
+    assert [r.key for r in visit] == [moved.dead_key, moved.moved_key]
+    assert visit[1].residual_m > VISIT_RESIDUAL_M

@@ -19,7 +19,7 @@ from accessibility.voices import RecorderVoice
 from mobile.ble.plan import PLAN_PATH, beacon_infos, load_plan, record_key
 from mobile.guidance.callouts import Voice
 from mobile.guidance.pipeline import GuidancePipeline
-from mobile.positioning.geo import RouteLine, to_xy
+from mobile.positioning.geo import RouteLine, to_latlon, to_xy
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
 from mobile.simulation.run import SimClock, run_walk
 from tester_log.writer import TripLogger
@@ -39,6 +39,7 @@ class Walk:
     route: dict
     dead_key: str
     announcements: list[tuple[float, str]]
+    moved_key: str = ""
 
 
 def _dead_beacon(records: list[dict], line: RouteLine) -> dict:
@@ -52,11 +53,28 @@ def _dead_beacon(records: list[dict], line: RouteLine) -> dict:
     return min(records, key=far)
 
 
-def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000_000) -> Walk:
+def moved_beacon(records: list[dict], line: RouteLine) -> dict:
+    """The planned beacon closest to a third of the way along the route."""
+    mx, my = line.xy_at(line.length_m / 3)
+    return min(records, key=lambda r: (to_xy(float(r["lat"]), float(r["lon"]))[0] - mx) ** 2
+               + (to_xy(float(r["lat"]), float(r["lon"]))[1] - my) ** 2)
+
+
+def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000_000,
+             moved_m: float = 0.0) -> Walk:
+    """``moved_m``: the beacon a third of the way along really hangs this far north of where
+    the plan (the phone's and the report's) says — a beacon staff must visit."""
     records = load_plan(PLAN_PATH)
     line = RouteLine(route["geometry"]["coordinates"], route["distance_m"])
     dead = _dead_beacon(records, line)
     alive = [r for r in records if r is not dead]
+    moved_key = ""
+    if moved_m:
+        moved = moved_beacon(alive, line)
+        moved_key = record_key(moved)
+        x, y = to_xy(float(moved["lat"]), float(moved["lon"]))
+        lat, lon = to_latlon(x, y + moved_m)
+        alive = [r if r is not moved else {**r, "lat": lat, "lon": lon} for r in alive]
     walk = SimulatedWalk(line, sim_beacons(alive), RadioModel(), seed=seed)
     clock = SimClock(0.0)
     voice = RecorderVoice(clock=clock)
@@ -77,7 +95,8 @@ def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000
 
         run_walk(pipe, walk, clock, tick_s=WALK_TICK_S, on_tick=mark, logger=log)
     return Walk(log_path, PLAN_PATH, route, record_key(dead),
-                [(a.t, a.text) for a in pipe.announcements])
+                [(a.t, a.text) for a in pipe.announcements],
+                moved_key)
 
 
 #: the departure walk follows its route this far, then walks off towards AWAY (m)
