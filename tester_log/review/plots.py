@@ -192,7 +192,7 @@ def error_plot(path: Path, *, lang: str, t0: float, log_errors: Sequence[tuple[f
     ax = fig.add_subplot()
     if uncertainty:
         ax.fill_between([t - t0 for t, _ in uncertainty], 0, [u for _, u in uncertainty],
-                        color=COLOURS["band"], alpha=0.35, step="post", lw=0,
+                        color=COLOURS["band"], alpha=0.45, lw=0,
                         label=tr("report.plot.band", lang))
     for series, key, style, label in ((log_errors, "log", {"lw": 2.0},
                                        tr("report.plot.error_log", lang)),
