@@ -14,9 +14,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT, MAX_DISTANCE_M, MIN_DISTANCE_M
 from tester_log.review.analysis import BeaconRow, Truth, project
-from tester_log.review.verdict import truth_at
 
 #: only readings this close to the beacon (true distance) count: farther ones are heard only when
 #: shadowing lifts them, so they read too near whatever the beacon (m)
@@ -48,15 +49,20 @@ def with_residuals(rows: Sequence[BeaconRow], adverts: Sequence[dict], truth: Tr
                    exponent: float) -> list[BeaconRow]:
     """``rows`` with ``residual_m`` (median, m) filled for beacons with enough close readings."""
     placed = {r.key: project(r.lat, r.lon) for r in rows if r.lat is not None}
+    used = [e for e in adverts if e["beacon"] in placed]
+    if len(truth.timed) < 2 or not used:
+        return list(rows)
+    # where the walker truly was at every reading, interpolated in one pass
+    times = np.array([f.t for f in truth.timed])
+    ts = np.array([e["t"] for e in used])
+    inside = (ts >= times[0]) & (ts <= times[-1])
+    xs, ys = project(np.interp(ts, times, [f.lat for f in truth.timed]).tolist(),
+                     np.interp(ts, times, [f.lon for f in truth.timed]).tolist())
     residuals: dict[str, list[float]] = {}
-    for e in adverts:
-        where = placed.get(e["beacon"])
-        at = truth_at(truth, e["t"]) if where else None
-        if at is None:
-            continue
-        x, y = project(*at)
-        true_d = ((x - where[0]) ** 2 + (y - where[1]) ** 2) ** 0.5
-        if true_d > RESIDUAL_WITHIN_M:
+    for e, ok, x, y in zip(used, inside, xs, ys, strict=True):
+        bx, by = placed[e["beacon"]]
+        true_d = float(np.hypot(x - bx, y - by))
+        if not ok or true_d > RESIDUAL_WITHIN_M:
             continue
         power = e.get("measured_power", DEFAULT_MEASURED_POWER)
         residuals.setdefault(e["beacon"], []).append(
