@@ -17,6 +17,8 @@ from tester_log.schema import LogRead
 MAX_PROBLEMS_SHOWN = 50
 #: log events listed in the table of trouble
 TROUBLE_TYPES = ("error", "off_route", "reroute", "arrival", "position_uncertain")
+#: position_uncertain reasons the catalogue words; others are shown as logged
+KNOWN_REASONS = ("lost", "uncertain")
 
 CSS = """body{font-family:sans-serif;max-width:1050px;margin:1em auto;padding:0 1em;color:#212121}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bdbdbd;padding:.2em .5em;
@@ -165,11 +167,25 @@ def speech(logged: Sequence[dict], rerun: Sequence[dict] | None, t0: float, lang
 
 def trouble(events: Sequence[dict], t0: float, lang: str) -> str:
     rows = [[t_rel(e["t"], t0), esc(tr(f"report.event.{e['type']}", lang)),
-             esc(e.get("message") or e.get("reason") or e.get("distance_m") or "")]
-            for e in events if e["type"] in TROUBLE_TYPES]
+             esc(_detail(e, lang))] for e in events if e["type"] in TROUBLE_TYPES]
     head = [tr(f"report.col.{k}", lang) for k in ("time", "event", "detail")]
     return (f"<h2>{esc(tr('report.h.trouble', lang))}</h2>"
             + table(head, rows, tr("report.none.trouble", lang)))
+
+
+def _detail(e: dict, lang: str) -> str:
+    """What the trouble table says about one event."""
+    if e["type"] == "position_uncertain":
+        key = "report.detail.uncertain_on" if e["active"] else "report.detail.uncertain_off"
+        reason = e["reason"]
+        if reason in KNOWN_REASONS:
+            reason = tr(f"report.detail.reason_{reason}", lang)
+        return tr(key, lang, reason=reason, m=_num(e.get("uncertainty_m"), 1))
+    if e["type"] in ("off_route", "arrival") and "distance_m" in e:
+        return tr(f"report.detail.{e['type']}", lang, m=_num(float(e["distance_m"]), 1))
+    if e["type"] == "reroute":
+        return tr("report.detail.reroute", lang, n=e.get("route_id", "–"))
+    return str(e.get("message") or e.get("reason") or "")
 
 
 def problems(read: LogRead, lang: str) -> str:

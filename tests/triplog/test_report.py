@@ -148,3 +148,17 @@ def test_a_file_with_two_sessions_reports_one_and_names_the_other(tmp_path, caps
     assert capsys.readouterr().out.splitlines()[1].startswith("replay: 2 events")
     assert replay_main([*args, "--session", "nobody-here"]) == 2
     assert "no session 'nobody-here'" in capsys.readouterr().err
+
+
+def test_the_report_catalogues_hold_the_same_keys_and_every_key_the_code_names():
+    import pathlib
+
+    from tester_log.review.texts import catalog
+
+    keys = {lang: {m.id for m in catalog(lang) if m.id} for lang in ("de", "en")}
+    assert keys["de"] == keys["en"] and len(keys["de"]) > 100
+    assert all(m.string for lang in ("de", "en") for m in catalog(lang) if m.id)
+    review = pathlib.Path(__file__).resolve().parents[2] / "tester_log" / "review"
+    named = {k for f in review.glob("*.py")
+             for k in re.findall(r'tr\(\s*"(report\.[a-z0-9_.]+)"', f.read_text("utf-8"))}
+    assert named and named <= keys["de"], named - keys["de"]
