@@ -43,6 +43,11 @@ class OpeningState:
     opens_at: datetime | None = None
     closed_today: bool = False
 
+    @property
+    def next_change(self) -> datetime | None:
+        """When the state changes next: closing time while open, opening time while closed."""
+        return self.closes_at if self.is_open else self.opens_at
+
     def __post_init__(self) -> None:
         for name in ("now", "closes_at", "opens_at"):
             value = getattr(self, name)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from beacon_registry.area import ServiceArea
 from beacon_registry.errors import NotFound
 from beacon_registry.models import Beacon, Notice, Place
-from beacon_registry.opening import evaluate
+from beacon_registry.opening import opening_state
 from beacon_registry.phrasing import place_sentence, status_text
 from lotse_common.geodesy import haversine_m as distance_m
 
@@ -37,7 +37,8 @@ def current_notices_clause(now: datetime):
 def place_view(
     place: Place, now: datetime, lang: str, offers: Sequence[str] = (), events: Sequence[str] = ()
 ) -> dict[str, Any]:
-    state = evaluate(place.opening_hours, now)
+    state = opening_state(place.opening_hours, now)
+    change = state.next_change if state else None
     return {
         "id": place.id,
         "name": place.name,
@@ -45,10 +46,10 @@ def place_view(
         "lat": place.lat,
         "lon": place.lon,
         "opening_hours": place.opening_hours,
-        "open_now": None if state.state == "unknown" else state.is_open,
-        "next_change": state.next_change.isoformat() if state.next_change else None,
-        "status_text": status_text(state, now, lang),
-        "spoken": place_sentence(place.name, place.category, state, now, lang, offers, events),
+        "open_now": state.is_open if state else None,
+        "next_change": change.isoformat() if change else None,
+        "status_text": status_text(state, lang),
+        "spoken": place_sentence(place.name, place.category, state, lang, offers, events),
         "phone": place.phone,
         "notes": place.notes,
     }

@@ -22,7 +22,7 @@ MAX_SESSIONS_TEXT = 2000
 
 
 def _validator():
-    from tester_log.schema import validate_line  # owned by the tester-log part (issue 6)
+    from tester_log.schema import validate_line
 
     return validate_line
 

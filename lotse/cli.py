@@ -9,6 +9,11 @@ from __future__ import annotations
 import importlib
 import sys
 
+#: command -> the extra of pyproject.toml it needs beyond the base install
+EXTRAS: dict[str, str] = {
+    "serve": "server", "route": "server", "db": "server", "admin": "server",
+    "walk": "app", "app": "app", "replay": "report",
+}
 #: command -> (module with main(argv), one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("lotse_server.serve", "run the routing and registry HTTP service"),
@@ -38,7 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"lotse: unknown command '{name}'\n\n{_usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
+    try:
+        module = importlib.import_module(COMMANDS[name][0])
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get(name, "server")
+        print(f"lotse {name}: needs the package '{exc.name}', which this installation lacks; "
+              f"install it with: pip install 'lotse[{extra}]'", file=sys.stderr)
+        return 1
     try:
         return int(module.main(rest) or 0)
     except KeyboardInterrupt:

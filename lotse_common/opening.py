@@ -1,11 +1,9 @@
 """Opening hours: read and evaluated once, the same way for the registry and the phone.
 
 The registry (beacon lookup, places near a point) and the phone (around me, places passed on a
-walk) used to evaluate `opening_hours` separately, and only the registry knew the holidays of
-Rhineland-Palatinate: on Fronleichnam the phone said "open" where the registry said "closed". Both
-now call `opening_state` here; the routing core is the one package both may import, and this module
-stays pure (opening-hours-py, holidays, the accessibility part's `OpeningState`; no web, database
-or UI framework).
+walk) both call `opening_state` here, so they say the same at the same instant, holidays of
+Rhineland-Palatinate included. The module is pure (opening-hours-py, holidays, the accessibility
+part's `OpeningState`; no web, database or UI framework), so the phone can run it offline.
 
 opening-hours-py knows Germany's nationwide holidays only. Kaiserslautern lies in
 Rhineland-Palatinate, which also keeps Corpus Christi and All Saints' Day, so every rule that names

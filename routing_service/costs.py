@@ -134,12 +134,16 @@ class EdgeFeatures:
         sidewalk = et.column("sidewalk")
         no_sidewalk = np.array([s is None or s in NO_SIDEWALK for s in sidewalk])
         main, minor = et.isin("highway", MAIN_ROADS), et.isin("highway", MINOR_ROADS)
-        # crossing: the node entered, else the crossing way itself (unless it starts at a
-        # tagged crossing node, which the previous edge already paid for)
+        # crossing: the node entered, else the crossing way itself, paid on its first edge only:
+        # not when it starts at a tagged crossing node or inside the crossing way (an untagged
+        # node where it meets the carriageway), which the previous edge already paid for
         node_crossing = nt.column(CROSSING)
         way_crossing = et.column(CROSSING)
+        on_way = way_crossing != None  # noqa: E711
+        ways_in = np.bincount(v[on_way], minlength=net.n_nodes)  # crossing-way edges entering
+        first = (node_crossing[u] == None) & (ways_in[u] - on_way == 0)  # noqa: E711
         crossing = np.where(node_crossing[v] != None, node_crossing[v],  # noqa: E711
-                            np.where(node_crossing[u] == None, way_crossing, None))  # noqa: E711
+                            np.where(first, way_crossing, None))
         widths = np.array([_width_m(w) for w in et.column("width")])
         return cls(
             steps=et.isin("highway", {"steps"}),

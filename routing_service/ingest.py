@@ -53,7 +53,7 @@ KEEP_NODE_KEYS = ["crossing", "kerb", "barrier", "traffic_signals", "tactile_pav
 
 
 def is_walkable(tags: dict[str, Any]) -> bool:
-    """The walk filter osmnx's XML reader does not apply (issue 2, "Ingest")."""
+    """The walk filter that osmnx's XML reader does not apply itself."""
     highway = tags.get("highway")
     foot = tags.get("foot")
     if not isinstance(highway, str):

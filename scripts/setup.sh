@@ -33,7 +33,7 @@ stamp=.venv/.lotse-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/lotse ]; then
   echo "setup: installing the project into .venv"
-  .venv/bin/pip install -q -e ".[test]"
+  .venv/bin/pip install -q -e ".[server,app,report,test]"
   echo "$want" > "$stamp"
 fi
 echo "setup: ready (.venv/bin/lotse)"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 DEFAULT_RATE_WPM = 175  # words per minute: espeak-ng's default, clear for most listeners
 MIN_RATE_WPM, MAX_RATE_WPM = 80, 450  # espeak-ng's accepted range
 DEFAULT_PITCH = 50  # espeak-ng 0..99
-#: espeak-ng voice per language; "gmw/de" is the German voice the issue names
+#: espeak-ng voice per language: the West Germanic family's German and US English
 ESPEAK_VOICES: dict[str, str] = {"de": "gmw/de", "en": "gmw/en-US"}
 EARCONS: tuple[str, ...] = ("instruction", "warning")
 

@@ -1,8 +1,8 @@
 """The shipped inner-city beacon plan: where staff could mount beacons, and how to load a plan.
 
 Generated from the real walk network (`python -m mobile.ble.plan`), not drawn by hand, but only
-along what a city would really equip (issue 5: "every 10-15 m along the main pedestrian axes, at
-entrances and crossings"). The rule:
+along what a city would really equip (every 10-15 m along the main pedestrian axes, at entrances
+and crossings). The rule:
 
 - **axes**, a beacon every ~12.5 m along
   1. the pedestrian zone: every `highway=pedestrian` way (this includes the station forecourt,

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from lotse_common.stats import distribution
 from mobile.guidance.pipeline import Announcement, GuidancePipeline
 from mobile.simulation.model import SimulatedWalk
 
@@ -54,9 +53,8 @@ class WalkResult:
         errors = self.fix_errors_m if free_fix else self.errors_m
         if not errors:
             return {"median": None, "p95": None}
-        arr = np.array(errors)
-        return {"median": round(float(np.median(arr)), 2),
-                "p95": round(float(np.percentile(arr, 95)), 2)}
+        dist = distribution(errors)
+        return {"median": round(dist["median"], 2), "p95": round(dist["p95"], 2)}
 
     def to_json(self) -> dict[str, Any]:
         return {"announcements": self.announcements, "decision_points": self.decision_points,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import numpy as np
 from shapely.geometry import LineString, Point
 
 from lotse_common.geodesy import to_xy, to_xy_many
+from lotse_common.stats import distribution
 from tester_log.review.chaining import chained_points
 
 logger = logging.getLogger(__name__)
@@ -127,9 +127,8 @@ class ErrorStats:
 def error_stats(errs: Sequence[tuple[float, float]]) -> ErrorStats | None:
     if not errs:
         return None
-    values = sorted(e for _, e in errs)
-    return ErrorStats(len(values), statistics.fmean(values), statistics.median(values),
-                      float(np.percentile(values, 95)), values[-1])
+    dist = distribution(e for _, e in errs)
+    return ErrorStats(dist["n"], dist["mean"], dist["median"], dist["p95"], dist["max"])
 
 
 def time_at_point(fixes: Sequence[Fix], lat: float, lon: float,
