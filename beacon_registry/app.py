@@ -34,15 +34,25 @@ ROUTERS = (
 
 
 def open_registry(
-    database_url: str | None = None, area: ServiceArea | None = None, migrate: bool = True
+    database_url: str | None = None,
+    area: ServiceArea | None = None,
+    migrate: bool = True,
+    pool_size: int | None = None,
 ) -> RegistryContext:
-    """Engine, schema (upgraded when behind) and session factory for one database."""
+    """Engine, schema (upgraded when behind) and session factory for one database.
+
+    `pool_size`: connections kept open; the server sizes it to its worker threads so that no
+    thread ever waits for a connection (None: SQLAlchemy's default of 5 plus 10 overflow).
+    """
     if database_url is None:
         from lotse_common.settings import settings
 
         database_url = settings().database_url
     ensure_sqlite_dir(database_url)
-    engine = make_engine(database_url)
+    pool = {}
+    if pool_size is not None and ":memory:" not in database_url:
+        pool = {"pool_size": pool_size, "max_overflow": 4, "pool_timeout": 5}
+    engine = make_engine(database_url, **pool)
     if migrate:
         ensure_schema(engine)
     return RegistryContext(make_session_factory(engine), area or default_area())

@@ -80,8 +80,12 @@ def import_rows(
     entity: Entity,
     rows: list[dict[str, Any]],
     on_error: str = "reject_all",
+    text_cells: bool = False,
 ) -> ImportReport:
-    """Apply rows (1-based `row` numbers in the report; the header is not counted)."""
+    """Apply rows (1-based `row` numbers in the report; the header is not counted).
+
+    `text_cells`: rows from a CSV file, whose numbers arrive as text.
+    """
     report = ImportReport()
     if len(rows) > MAX_ROWS:
         report.rejected.append(
@@ -94,7 +98,7 @@ def import_rows(
         try:
             if "_error" in row:
                 raise service.InvalidField(row["_error"], "geometry")
-            parsed = service.parse_in(entity, row)
+            parsed = service.parse_in(entity, row, text_cells)
             field_name, key = _key(entity, parsed)
             if key is not None:
                 if key in seen:

@@ -67,6 +67,7 @@ class Beacon(_Versioned, Base):
     measured_power: Mapped[int] = mapped_column(Integer, nullable=False, default=-59)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     installed_on: Mapped[date | None] = mapped_column(Date)
+    #: staff-owned: phones' sightings never write these; they are evidence in `sightings`
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     battery_mv: Mapped[int | None] = mapped_column(Integer)
 
@@ -131,15 +132,46 @@ class ApiToken(Base):
 
 
 class Sighting(Base):
-    """One anonymous report that a phone heard a beacon: no user, device or address is kept."""
+    """One anonymous report that a phone heard a beacon: no user, device or address is kept.
+
+    Kept for the retention period, then folded into `SightingDay`.
+    """
 
     __tablename__ = "sightings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     beacon_id: Mapped[int] = mapped_column(ForeignKey("beacons.id"), nullable=False, index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
     rssi: Mapped[int] = mapped_column(Integer, nullable=False)
     battery_mv: Mapped[int | None] = mapped_column(Integer)
+
+
+class SightingDay(Base):
+    """Sightings of one beacon on one (UTC) day, aggregated once they pass the retention period."""
+
+    __tablename__ = "sighting_days"
+
+    beacon_id: Mapped[int] = mapped_column(ForeignKey("beacons.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    rssi_min: Mapped[int] = mapped_column(Integer, nullable=False)
+    rssi_max: Mapped[int] = mapped_column(Integer, nullable=False)
+    battery_min_mv: Mapped[int | None] = mapped_column(Integer)
+
+
+class RateCounter(Base):
+    """Requests per key in one fixed time window, shared by every server process.
+
+    The key is a salted hash of an address or address range, never the address itself, and
+    rows are dropped soon after their window ends.
+    """
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: window number: seconds since the epoch divided by the window's length
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class TesterLog(Base):

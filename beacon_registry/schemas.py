@@ -11,17 +11,18 @@ import uuid as uuidlib
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from shapely.geometry import shape
 
+from beacon_registry.input_rules import Lat, Lon, RecordId, SafeStr
+from beacon_registry.input_rules import geometry as clean_geometry
 from beacon_registry.models import MAX_TEXT
 from beacon_registry.opening import TZ
 from beacon_registry.opening import validate as validate_opening_hours
 
-Text = Annotated[str, Field(max_length=MAX_TEXT)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
+Text = Annotated[SafeStr, Field(max_length=MAX_TEXT)]
 U16 = Annotated[int, Field(ge=0, le=65535)]
+OsmId = Annotated[str, Field(max_length=40, pattern=r"^(node|way|relation)/[0-9]+$")]
 
 
 def _aware(value: datetime) -> datetime:
@@ -77,18 +78,18 @@ class BeaconIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["ibeacon", "eddystone"]
-    uuid: str | None = None
+    uuid: SafeStr | None = None
     major: U16 | None = None
     minor: U16 | None = None
-    namespace: str | None = None
-    instance: str | None = None
+    namespace: SafeStr | None = None
+    instance: SafeStr | None = None
     lat: Lat
     lon: Lon
     level: Annotated[int, Field(ge=-5, le=50)] = 0
     placement_de: Text = ""
     placement_en: Text = ""
     measured_power: Annotated[int, Field(ge=-127, le=20)] = -59
-    place_id: int | None = None
+    place_id: RecordId | None = None
     status: Literal["planned", "active"] = "active"
     installed_on: date | None = None
     battery_mv: Annotated[int, Field(ge=0, le=10000)] | None = None
@@ -116,14 +117,14 @@ class BeaconIn(BaseModel):
 class PlaceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    category: Annotated[str, Field(max_length=80)] = ""
+    name: Annotated[SafeStr, Field(min_length=1, max_length=200)]
+    category: Annotated[SafeStr, Field(max_length=80)] = ""
     lat: Lat
     lon: Lon
     opening_hours: Text | None = None
-    phone: Annotated[str, Field(max_length=50)] | None = None
+    phone: Annotated[SafeStr, Field(max_length=50)] | None = None
     notes: Text | None = None
-    osm_id: Annotated[str, Field(pattern=r"^(node|way|relation)/\d+$")] | None = None
+    osm_id: OsmId | None = None
     status: Literal["planned", "active"] = "active"
 
     @model_validator(mode="after")
@@ -137,11 +138,11 @@ class NoticeIn(_Window):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["offer", "event", "warning"]
-    text_de: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text_de: Annotated[SafeStr, Field(min_length=1, max_length=MAX_TEXT)]
     text_en: Text = ""
-    place_id: int | None = None
-    beacon_id: int | None = None
-    area: Annotated[str, Field(max_length=80)] | None = None
+    place_id: RecordId | None = None
+    beacon_id: RecordId | None = None
+    area: Annotated[SafeStr, Field(max_length=80)] | None = None
     status: Literal["planned", "active"] = "active"
 
     @model_validator(mode="after")
@@ -155,7 +156,8 @@ class ObstacleIn(_Window):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["road_works", "blocked", "hazard", "tactile_guidance"]
-    geometry: dict[str, Any]
+    #: GeoJSON Point or LineString; only type and 2-D coordinates are kept
+    geometry: Annotated[dict[str, Any], BeforeValidator(clean_geometry)]
     effect: Literal["block", "penalty", "bonus"]
     factor: Annotated[float, Field(gt=0, le=100)] | None = None
     radius_m: Annotated[float, Field(gt=0, le=200)] | None = None
@@ -165,8 +167,6 @@ class ObstacleIn(_Window):
 
     @model_validator(mode="after")
     def _shape_and_effect(self):
-        if self.geometry.get("type") not in ("Point", "LineString"):
-            raise ValueError("geometry must be a GeoJSON Point or LineString")
         try:
             geom = shape(self.geometry)
         except Exception as exc:  # shapely raises several types for malformed GeoJSON
@@ -188,7 +188,7 @@ def patch_model(base: type[BaseModel]) -> type[BaseModel]:
     return create_model(
         f"{base.__name__[:-2]}Patch",
         __config__=ConfigDict(extra="forbid"),
-        version=(int, ...),
+        version=(RecordId, ...),
         **fields,
     )
 
@@ -200,7 +200,9 @@ ObstaclePatch = patch_model(ObstacleIn)
 
 
 class Retire(BaseModel):
-    version: int
+    model_config = ConfigDict(extra="forbid")
+
+    version: RecordId
 
 
 class _Out(BaseModel):

@@ -64,10 +64,13 @@ def snapshot(entity: Entity, obj: Any) -> dict[str, Any]:
     return entity.schema_out.model_validate(obj).model_dump(mode="json")
 
 
-def parse_in(entity: Entity, data: dict[str, Any]) -> BaseModel:
-    """Validate raw input with the entity's schema; the first problem becomes InvalidField."""
+def parse_in(entity: Entity, data: dict[str, Any], text_cells: bool = False) -> BaseModel:
+    """Validate raw input with the entity's schema; the first problem becomes InvalidField.
+
+    `text_cells`: the values come from CSV cells, where numbers can only be written as text.
+    """
     try:
-        return entity.schema_in.model_validate(data)
+        return entity.schema_in.model_validate(data, context={"text_cells": text_cells})
     except ValidationError as exc:
         raise invalid_from_pydantic(exc) from exc
 

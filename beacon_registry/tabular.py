@@ -2,6 +2,11 @@
 
 GeoJSON Points carry lat/lon in the geometry and everything else in properties; CSV carries the
 same columns plus `lat`,`lon`, so a file exported one way can be edited and imported back.
+
+Spreadsheets run a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+formula, so an exported text cell beginning so is written with a leading apostrophe (OWASP's
+advice), and an import takes exactly that apostrophe off again: a round trip keeps the text.
+Import trims spaces only, so a leading tab someone put there to defuse a cell stays.
 """
 
 from __future__ import annotations
@@ -12,7 +17,26 @@ import json
 from typing import Any
 
 from beacon_registry.errors import InvalidField
+from beacon_registry.input_rules import json_depth_exceeds, position
 from beacon_registry.service import Entity
+
+#: first characters a spreadsheet reads as the start of a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cell(value: str) -> str:
+    """An imported cell: spaces trimmed, the apostrophe `neutralise` added taken off."""
+    value = value.strip(" ")
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def columns(entity: Entity) -> list[str]:
@@ -27,7 +51,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     for raw in reader:
         if None in raw:
             raise InvalidField(f"line {reader.line_num} has more cells than the header", "file")
-        row = {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
+        row = {k.strip(): _cell(v) for k, v in raw.items() if v is not None and _cell(v)}
         row.pop("id", None)  # exported files carry the database id; identity decides on import
         rows.append(row)
     return rows
@@ -38,17 +62,29 @@ def parse_geojson(text: str) -> list[dict[str, Any]]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidField(f"not JSON ({exc.msg} at line {exc.lineno})", "file") from exc
+    except RecursionError as exc:
+        raise InvalidField("JSON nested too deeply", "file") from exc
+    if json_depth_exceeds(doc):
+        raise InvalidField("JSON nested too deeply", "file")
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise InvalidField("expected a GeoJSON FeatureCollection", "file")
     rows: list[dict[str, Any]] = []
-    for feature in doc.get("features") or []:
-        props = dict((feature or {}).get("properties") or {})
-        geom = (feature or {}).get("geometry") or {}
-        coords = geom.get("coordinates")
-        if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-            props["lon"], props["lat"] = coords[0], coords[1]
-        else:
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise InvalidField("a FeatureCollection needs a list of features", "file")
+    for feature in features:
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties")
+        props = dict(props) if isinstance(props, dict) else {}
+        geom = feature.get("geometry")
+        geom = geom if isinstance(geom, dict) else {}
+        if geom.get("type") != "Point":
             props["_error"] = "geometry must be a GeoJSON Point"
+        else:
+            try:
+                props["lon"], props["lat"] = position(geom.get("coordinates"))
+            except ValueError as exc:
+                props["_error"] = str(exc)
         props.pop("id", None)
         rows.append(props)
     return rows
@@ -60,7 +96,7 @@ def to_csv(entity: Entity, records: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: "" if rec.get(k) is None else rec[k] for k in cols})
+        writer.writerow({k: "" if rec.get(k) is None else neutralise(rec[k]) for k in cols})
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from beacon_registry.errors import InvalidField, PayloadTooLarge
+from beacon_registry.input_rules import json_depth_exceeds, unsafe_char
 from beacon_registry.models import TesterLog
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,19 @@ def store_log(session: Session, uploader: str, raw: bytes) -> TesterLog:
             event = json.loads(line)
             if not isinstance(event, dict):
                 raise ValueError("each line must be a JSON object")
+            if json_depth_exceeds(event):
+                raise ValueError("JSON nested too deeply")
             validate_line(event)
+            session_id = event.get("session")
+            if isinstance(session_id, str) and unsafe_char(session_id):
+                raise ValueError(f"session holds a control character ({unsafe_char(session_id)})")
+        except RecursionError as exc:
+            raise InvalidField(f"line {number}: JSON nested too deeply", "body") from exc
         except ValueError as exc:  # json.JSONDecodeError is a ValueError too
             raise InvalidField(f"line {number}: {exc}", "body") from exc
         count += 1
-        if isinstance(event.get("session"), str):
-            sessions.add(event["session"])
+        if isinstance(session_id, str):
+            sessions.add(session_id)
     if count == 0:
         raise InvalidField("the log holds no events", "body")
     log = TesterLog(

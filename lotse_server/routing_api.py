@@ -207,7 +207,7 @@ def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = 
         return JSONResponse(status_code=422, content={"detail": _validation_detail(exc)})
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, Any]:
+    async def healthz() -> dict[str, Any]:
         return {"status": "ok", "graph_hash": network.graph_hash, "nodes": network.n_nodes,
                 "edges": network.n_edges, "bbox": list(network.bbox), "attribution": ATTRIBUTION}
 

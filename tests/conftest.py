@@ -43,3 +43,36 @@ def pg_url() -> str:
                         "for the tests")
         pytest.skip("no PostgreSQL (run the suite through 'make test')")
     return url
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    from beacon_registry.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def reset_postgres():
+    """The function that empties the test PostgreSQL (for fixtures of a wider scope)."""
+    return _reset_postgres
+
+
+@pytest.fixture
+def fresh_pg_url(pg_url) -> str:
+    """The test PostgreSQL with its `public` schema dropped and re-created (empty)."""
+    _reset_postgres(pg_url)
+    return pg_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh database per test: a new SQLite file, or PostgreSQL's `public` schema re-created."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.db'}"
+    return request.getfixturevalue("fresh_pg_url")

@@ -1,7 +1,8 @@
 """Registry fixtures: every database test runs on SQLite and on the real PostgreSQL server.
 
 Isolation by fresh schema: each test gets a new SQLite file, or a PostgreSQL `public` schema
-dropped and re-created, and then the real Alembic migrations; nothing leaks between tests.
+dropped and re-created (`db_url`, in tests/conftest.py), and then the real Alembic migrations;
+nothing leaks between tests.
 """
 
 from __future__ import annotations
@@ -9,29 +10,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from registry_data import AREA, TUESDAY_NOON, FixedClock
-from sqlalchemy import text
 
 from beacon_registry.api.deps import RegistryContext
 from beacon_registry.app import create_app, open_registry
-from beacon_registry.db import make_engine
 from beacon_registry.tokens import create_token
-
-
-def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'registry.db'}"
-    url = request.getfixturevalue("pg_url")
-    _reset_postgres(url)
-    return url
 
 
 @pytest.fixture

@@ -64,3 +64,20 @@ def test_parallel_requests_no_lost_update(client, auth):
         "/v1/staff/audit", params={"entity": "beacon", "entity_id": b["id"]}, headers=auth("staff")
     )
     assert [a["action"] for a in audit.json()] == ["update", "create"]
+
+
+def test_staff_writes_beside_sightings_never_find_the_database_locked(client, auth):
+    """Anonymous sightings and staff writes at once: every one is written (no 503 "locked")."""
+    first = client.post("/v1/staff/beacons", json=ibeacon(minor=1), headers=auth("staff"))
+    assert first.status_code == 201
+    seen = {"uuid": first.json()["uuid"], "major": 1, "minor": 1, "rssi": -70}
+
+    def write(i: int):
+        if i % 2:
+            return client.post("/v1/sightings", json=seen)
+        return client.post("/v1/staff/beacons", json=ibeacon(minor=100 + i), headers=auth("staff"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(write, range(48)))
+    codes = [r.status_code for r in results]
+    assert sorted(set(codes)) == [201, 202], [r.text for r in results if r.status_code >= 300]

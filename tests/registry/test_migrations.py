@@ -17,6 +17,8 @@ TABLES = {
     "api_tokens",
     "sightings",
     "tester_logs",
+    "sighting_days",
+    "rate_counters",
     "alembic_version",
 }
 

@@ -13,13 +13,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from beacon_registry import service
-from beacon_registry.api.deps import ContextDep, CurrentToken, SessionDep, require_role
+from beacon_registry.api.deps import ContextDep, CurrentToken, SessionDep, auth_first, require_role
 from beacon_registry.errors import InvalidField, PayloadTooLarge
 from beacon_registry.importer import import_rows
 from beacon_registry.service import BEACON, PLACE, Entity
 from beacon_registry.tabular import parse_csv, parse_geojson, to_csv, to_geojson
 
-router = APIRouter(prefix="/v1/staff", tags=["staff: bulk"])
+router = APIRouter(prefix="/v1/staff", tags=["staff: bulk"], route_class=auth_first("staff"))
 
 MAX_UPLOAD_BYTES = 2_000_000
 BULK = {"beacons": BEACON, "places": PLACE}
@@ -68,8 +68,9 @@ async def import_file(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidField("the file must be UTF-8 text", "file") from exc
-    rows = parse_csv(text) if _format(request, format) == "csv" else parse_geojson(text)
-    return import_rows(session, ctx.area, token.name, entity, rows, on_error).as_dict()
+    csv_file = _format(request, format) == "csv"
+    rows = parse_csv(text) if csv_file else parse_geojson(text)
+    return import_rows(session, ctx.area, token.name, entity, rows, on_error, csv_file).as_dict()
 
 
 @router.get("/{kind}/export", dependencies=[require_role("staff")])

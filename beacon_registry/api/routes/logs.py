@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from beacon_registry.api.deps import CurrentToken, SessionDep, require_role
+from beacon_registry.api.deps import CurrentToken, SessionDep, auth_first, require_role
 from beacon_registry.api.routes.bulk import read_upload
 from beacon_registry.errors import InvalidField, NotFound
+from beacon_registry.input_rules import INT32_MAX
 from beacon_registry.models import TesterLog
 from beacon_registry.testerlogs import MAX_LOG_BYTES, log_meta, store_log
 
-tester = APIRouter(prefix="/v1/tester", tags=["tester logs"])
-staff = APIRouter(prefix="/v1/staff/logs", tags=["tester logs"])
+tester = APIRouter(prefix="/v1/tester", tags=["tester logs"], route_class=auth_first("tester"))
+staff = APIRouter(prefix="/v1/staff/logs", tags=["tester logs"], route_class=auth_first("staff"))
 
 
 @tester.post("/logs", status_code=201, dependencies=[require_role("tester")])
@@ -28,14 +29,14 @@ async def upload_log(request: Request, session: SessionDep, token: CurrentToken)
 def list_logs(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
 ) -> list[dict[str, Any]]:
     stmt = select(TesterLog).order_by(TesterLog.id.desc()).limit(limit).offset(offset)
     return [log_meta(log) for log in session.scalars(stmt)]
 
 
 @staff.get("/{log_id}", dependencies=[require_role("staff")])
-def download_log(log_id: int, session: SessionDep) -> Response:
+def download_log(log_id: Annotated[int, Path(ge=1, le=INT32_MAX)], session: SessionDep) -> Response:
     log = session.get(TesterLog, log_id)
     if log is None:
         raise NotFound(f"no log with id {log_id}", "id")
@@ -49,7 +50,7 @@ def download_log(log_id: int, session: SessionDep) -> Response:
 @staff.get("/{log_id}/report", dependencies=[require_role("staff")],
            response_class=HTMLResponse)
 def log_report(
-    log_id: int,
+    log_id: Annotated[int, Path(ge=1, le=INT32_MAX)],
     session: SessionDep,
     lang: Annotated[str, Query(pattern="^(de|en)$")] = "de",
 ) -> HTMLResponse:

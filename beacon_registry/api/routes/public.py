@@ -11,7 +11,7 @@ from beacon_registry.api.deps import ContextDep, SessionDep
 from beacon_registry.errors import InvalidField
 from beacon_registry.lookup import beacon_lookup, places_near
 from beacon_registry.schemas import BeaconIn, beacon_identity
-from beacon_registry.sightings import RateLimiter, record_sighting
+from beacon_registry.sightings import TooManySightings, record_sighting
 
 router = APIRouter(prefix="/v1", tags=["public"])
 Lang = Annotated[Literal["de", "en"], Query()]
@@ -87,19 +87,19 @@ class SightingIn(BaseModel):
         return self
 
 
-_limiter = RateLimiter()
-
-
 @router.post("/sightings", status_code=202)
 def post_sighting(
     body: SightingIn, request: Request, session: SessionDep, ctx: ContextDep
 ) -> dict[str, Any]:
-    limiter = getattr(request.app.state, "sighting_limiter", _limiter)
+    """Evidence that a beacon is alive; limited per address, address range and beacon."""
     client = request.client.host if request.client else "unknown"
-    if not limiter.allow(client):
-        raise HTTPException(
-            429, "too many sightings; try again in a minute", headers={"Retry-After": "60"}
-        )
     ident = body.model_dump(exclude={"rssi", "battery_mv"}, exclude_none=True)
-    record_sighting(session, identity_from(ident), body.rssi, body.battery_mv, ctx.now())
+    try:
+        record_sighting(session, client, identity_from(ident), body.rssi, body.battery_mv,
+                        ctx.now())
+    except TooManySightings as exc:
+        raise HTTPException(
+            429, f"too many sightings ({exc.limit}); try again in a minute",
+            headers={"Retry-After": "60"},
+        ) from exc
     return {"accepted": True}
