@@ -48,6 +48,8 @@ SOME = [
      {"409": "clashes with an existing record, or changed since you read it (version)"}),
     (r"/v1/sightings", "post", {"429": "too many sightings from this address or range"}),
     (r"/v1/bundle|/v1/graph/.*", "get", {"304": "unchanged since the ETag you sent"}),
+    (r"/v1/staff/logs/\{log_id\}/report", "get",
+     {"501": "this installation lacks the report extra (matplotlib)"}),
 ]
 #: request bodies the endpoints read themselves (uploads)
 UPLOADS = {

@@ -65,3 +65,12 @@ def test_the_report_endpoint_loads_matplotlib_lazily_and_never_bleak_or_kivy(tmp
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out == {"status": 200, "before": [], "after": ["matplotlib"]}
+
+
+def test_without_the_report_extra_the_endpoint_says_what_to_install(client, auth, monkeypatch):
+    """A server installed without matplotlib answers 501 naming the extra, never 500."""
+    body = gzip.decompress(V1_WALK.read_bytes())
+    log_id = client.post("/v1/tester/logs", content=body, headers=auth("tester")).json()["id"]
+    monkeypatch.setitem(sys.modules, "tester_log.review.server", None)  # import fails
+    r = client.get(f"/v1/staff/logs/{log_id}/report", headers=auth("staff"))
+    assert r.status_code == 501 and "lotse[server,report]" in r.json()["detail"]

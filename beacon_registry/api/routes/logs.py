@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from beacon_registry.api.deps import CurrentToken, SessionDep, auth_first, require_role
 from beacon_registry.api.routes.bulk import read_upload
-from beacon_registry.errors import InvalidField, NotFound
+from beacon_registry.errors import InvalidField, NotFound, NotInstalled
 from beacon_registry.input_rules import INT32_MAX
 from beacon_registry.models import TesterLog
 from beacon_registry.testerlogs import MAX_LOG_BYTES, log_meta, store_log
@@ -59,7 +59,11 @@ def log_report(
     if log is None:
         raise NotFound(f"no log with id {log_id}", "id")
     # imported here: matplotlib loads only when a report is asked for
-    from tester_log.review.server import report_html
+    try:
+        from tester_log.review.server import report_html
+    except ImportError as exc:
+        raise NotInstalled(f"tester reports need the report extra (pip install "
+                           f"'lotse[server,report]'): {exc}", "report") from None
 
     try:
         page = report_html(log.content, name=f"triplog-{log.id}.jsonl", lang=lang)
