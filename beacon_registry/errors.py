@@ -50,6 +50,12 @@ class PayloadTooLarge(RegistryError):
     status = 413
 
 
+class NotInstalled(RegistryError):
+    """A feature whose optional dependencies this installation lacks (an extra not installed)."""
+
+    status = 501
+
+
 class ImportRejected(RegistryError):
     """A bulk import under the all-or-nothing rule found bad rows; `report` lists them all."""
 

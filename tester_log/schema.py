@@ -8,6 +8,12 @@ those named are allowed, so a newer phone can add detail without breaking an old
 fields that could name a person or a device (``IDENTITY_FIELDS``) are refused: logs are
 pseudonymous by design.
 
+Version 2 (written now) adds to each announcement when it was queued and when it started, its
+kind, maneuver and route; the radio and positioning settings at start (``setup``); the new route
+with a re-route; "position uncertain" as an event. Version 1 logs are still read: readers get
+their events through ``upgrade``. ``tester_log.json_schema`` publishes the same definitions as a
+JSON Schema (``docs/tester-log.schema.json``).
+
 Pure standard library: the server imports this without Kivy, bleak or matplotlib.
 """
 
@@ -25,7 +31,10 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 #: the schema version written by this code; readers refuse lines from a newer version
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: every version a reader still accepts (v1: logs written before announcements carried their
+#: queue time, kind, maneuver and route)
+READABLE_VERSIONS = (1, 2)
 
 #: a pseudonym: random letters/digits, never derived from a name or a device
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -57,9 +66,10 @@ class LogLineError(ValueError):
 
 # A field spec: (allowed Python types after json.loads, required?)
 _Spec = tuple[tuple[type, ...], bool]
+_MAYBE_NUMBER = (*_NUMBER, type(None))
 
-#: event type -> {field: (types, required)}; the common fields v, t, session, type come on top
-EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
+#: v1 event type -> {field: (types, required)}; the common fields v, t, session, type come on top
+EVENT_FIELDS_V1: dict[str, dict[str, _Spec]] = {
     # started_at (ISO 8601 wall time) and tick_s (the guidance clock's period) let replay
     # evaluate opening hours as on the walk and tick the pipeline on the same grid
     "app_start": {"app_version": ((str,), False), "lang": ((str,), False),
@@ -80,8 +90,7 @@ EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
     "position": {"lat": (_NUMBER, True), "lon": (_NUMBER, True),
                  "uncertainty_m": (_NUMBER, True), "source": ((str,), True)},
     "announcement": {"text": ((str,), True), "priority": ((str, int), True),
-                     "planned_t": ((*_NUMBER, type(None)), True),
-                     "actual_t": ((*_NUMBER, type(None)), True),
+                     "planned_t": (_MAYBE_NUMBER, True), "actual_t": (_MAYBE_NUMBER, True),
                      "key": ((str, type(None)), False), "lang": ((str,), False)},
     "gesture": {"gesture": ((str,), True)},
     "marker": {"lat": (_NUMBER, False), "lon": (_NUMBER, False), "note": ((str,), False)},
@@ -92,6 +101,41 @@ EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
     "arrival": {"distance_m": (_NUMBER, False)},
     "truth": {"lat": (_NUMBER, True), "lon": (_NUMBER, True)},
 }
+
+#: v2 (written now): what v1 has, plus what a reviewer must not have to guess back
+EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
+    **EVENT_FIELDS_V1,
+    # the settings the walk's radio and positioning ran with, so a replay runs with the same:
+    # `positioning` (mobile.positioning.beacons.PositionSettings), `timings`
+    # (mobile.guidance.timings.GuidanceTimings), `radio` (a simulated walk's radio model)
+    "setup": {"positioning": ((dict,), True), "timings": ((dict,), False),
+              "radio": ((dict,), False), "seed": ((int,), False)},
+    # route_id counts the routes of a session: 1 the first, 2… each re-route
+    "route_received": {**EVENT_FIELDS_V1["route_received"], "route_id": ((int,), False)},
+    # queued_t: when guidance handed it to the speech queue; started_t: when it began to play.
+    # kind (depart, prep, instruction, arrival, hazard, confirm, reassure, info, position,
+    # off_route, reroute, system), maneuver (its index on route `route`), chained (the decision
+    # points said with it, "… Danach: …")
+    "announcement": {"text": ((str,), True), "priority": ((str, int), True),
+                     "queued_t": (_MAYBE_NUMBER, True), "started_t": (_NUMBER, True),
+                     "kind": ((str,), True), "maneuver": ((int, type(None)), True),
+                     "route": ((int,), True), "chained": ((list,), False),
+                     "key": ((str, type(None)), False), "lang": ((str,), False)},
+    "off_route": {**EVENT_FIELDS_V1["off_route"], "route_id": ((int,), False)},
+    # the route the walk was given instead (the POST /v1/routes body) and its number
+    "reroute": {"reason": ((str,), False), "route": ((dict,), False),
+                "route_id": ((int,), False)},
+    "arrival": {"distance_m": (_NUMBER, False), "route_id": ((int,), False),
+                "lat": (_NUMBER, False), "lon": (_NUMBER, False)},
+    # the phone said (active) or stopped saying that its position is uncertain or lost
+    "position_uncertain": {"active": ((bool,), True), "reason": ((str,), True),
+                           "uncertainty_m": (_MAYBE_NUMBER, False),
+                           "lat": (_NUMBER, False), "lon": (_NUMBER, False)},
+}
+
+#: schema version -> its event fields
+FIELDS_BY_VERSION: dict[int, dict[str, dict[str, _Spec]]] = {1: EVENT_FIELDS_V1,
+                                                              2: EVENT_FIELDS}
 
 #: every event type a log may contain, in the order of a typical trip
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_FIELDS)
@@ -112,13 +156,13 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 def _type_names(types: tuple[type, ...]) -> str:
     names = {int: "number", float: "number", str: "string", dict: "object", list: "array",
-             type(None): "null"}
+             type(None): "null", bool: "boolean"}
     return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
 
 
 def _check_value(name: str, value: Any, types: tuple[type, ...]) -> None:
     # bool is an int in Python but never a valid number in this log
-    if isinstance(value, bool) or not isinstance(value, types):
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         raise LogLineError(f"field '{name}' must be {_type_names(types)}, got {value!r:.40}", name)
     if isinstance(value, float) and not math.isfinite(value):
         raise LogLineError(f"field '{name}' must be a finite number, got {value!r}", name)
@@ -145,16 +189,17 @@ def validate_line(event: dict) -> dict:
     if isinstance(version, bool) or not isinstance(version, int):
         raise LogLineError(f"field 'v' must be an integer schema version, got {version!r:.40}",
                            "v")
-    if version != SCHEMA_VERSION:
+    if version not in FIELDS_BY_VERSION:
         raise LogLineError(f"field 'v': unsupported schema version {version} "
-                           f"(this reader knows {SCHEMA_VERSION})", "v")
+                           f"(this reader knows {', '.join(map(str, READABLE_VERSIONS))})", "v")
+    fields = FIELDS_BY_VERSION[version]
     _check_value("t", event["t"], _NUMBER)
     session = event["session"]
     if not isinstance(session, str) or not SESSION_PATTERN.match(session):
         raise LogLineError("field 'session' must be a pseudonym of 8-64 letters, digits, "
                            "'-' or '_'", "session")
     kind = event["type"]
-    if kind not in EVENT_FIELDS:
+    if kind not in fields:
         raise LogLineError(f"field 'type': unknown event type {kind!r:.40}", "type")
     identity = IDENTITY_FIELDS.intersection(event)
     if identity:
@@ -165,13 +210,46 @@ def validate_line(event: dict) -> dict:
         if private:
             raise LogLineError(f"field 'settings.{sorted(private)[0]}' is not allowed: "
                                "saved places stay on the phone", "settings")
-    for name, (types, required) in EVENT_FIELDS[kind].items():
+    for name, (types, required) in fields[kind].items():
         if name not in event:
             if required:
                 raise LogLineError(f"missing field '{name}' for a {kind} event", name)
             continue
         _check_value(name, event[name], types)
     return event
+
+
+#: a v1 announcement's callout key: "r<route>-" + the guidance loop's own key
+_V1_KEY = re.compile(r"^r(\d+)-(maneuver|prep|depart|arrival|off-route|reroute|position)"
+                     r"(?:-(\d+))?")
+_V1_KINDS = {"maneuver": "instruction", "off-route": "off_route"}
+
+
+def upgrade(event: dict) -> dict:
+    """A valid event in the shape of the current version, for readers (never for storage).
+
+    A v1 announcement gets ``started_t`` (its ``actual_t``), ``queued_t`` None (v1 wrote the
+    start time there too, so the queue wait is unknown) and the kind, maneuver and route its
+    callout key names; ``v`` stays 1 so a reader can still tell the log's age.
+    """
+    if event.get("v") != 1 or event.get("type") != "announcement":
+        return event
+    out = {k: v for k, v in event.items() if k not in ("planned_t", "actual_t")}
+    actual = event.get("actual_t")
+    out["started_t"] = event["t"] if actual is None else actual
+    out["queued_t"] = None
+    key = event.get("key")
+    match = _V1_KEY.match(key) if isinstance(key, str) else None
+    kind, maneuver, route = "system", None, 0
+    if match:
+        route, word, number = int(match.group(1)), match.group(2), match.group(3)
+        kind = _V1_KINDS.get(word, word)
+        if word in ("maneuver", "prep") and number is not None:
+            maneuver = int(number)
+        elif word == "depart":
+            maneuver = 0
+    out.update(kind=kind, maneuver=maneuver, route=route)
+    return out
 
 
 def encode_line(event: dict) -> str:
@@ -231,7 +309,7 @@ def iter_lines(lines: Iterable[str | bytes], source: str = "") -> Iterator[dict 
         if not raw.strip():
             continue
         try:
-            yield decode_line(raw)
+            yield upgrade(decode_line(raw))
         except ValueError as exc:
             yield LineProblem(number, str(exc), source)
 

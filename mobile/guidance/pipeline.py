@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from accessibility.haptics import Haptics, Pattern
+from accessibility.places import UNCERTAIN_FROM_M
 from accessibility.speech import Message, Priority, SpeechQueue
 from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertisement
 from mobile.ble.scanner import Sighting
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 POSITION_LOG_EVERY_S = 1.0
 #: a new route's progress is looked for this far from its start (m)
 START_WINDOW_M = 30.0
+#: a position this uncertain is "ungenau" (the walker is told so when asking where they are)
+#: and is logged as such; it is good again below UNCERTAIN_CLEAR_M (m)
+UNCERTAIN_CLEAR_M = 10.0
 #: callouts remembered to describe messages once they start (kind, maneuver, haptic)
 MAX_REMEMBERED_CALLOUTS = 2000
 
@@ -95,6 +99,10 @@ class GuidancePipeline:
         self.announcements: list[Announcement] = []
         self.reroutes = 0
         self._callouts: dict[str, Callout] = {}
+        #: when each waiting message was accepted by the queue, and on which route
+        self._queued: dict[str, tuple[float, int]] = {}
+        self._setup_logged = False
+        self._uncertain_said = False
         self._heard = 0
         self._fed = 0
         self._history_seen = 0
@@ -156,7 +164,10 @@ class GuidancePipeline:
         self, t: float, body: dict[str, Any], announce_depart: bool = True
     ) -> ActiveRoute:
         route = ActiveRoute(body)  # raises RouteFormatError before anything changes
-        self.logger.event("route_received", t=t, route=body, distance_m=float(route.length_m))
+        if not self._setup_logged:
+            self.log_setup(t)
+        self.logger.event("route_received", t=t, route=body, distance_m=float(route.length_m),
+                          route_id=self.route_id + 1)
         self.route_id += 1
         self.route = route
         start_m, sigma = 0.0, None
@@ -173,6 +184,19 @@ class GuidancePipeline:
         self._fed = 0
         self._route_t = t
         return route
+
+    def log_setup(self, t: float, radio: dict[str, Any] | None = None,
+                  seed: int | None = None) -> None:
+        """Log the positioning settings and guidance timings (and a simulated walk's radio) once,
+        so a replay runs with the settings the walk had."""
+        fields: dict[str, Any] = {"positioning": asdict(self.positioner.settings),
+                                  "timings": asdict(self.timings)}
+        if radio is not None:
+            fields["radio"] = radio
+        if seed is not None:
+            fields["seed"] = seed
+        self._setup_logged = True
+        self.logger.event("setup", t=t, **fields)
 
     def clear_route(self) -> None:
         self.route = self.matcher = self.loop = None
@@ -204,9 +228,12 @@ class GuidancePipeline:
             return
         if self._lost_said:
             self._lost_said = False
+            self.logger.event("position_uncertain", t=t, active=False, reason="lost",
+                              uncertainty_m=fix.uncertainty_m, lat=fix.lat, lon=fix.lon)
             self._say(t, say("position.back", self.voice.lang), Priority.GUIDANCE,
                       "position-back", "position")
         self._last_fix_t = t
+        self._log_uncertainty(t, fix)
         if t - self._last_position_log >= POSITION_LOG_EVERY_S:
             self._last_position_log = t
             self.logger.event("position", t=t, lat=fix.lat, lon=fix.lon,
@@ -214,6 +241,17 @@ class GuidancePipeline:
         if self.matcher is not None and self._heard != self._fed:
             self._fed = self._heard
             self.state = self.matcher.update_fix(fix)
+
+    def _log_uncertainty(self, t: float, fix: PositionFix) -> None:
+        """Log when the position becomes uncertain ("Position ungenau": the stated uncertainty
+        reaches UNCERTAIN_FROM_M) and when it is good again (below UNCERTAIN_CLEAR_M)."""
+        if self._uncertain_said == (fix.uncertainty_m >= UNCERTAIN_FROM_M) or (
+                self._uncertain_said and fix.uncertainty_m >= UNCERTAIN_CLEAR_M):
+            return
+        self._uncertain_said = not self._uncertain_said
+        self.logger.event("position_uncertain", t=t, active=self._uncertain_said,
+                          reason="uncertain", uncertainty_m=fix.uncertainty_m, lat=fix.lat,
+                          lon=fix.lon)
 
     def _no_fix(self, t: float) -> None:
         """No position: "lost" only when there was one on this route; before the first fix of
@@ -225,6 +263,7 @@ class GuidancePipeline:
         assert since is not None
         if had_fix and t - since > self.timings.position_lost_s:
             self._lost_said = True
+            self.logger.event("position_uncertain", t=t, active=True, reason="lost")
             self._say(t, say("position.lost", self.voice.lang), Priority.GUIDANCE,
                       "position-lost", "position")
         elif not had_fix and t - since > self.timings.position_pending_s \
@@ -255,13 +294,15 @@ class GuidancePipeline:
             self._submit(t, callout)
         if self.loop.arrived and self._arrival_logged != self.route_id:
             self._arrival_logged = self.route_id
-            self.logger.event("arrival", t=t, distance_m=float(self.route.length_m))
+            where = {"lat": self.fix.lat, "lon": self.fix.lon} if self.fix is not None else {}
+            self.logger.event("arrival", t=t, distance_m=float(self.route.length_m),
+                              route_id=self.route_id, **where)
 
     def _reroute(self, t: float) -> None:
         assert self.fix is not None and self.state is not None
         self._last_reroute_t = t
         self.logger.event("off_route", t=t, distance_m=float(self.state.offset_m),
-                          lat=self.fix.lat, lon=self.fix.lon)
+                          lat=self.fix.lat, lon=self.fix.lon, route_id=self.route_id)
         lang = self.voice.lang
         self.speech.clear()
         self._submit(t, Callout(say("off_route", lang), Priority.SAFETY, "off_route",
@@ -279,7 +320,8 @@ class GuidancePipeline:
             self.clear_route()
             return
         self.reroutes += 1
-        self.logger.event("reroute", t=t, reason="off_route")
+        self.logger.event("reroute", t=t, reason="off_route", route=body,
+                          route_id=self.route_id)
         assert self.loop is not None
         first = self.loop.first_text(self.voice)
         self._say(t, say("reroute.done", lang, first=first), Priority.GUIDANCE,
@@ -292,8 +334,11 @@ class GuidancePipeline:
         if len(self._callouts) > MAX_REMEMBERED_CALLOUTS:  # a long day: forget the oldest half
             for old in list(self._callouts)[: MAX_REMEMBERED_CALLOUTS // 2]:
                 del self._callouts[old]
-        self.speech.submit(Message(c.text, c.priority, key=key, expires_at_m=c.expires_at_m,
-                                   lang=self.voice.lang))
+            for old in list(self._queued)[: len(self._queued) // 2]:
+                del self._queued[old]
+        if self.speech.submit(Message(c.text, c.priority, key=key, expires_at_m=c.expires_at_m,
+                                      lang=self.voice.lang)):
+            self._queued[key or c.text] = (t, self.route_id)
 
     def _say(self, t: float, text: str, prio: Priority, key: str | None, kind: str) -> None:
         self._submit(t, Callout(text, prio, kind, key))
@@ -302,6 +347,7 @@ class GuidancePipeline:
         started = []
         for t_start, msg in self.speech.history[self._history_seen:]:
             c = self._callouts.get(msg.key or msg.text)
+            queued_t, route_id = self._queued.pop(msg.key or msg.text, (None, self.route_id))
             fix = self.fix
             a = Announcement(
                 t_start, msg.text, msg.priority.name, c.kind if c else "system",
@@ -311,8 +357,10 @@ class GuidancePipeline:
             if c is not None and c.haptic is not None and self.haptics is not None:
                 self.haptics.play(c.haptic)
             self.logger.event("announcement", t=t_start, text=msg.text,
-                              priority=msg.priority.name, planned_t=self.now, actual_t=t_start,
-                              key=msg.key, lang=msg.lang)
+                              priority=msg.priority.name, queued_t=queued_t, started_t=t_start,
+                              kind=c.kind if c else "system",
+                              maneuver=c.maneuver if c else None, route=route_id,
+                              chained=list(c.chained) if c else [], key=msg.key, lang=msg.lang)
         self._history_seen = len(self.speech.history)
         self.announcements.extend(started)
         return started

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -136,9 +137,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         places=net.places, logger=logger, wall_clock=lambda: when,
         rerouter=lambda lat, lon: router.route((lat, lon), (d_lat, d_lon), lang=args.lang,
                                                when=when).to_dict())
-    pipeline.set_route(0.0, body)
     radio = RadioModel(path_loss_exponent=args.path_loss_exponent,
                        shadowing_sigma_db=args.rssi_sigma, drop_rate=args.drop_rate)
+    pipeline.log_setup(0.0, radio=asdict(radio), seed=args.seed)
+    pipeline.set_route(0.0, body)
     assert pipeline.route is not None
     walk = SimulatedWalk(pipeline.route.line, sim_beacons(records), radio, speed=args.speed,
                          seed=args.seed)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
 from shapely.geometry import LineString, Point
 
 from lotse_common.geodesy import to_xy, to_xy_many
 from lotse_common.stats import distribution
+from tester_log.review.chaining import chained_points
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +27,11 @@ REACHED_RADIUS_M = 8.0
 EXPECTED_BEACON_RADIUS_M = 25.0
 #: maneuvers of two routes this close, of the same type, are the same decision point (m)
 SAME_POINT_M = 8.0
-#: an announcement is taken for a maneuver when its text is at least this similar (0-100)
-TEXT_MATCH_MIN = 70.0
 #: an instruction this long after the walker reached the point came late (s)
 LATE_AFTER_S = 2.0
 #: an instruction this long before the walker reached the point came early (s; ~12 m walked)
 EARLY_BEFORE_S = 10.0
 
-#: the pipeline's callout keys that name a maneuver: "r<route>-" + mobile.guidance.callouts's key
-_KEY = re.compile(r"^(?:r(\d+)-)?(maneuver|prep|depart|arrival)(?:-(\d+))?$")
 
 def project(lat: Sequence[float] | float, lon: Sequence[float] | float) -> tuple:
     """(lat, lon) in degrees → (x, y) in metres (arrays in, arrays out)."""
@@ -155,10 +150,9 @@ def time_at_point(fixes: Sequence[Fix], lat: float, lon: float,
     return fixes[start + int(np.argmin(dist[start:end + 1]))].t
 
 
-def _said_at(ann: dict) -> float:
-    """When an announcement was heard: its actual start, else when it was logged."""
-    actual = ann.get("actual_t")
-    return ann["t"] if actual is None else actual
+def said_at(ann: dict) -> float:
+    """When an announcement began to play (readers see every version with ``started_t``)."""
+    return float(ann.get("started_t", ann["t"]))
 
 
 def _same_point(m: dict, maneuvers: Sequence[dict]) -> int | None:
@@ -186,80 +180,68 @@ class RouteMaps:
 
     sizes: dict[int, int]
     to_map: dict[int, dict[int, int]]
+    #: each route's own maneuvers
+    maneuvers: dict[int, list[dict]]
 
     @classmethod
-    def of(cls, maneuvers: Sequence[dict], events: Sequence[dict]) -> RouteMaps:
-        routes = [e["route"] for e in events
+    def of(cls, maneuvers: Sequence[dict], events: Sequence[dict], base: int = 1) -> RouteMaps:
+        """``maneuvers`` are route ``base``'s (1: the first route; a re-route's for its own
+        table); every other route the log received is mapped onto them by place."""
+        routes = [e for e in events
                   if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
-        sizes, to_map = {1: len(maneuvers)}, {1: {i: i for i in range(len(maneuvers))}}
-        for rid, body in enumerate(routes[1:], start=2):
-            others = body.get("maneuvers") or []
+        sizes, to_map = {base: len(maneuvers)}, {base: {i: i for i in range(len(maneuvers))}}
+        own = {base: list(maneuvers)}
+        for n, e in enumerate(routes, start=1):
+            rid = int(e.get("route_id", n))
+            if rid == base:
+                continue
+            others = e["route"].get("maneuvers") or []
+            own[rid] = list(others)
             sizes[rid] = len(others)
             to_map[rid] = {j: i for j, m in enumerate(others)
                            if (i := _same_point(m, maneuvers)) is not None}
-        return cls(sizes, to_map)
+        return cls(sizes, to_map, own)
 
-    def of_key(self, key: object) -> tuple[str, int] | None:
-        """("prep"|"at", map maneuver index) for a pipeline callout key, else None."""
-        match = _KEY.match(key) if isinstance(key, str) else None
-        if match is None:
+    def on_map(self, route: object, index: object) -> int | None:
+        """The map route's maneuver index for maneuver ``index`` of route ``route``."""
+        if not isinstance(route, int) or not isinstance(index, int) or route not in self.sizes:
             return None
-        rid = int(match.group(1) or 1)
-        kind, number = match.group(2), match.group(3)
-        if rid not in self.sizes:
-            return None
-        if kind == "depart":
-            index = 0 if rid == 1 else None  # a re-route's "depart" is no decision point
-        elif kind == "arrival":
-            index = self.sizes[rid] - 1
-        else:
-            index = int(number) if number is not None else None
-        mapped = self.to_map[rid].get(index) if index is not None else None
-        if mapped is None:
-            return None
-        return ("prep" if kind == "prep" else "at"), mapped
+        return self.to_map[route].get(index)
 
 
-def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict]
-                        ) -> dict[tuple[str, int], float]:
-    """(form, maneuver index on the map route) → when the first such announcement was heard.
+#: announcement kinds that say a maneuver: kind -> form in the decision table
+_FORMS = {"depart": "at", "instruction": "at", "arrival": "at", "prep": "prep"}
 
-    The pipeline's callout keys (``r1-prep-3``, ``r2-maneuver-1``, ``r1-depart``, ``r3-arrival``)
-    name a maneuver of one route; maneuvers of a re-route are the map route's when they are of
-    the same type at the same place, so a walk that was re-routed still fills the table. A log
-    without keys (an older phone) falls back to comparing texts fuzzily, since the phone may
-    phrase a maneuver differently from the route's text; then each announcement goes to its
-    single best maneuver, as form "at". An instruction that also says the next maneuvers
-    (close together, "… Danach: …") counts for them too.
+
+def match_announcements(maneuvers: Sequence[dict], events: Sequence[dict], base: int = 1
+                        ) -> dict[tuple[str, int], tuple[float, bool]]:
+    """(form, maneuver index on the map route) → (when the first such announcement was heard,
+    whether it was said chained to an earlier point's instruction).
+
+    Each announcement names its kind, its maneuver and its route (v2; a v1 log's callout key
+    gives the same through ``tester_log.schema.upgrade``); maneuvers of a re-route are the map
+    route's when they are of the same type at the same place, so a walk that was re-routed still
+    fills the table. An instruction that also says the next decision points (``chained``,
+    "… Danach: …") counts for them too (``chaining``). A re-route's "depart" is no decision
+    point.
     """
-    maps = RouteMaps.of(maneuvers, events)
-    first: dict[tuple[str, int], float] = {}
-    texts = [str(m.get("text", "")) for m in maneuvers]
+    maps = RouteMaps.of(maneuvers, events, base)
+    first: dict[tuple[str, int], tuple[float, bool]] = {}
     announcements = [e for e in events if e["type"] == "announcement"]
-    for ann in sorted(announcements, key=_said_at):
-        which = maps.of_key(ann.get("key"))
-        if which is None and texts and not ann.get("key"):
-            scores = [fuzz.token_set_ratio(ann["text"], text) for text in texts]
-            best = int(np.argmax(scores))
-            which = ("at", best) if scores[best] >= TEXT_MATCH_MIN else None
-        if which is None:
+    for ann in sorted(announcements, key=said_at):
+        form = _FORMS.get(ann.get("kind", ""))
+        route = ann.get("route")
+        if form is None or not isinstance(route, int) or route not in maps.sizes:
             continue
-        first.setdefault(which, _said_at(ann))
-        if which[0] == "at":  # "… Danach: …": close maneuvers said together count as said
-            for j in _chained(which[1], ann["text"], texts):
-                first.setdefault(("at", j), _said_at(ann))
+        if ann["kind"] == "depart" and route != 1:
+            continue
+        own = maps.sizes[route] - 1 if ann["kind"] == "arrival" else ann.get("maneuver")
+        chained = chained_points(ann, maps.maneuvers[route]) if form == "at" else []
+        for index in [own, *chained]:
+            mapped = maps.on_map(route, index)
+            if mapped is not None:
+                first.setdefault((form, mapped), (said_at(ann), index != own))
     return first
-
-
-def _chained(index: int, said: str, texts: Sequence[str]) -> list[int]:
-    """The maneuvers right after ``index`` whose own text is part of the announcement."""
-    out, spoken = [], said.casefold()
-    for j in range(index + 1, len(texts)):
-        own = texts[j].strip().rstrip(".").casefold()
-        if not own or own not in spoken:
-            break
-        out.append(j)
-    return out
 
 
 @dataclass(frozen=True)
@@ -275,6 +257,9 @@ class DecisionRow:
     rerun_t: float | None
     log_prep_t: float | None = None
     rerun_prep_t: float | None = None
+    #: the instruction was said chained to an earlier point's ("… Danach: …"): early by design
+    log_chained: bool = False
+    rerun_chained: bool = False
 
     @property
     def shift_s(self) -> float | None:
@@ -292,7 +277,8 @@ class DecisionRow:
             return None
         if said - self.reached_t > LATE_AFTER_S:
             return "late"
-        if self.reached_t - said > EARLY_BEFORE_S:
+        chained = self.log_chained if which == "log" else self.rerun_chained
+        if self.reached_t - said > EARLY_BEFORE_S and not chained:
             return "early"
         return None
 
@@ -301,20 +287,23 @@ class DecisionRow:
 
 
 def decision_points(route: dict | None, logged: Sequence[dict], rerun: Sequence[dict],
-                    walked: Sequence[Fix]) -> list[DecisionRow]:
+                    walked: Sequence[Fix], base: int = 1) -> list[DecisionRow]:
     """The table of decision points; ``walked`` is the best track known (truth, else estimate)."""
     maneuvers = list((route or {}).get("maneuvers") or [])
-    said_log = match_announcements(maneuvers, logged)
-    said_rerun = match_announcements(maneuvers, rerun)
+    said_log = match_announcements(maneuvers, logged, base)
+    said_rerun = match_announcements(maneuvers, rerun, base)
     rows = []
     for i, m in enumerate(maneuvers):
         loc = m.get("location") or {}
         reached = (time_at_point(walked, loc["lat"], loc["lon"])
                    if "lat" in loc and "lon" in loc else None)
-        rows.append(DecisionRow(i, str(m.get("type", "")), str(m.get("text", "")),
-                                m.get("at_m"), reached, said_log.get(("at", i)),
-                                said_rerun.get(("at", i)), said_log.get(("prep", i)),
-                                said_rerun.get(("prep", i))))
+        log_at, rerun_at = said_log.get(("at", i)), said_rerun.get(("at", i))
+        log_prep, rerun_prep = said_log.get(("prep", i)), said_rerun.get(("prep", i))
+        rows.append(DecisionRow(
+            i, str(m.get("type", "")), str(m.get("text", "")), m.get("at_m"), reached,
+            log_at and log_at[0], rerun_at and rerun_at[0], log_prep and log_prep[0],
+            rerun_prep and rerun_prep[0], bool(log_at and log_at[1]),
+            bool(rerun_at and rerun_at[1])))
     return rows
 
 
@@ -341,13 +330,13 @@ def speech_diff(logged: Sequence[dict], rerun: Sequence[dict],
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
-                if abs(_said_at(x) - _said_at(y)) <= same_within_s:
+                if abs(said_at(x) - said_at(y)) <= same_within_s:
                     alike += 1
                 else:
-                    diffs.append(SpeechDiff("moved", x["text"], _said_at(x), _said_at(y)))
+                    diffs.append(SpeechDiff("moved", x["text"], said_at(x), said_at(y)))
             continue
-        diffs += [SpeechDiff("only_log", x["text"], _said_at(x), None) for x in a[i1:i2]]
-        diffs += [SpeechDiff("only_rerun", y["text"], None, _said_at(y)) for y in b[j1:j2]]
+        diffs += [SpeechDiff("only_log", x["text"], said_at(x), None) for x in a[i1:i2]]
+        diffs += [SpeechDiff("only_rerun", y["text"], None, said_at(y)) for y in b[j1:j2]]
     diffs.sort(key=lambda d: d.log_t if d.log_t is not None else d.rerun_t)
     return alike, diffs
 
@@ -363,6 +352,8 @@ class BeaconRow:
     expected: bool
     heard: int
     best_rssi: float | None
+    #: median (implied − true) distance of its close readings (m); None: unknown
+    residual_m: float | None = None
 
     @property
     def flag(self) -> bool:

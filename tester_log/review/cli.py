@@ -1,6 +1,8 @@
 """``lotse replay LOG [--truth ROUTE] [--out DIR]``: re-run a tester log and write a report.
 
-Prints one summary line on success. Bad input (no such log, a log without one valid line, an
+Prints two lines on success: the verdict (arrived and arrival said, off-route alarms false and
+real, late and missing instructions, silent stretches, worst position error) and the summary.
+Bad input (no such log, a log without one valid line, an
 unreadable truth or beacon plan) is one line on stderr and exit code 2, never a traceback;
 corrupt lines inside a log are only counted and listed in the report.
 """
@@ -14,7 +16,6 @@ import sys
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
-
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="beacon plan GeoJSON: where the re-run's beacons hang, and 'heard vs "
                         "expected' "
                         "(default: the shipped inner-city plan)")
-    p.add_argument("--lang", choices=("de", "en"), default=None,
+    p.add_argument("--lang", choices=("de", "en"), default="de",
+                   help="language of the report and the verdict line (default: de)")
+    p.add_argument("--speech-lang", choices=("de", "en"), default=None,
                    help="language of the re-run's announcements (default: as on the walk)")
     p.add_argument("--osm", type=Path, metavar="EXTRACT", default=None,
                    help="OSM extract: the re-run's places and the map's streets "
@@ -70,13 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     plan = args.beacons or (PLAN_PATH if PLAN_PATH.exists() else None)
     try:
         osm = None if args.no_streets else (args.osm or settings().osm_path)
-        data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.lang,
+        data = replay(args.log, truth_path=args.truth, plan_path=plan, lang=args.speech_lang,
                       do_rerun=not args.no_rerun, osm_path=osm, cache_dir=settings().cache_dir,
                       session=args.session)
-        summary = write_report(out, data)
+        summary = write_report(out, data, lang=args.lang)
     except (ValueError, OSError) as exc:
         print(f"lotse replay: {exc}", file=sys.stderr)
         return 2
+    print(summary.verdict_line())
     print(summary.line())
     return 0
 

@@ -91,10 +91,11 @@ def load_area(osm_path: Path | None, cache_dir: Path | None = None) -> Any | Non
 
 
 def street_lines(net: Any | None, around: Sequence[tuple[float, float]]
-                 ) -> list[list[tuple[float, float]]]:
-    """Walkable ways of the network near ``around`` as (lat, lon) lines, for the map."""
+                 ) -> list[tuple[str | None, list[tuple[float, float]]]]:
+    """Walkable ways of the network near ``around`` as (name, (lat, lon) line), for the map."""
     if net is None or not around:
         return []
+    names = net.edge_tags.column("name")
     lats, lons = [p[0] for p in around], [p[1] for p in around]
     south, north = min(lats) - STREET_MARGIN_DEG, max(lats) + STREET_MARGIN_DEG
     west, east = min(lons) - STREET_MARGIN_DEG, max(lons) + STREET_MARGIN_DEG
@@ -107,5 +108,7 @@ def street_lines(net: Any | None, around: Sequence[tuple[float, float]]
         inside = ((coords[:, 1] >= south) & (coords[:, 1] <= north)
                   & (coords[:, 0] >= west) & (coords[:, 0] <= east))
         if inside.any():
-            lines.append([(float(lat), float(lon)) for lon, lat in coords])
+            name = names[e]
+            lines.append((str(name) if isinstance(name, str) and name else None,
+                          [(float(lat), float(lon)) for lon, lat in coords]))
     return lines

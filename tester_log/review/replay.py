@@ -13,14 +13,13 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bleak.backends.scanner import AdvertisementData
-
 from tester_log.review.analysis import Truth, route_points, track
+from tester_log.review.beacon_check import DEFAULT_MEASURED_POWER
 from tester_log.review.inputs import (
     load_area,
     load_plan,
@@ -45,8 +44,6 @@ TICKED_TYPES = ("position", "announcement", "truth")
 MIN_STAMPS_TO_INFER = 20
 #: after the last event the re-run keeps ticking this long, so queued speech can finish (s)
 DRAIN_S = 10.0
-#: iBeacon measured power assumed when neither the log nor the plan says (dBm at 1 m)
-DEFAULT_MEASURED_POWER = -59
 #: the fed event types; everything else in the log is the old code's output
 FED_TYPES = ("advert", "gps_fix")
 
@@ -71,6 +68,8 @@ def advertisement_from_event(event: dict) -> Any:
     manufacturer = event.get("manufacturer_data") or {}
     service = event.get("service_data") or {}
     if manufacturer or service:
+        from bleak.backends.scanner import AdvertisementData
+
         try:
             return AdvertisementData(
                 local_name=None,
@@ -123,6 +122,9 @@ class RerunSetup:
     clock_face: bool
     started_at: datetime | None  # wall clock at the log's first event (opening hours)
     tick_s: float  # the walk's guidance clock period
+    #: the walk's PositionSettings and GuidanceTimings as logged (v2 ``setup``); {} = defaults
+    positioning: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
 
 
 def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
@@ -134,6 +136,8 @@ def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
         if e["type"] == "settings" and isinstance(e.get("settings"), dict):
             settings.update(e["settings"])
     start = next((e for e in events if e["type"] == "app_start"), {})
+    setup = next((e for e in events if e["type"] == "setup"), {})
+    timings = setup.get("timings") or {}
     started = start.get("started_at")
     try:
         started_at = datetime.fromisoformat(started) if started else None
@@ -144,15 +148,35 @@ def rerun_setup(events: Sequence[dict], lang: str | None = None) -> RerunSetup:
                       lang or str(settings.get("lang", "de")),
                       str(settings.get("verbosity", "normal")),
                       bool(settings.get("clock_face", False)), started_at,
-                      float(start.get("tick_s") or infer_tick_s(events)))
+                      float(start.get("tick_s") or timings.get("tick_s") or infer_tick_s(events)),
+                      dict(setup.get("positioning") or {}), dict(timings))
+
+
+def settings_from(cls: type, data: dict) -> Any:
+    """A frozen settings dataclass from its logged ``asdict`` form: nested settings rebuilt,
+    fields the log lacks left at their defaults, fields this code no longer has ignored."""
+    kwargs = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        if is_dataclass(default) and isinstance(value, dict):
+            value = settings_from(type(default), value)
+        kwargs[f.name] = value
+    unknown = set(data) - {f.name for f in fields(cls)}
+    if unknown:
+        logger.warning("%s: logged settings %s unknown to this code, ignored", cls.__name__,
+                       ", ".join(sorted(unknown)))
+    return cls(**kwargs)
 
 
 def infer_tick_s(events: Sequence[dict]) -> float:
     """The tick grid of a log without ``app_start.tick_s``: the coarsest candidate period that
     every tick-made time stamp (positions, announcement starts, truth) sits on; ``TICK_S``
     when none fits (a real app's clock is not a grid) or there is too little to tell."""
-    stamps = [e["actual_t"] if e["type"] == "announcement" else e["t"] for e in events
-              if e["type"] in TICKED_TYPES and (e["type"] != "announcement" or e["actual_t"])]
+    stamps = [e["started_t"] if e["type"] == "announcement" else e["t"] for e in events
+              if e["type"] in TICKED_TYPES]
     if len(stamps) < MIN_STAMPS_TO_INFER:
         return TICK_S
     for step in TICK_CANDIDATES_S:
@@ -232,6 +256,8 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
     from mobile.ble.plan import beacon_infos
     from mobile.guidance.callouts import Voice
     from mobile.guidance.pipeline import GuidancePipeline
+    from mobile.guidance.timings import GuidanceTimings
+    from mobile.positioning.beacons import PositionSettings
 
     queue = list(setup.later_routes)
 
@@ -253,7 +279,10 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
     voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
     return GuidancePipeline(speech, beacon_infos(list(plan)), voice=voice, logger=capture,
                             places=places, rerouter=rerouter if queue else None,
-                            wall_clock=wall_clock)
+                            wall_clock=wall_clock,
+                            timings=settings_from(GuidanceTimings, setup.timings),
+                            position_settings=settings_from(PositionSettings,
+                                                            setup.positioning))
 
 
 class _Ticker:
@@ -303,6 +332,7 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
 
     A re-run that cannot be made (no adverts, no route, the pipeline failing on this log) is
     reported on the page, not raised: the log's own content is still worth a report.
+    ``lang`` is the re-run's speech language (default: the walk's).
     ``osm_path`` (an extract) gives the re-run the extract's places (as the app and
     ``lotse walk`` have them) and the map the streets around the walk. A file holding several
     sessions (the app appends after a restart) is reported for one: ``session``, else the
@@ -318,20 +348,20 @@ def replay(log_path: Path, *, truth_path: Path | None = None, plan_path: Path | 
     truth = Truth(timed=track(read.events, "truth"))
     if truth_path is not None:
         truth.line = load_truth_file(truth_path)
-    events, note = None, "nicht verlangt"
+    events, status, note = None, "not_requested", ""
     if do_rerun:
         try:
             events = rerun(read, records, lang, places=places)
-            note = f"mit dem aktuellen Code, {len(events)} Ereignisse"
+            status, note = "done", str(len(events))
         except ValueError as exc:
-            note = f"nicht möglich: {exc}"
+            status, note = "impossible", str(exc)
             logger.warning("re-run not possible: %s", exc)
         except Exception as exc:  # noqa: BLE001 - the code under test failed: report it
-            note = f"abgebrochen: {type(exc).__name__}: {exc}"
+            status, note = "failed", f"{type(exc).__name__}: {exc}"
             logger.warning("re-run failed: %s", note)
             logger.debug("re-run failure", exc_info=True)
     around = [*route_points(route), *truth.points(),
               *((f.lat, f.lon) for f in track(read.events))]
     return ReplayData(source=str(log_path), read=read, rerun=events, rerun_note=note,
                       route=route, truth=truth, plan=plan_points(records),
-                      streets=street_lines(net, around))
+                      streets=street_lines(net, around), rerun_status=status)

@@ -1,11 +1,13 @@
-"""The replay report: one HTML page (plus PNG plots) that a tester's reviewer reads.
+"""The replay report: one HTML page (plus PNG plots) that leads with the verdict.
 
-It answers what a reviewer asks of a test walk: where positioning drifted (map, error over
-time), whether each instruction came on time (decision points: log vs. re-run), which beacons along
-the way were never heard (flagged for staff), and where the tester said "hier stimmt etwas nicht"
-(markers). Everything shown is computed in
-``tester_log.review.analysis``; this module only lays it out.
-Plain ``html.escape`` and f-strings: the page is small and must not depend on a template engine.
+On top a summary box: arrived and arrival said or not, false or real off-route alarms, late or
+missing instructions, silent stretches, the worst position error — each line with a label the map
+and the error plot draw at its place and time, and links to both. Below: the map, the error plot,
+the beacons that need a visit (the full beacon table folded), the decision points of every route
+followed, what the re-run said differently, markers and corrupt lines. Everything shown is
+decided in ``analysis``, ``verdict`` and ``beacon_check``; this module only lays it out, in
+German or English (``tester_log.review.texts``). Plain ``html.escape`` and f-strings: the page is
+small and must not depend on a template engine.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from pathlib import Path
 
 from lotse_common import ATTRIBUTION
 from tester_log.review import analysis as ra
-from tester_log.review.plots import error_plot, map_plot
+from tester_log.review import sections
+from tester_log.review.beacon_check import needing_visit, path_loss_exponent, with_residuals
+from tester_log.review.plots import Drawn, error_plot, map_plot
+from tester_log.review.texts import tr
+from tester_log.review.verdict import Verdict, verdict
 from tester_log.schema import LogRead
 
 logger = logging.getLogger(__name__)
@@ -27,13 +33,10 @@ logger = logging.getLogger(__name__)
 MAP_PNG = "map.png"
 ERROR_PNG = "error.png"
 REPORT_HTML = "report.html"
-#: at most this many corrupt lines are listed one by one
-MAX_PROBLEMS_SHOWN = 50
+#: log events drawn as thin lines on the error plot
+PLOTTED_EVENTS = ("off_route", "reroute", "arrival", "position_uncertain", "marker")
 
-_CSS = """body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em;color:#212121}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bdbdbd;padding:.2em .5em;
-text-align:left;font-size:.9em}th{background:#eeeeee}.flag{color:#b71c1c;font-weight:bold}
-img{max-width:100%;border:1px solid #e0e0e0}footer{margin-top:2em;font-size:.85em;color:#616161}"""
+LatLon = tuple[float, float]
 
 
 @dataclass
@@ -43,11 +46,14 @@ class ReplayData:
     source: str
     read: LogRead
     rerun: list[dict] | None  # events the current code logged; None when it could not run
-    rerun_note: str = ""  # why there is no re-run, or how it was made
+    rerun_note: str = ""  # why there is no re-run (the error), or how many events it made
     route: dict | None = None
     truth: ra.Truth = field(default_factory=ra.Truth)
     plan: list[dict] = field(default_factory=list)  # {"key","lat","lon","placement"}
-    streets: list[list[tuple[float, float]]] = field(default_factory=list)
+    #: streets of the extract around the walk: (name or None, (lat, lon) points)
+    streets: list[tuple[str | None, list[LatLon]]] = field(default_factory=list)
+    #: not_requested, done, impossible or failed
+    rerun_status: str = "not_requested"
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,11 @@ class ReportSummary:
     rerun_error: ra.ErrorStats | None
     flagged_beacons: int
     markers: int
+    verdict: Verdict | None = None
+    lang: str = "de"
+    #: labels drawn on the map and on the error plot
+    map_markers: list[str] = field(default_factory=list)
+    plot_markers: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """The one-line summary ``lotse replay`` prints."""
@@ -80,86 +91,12 @@ class ReportSummary:
         parts.append(f"{self.markers} markers")
         return f"replay: {', '.join(parts)} -> {self.html_path}"
 
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _t(t: float | None, t0: float) -> str:
-    return "–" if t is None else f"{t - t0:.1f} s"
+    def verdict_line(self) -> str:
+        """The one-line verdict ``lotse replay`` prints before the summary."""
+        return sections.verdict_line(self.verdict, self.lang) if self.verdict else ""
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], empty: str) -> str:
-    if not rows:
-        return f"<p>{_e(empty)}</p>"
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
-
-
-def _stats_rows(log_stats: ra.ErrorStats | None, rerun_stats: ra.ErrorStats | None) -> list:
-    rows = []
-    for label, s in (("Log", log_stats), ("neu gerechnet", rerun_stats)):
-        if s:
-            rows.append([label, str(s.count), f"{s.mean_m:.1f}", f"{s.median_m:.1f}",
-                         f"{s.p95_m:.1f}", f"{s.max_m:.1f}"])
-    return rows
-
-
-_TIMING = {"late": "spät", "early": "zu früh"}
-_WHICH = {"log": "Log", "rerun": "neu"}
-
-
-def _decision_rows(rows: Sequence[ra.DecisionRow], t0: float) -> list:
-    out = []
-    for r in rows:
-        flags = [f"{_TIMING[kind]}: {_WHICH[w]}" for w in ("log", "rerun")
-                 if (kind := r.timing(w)) is not None]
-        shift = "–" if r.shift_s is None else f"{r.shift_s:+.1f} s"
-        note = '<span class="flag">' + "; ".join(flags) + "</span>" if flags else ""
-        at = "–" if r.at_m is None else f"{r.at_m:.0f} m"
-        out.append([str(r.index), _e(r.type), _e(r.text), at, _t(r.reached_t, t0),
-                    _t(r.log_prep_t, t0), _t(r.log_t, t0), _t(r.rerun_prep_t, t0),
-                    _t(r.rerun_t, t0), shift, note])
-    return out
-
-
-def _beacon_rows(rows: Sequence[ra.BeaconRow]) -> list:
-    out = []
-    for b in rows:
-        state = ('<span class="flag">nie gehört – bitte prüfen</span>' if b.flag
-                 else "gehört" if b.heard else "nicht erwartet")
-        rssi = "–" if b.best_rssi is None else f"{b.best_rssi:.0f} dBm"
-        out.append([_e(b.key), _e(b.placement or ("nicht im Plan" if b.lat is None else "")),
-                    "ja" if b.expected else "nein", str(b.heard), rssi, state])
-    return out
-
-
-def _other_sessions(read: LogRead) -> str:
-    if not read.other_sessions:
-        return ""
-    listed = ", ".join(f"{_e(s)} ({n} Ereignisse)" for s, n in read.other_sessions.items())
-    return (f'<p class="flag">Die Datei enthält weitere Sitzungen, hier nicht ausgewertet: '
-            f"{listed}. Mit --session ID wählen.</p>")
-
-
-_DIFF_KIND = {"only_log": "nur im Log", "only_rerun": "nur neu gerechnet",
-              "moved": "zu anderer Zeit"}
-
-
-def _speech_html(data: ReplayData, t0: float) -> str:
-    if data.rerun is None:
-        return "<p>Keine Neu-Rechnung.</p>"
-    alike, diffs = ra.speech_diff(data.read.events, data.rerun)
-    total = sum(e["type"] == "announcement" for e in data.read.events)
-    rows = [[_e(_DIFF_KIND[d.kind]), _t(d.log_t, t0), _t(d.rerun_t, t0), _e(d.text)]
-            for d in diffs]
-    return (f"<p>{alike} von {total} Ansagen des Logs kamen in der Neu-Rechnung gleich "
-            f"(gleicher Text, gleiche Zeit).</p>"
-            + _table(["Unterschied", "Log", "neu", "Ansage"], rows, "Keine Unterschiede."))
-
-
-def _marker_place(marker: dict, fixes: Sequence[ra.Fix]) -> tuple[float, float] | None:
+def _marker_place(marker: dict, fixes: Sequence[ra.Fix]) -> LatLon | None:
     """Where a marker was dropped: its own position, else the estimate nearest in time."""
     if "lat" in marker and "lon" in marker:
         return marker["lat"], marker["lon"]
@@ -169,7 +106,51 @@ def _marker_place(marker: dict, fixes: Sequence[ra.Fix]) -> tuple[float, float] 
     return nearest.lat, nearest.lon
 
 
-def write_report(out_dir: Path, data: ReplayData) -> ReportSummary:
+def _routes(events: Sequence[dict]) -> list[tuple[int, float, dict]]:
+    received = [e for e in events
+                if e["type"] == "route_received" and isinstance(e.get("route"), dict)]
+    return [(int(e.get("route_id", n)), e["t"], e["route"])
+            for n, e in enumerate(received, start=1)]
+
+
+def _points(routes: Sequence[tuple[int, float, dict]], lang: str) -> list[tuple[str, LatLon]]:
+    """Start, end and the decision points of every route, labelled for the map; a re-route's
+    point at the place of one already labelled (the same corner) is not labelled again."""
+    out: list[tuple[str, LatLon]] = []
+    for n, (rid, _, body) in enumerate(routes):
+        pts = ra.route_points(body)
+        if not pts:
+            continue
+        if n == 0:
+            out.append((tr("report.map.start", lang), pts[0]))
+            out.append((tr("report.map.end", lang), pts[-1]))
+        for i, m in enumerate(body.get("maneuvers") or []):
+            loc = m.get("location") or {}
+            if m.get("type") in ("depart", "arrive") or "lat" not in loc:
+                continue
+            here = (loc["lat"], loc["lon"])
+            if any(_metres(here, p) < ra.SAME_POINT_M for _, p in out):
+                continue
+            out.append((f"#{i}" if n == 0 else f"R{rid}#{i}", here))
+    return out
+
+
+def _metres(a: LatLon, b: LatLon) -> float:
+    (ax, ay), (bx, by) = ra.project(*a), ra.project(*b)
+    return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
+
+
+def _timeline_events(events: Sequence[dict], lang: str) -> list[tuple[float, str]]:
+    """(t, names) of the plotted log events; events at one moment (an off-route alarm and its
+    re-route) share one line."""
+    at: dict[float, list[str]] = {}
+    for e in events:
+        if e["type"] in PLOTTED_EVENTS:
+            at.setdefault(e["t"], []).append(tr(f"report.event.{e['type']}", lang))
+    return [(t, ", ".join(dict.fromkeys(names))) for t, names in sorted(at.items())]
+
+
+def write_report(out_dir: Path, data: ReplayData, lang: str = "de") -> ReportSummary:
     """Write ``report.html`` and its PNGs into ``out_dir`` (created); return the summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
     events = data.read.events
@@ -177,84 +158,93 @@ def write_report(out_dir: Path, data: ReplayData) -> ReportSummary:
     t0 = min((e["t"] for e in events), default=0.0)
     log_track, rerun_track = ra.track(events), ra.track(rerun)
     truth_pts = data.truth.points()
-    walked = data.truth.timed or log_track
-    route_pts = ra.route_points(data.route)
-    beacons = ra.beacon_coverage([e for e in events if e["type"] == "advert"], data.plan,
-                                 route_pts or truth_pts)
+    routes = _routes(events)
+    adverts = [e for e in events if e["type"] == "advert"]
+    # expected along where the walker really went (truth), else along the route
+    beacons = ra.beacon_coverage(adverts, data.plan,
+                                 truth_pts or ra.route_points(data.route))
+    beacons = with_residuals(beacons, adverts, data.truth, path_loss_exponent(events))
     markers = [e for e in events if e["type"] == "marker"]
-    marker_pts = [_marker_place(m, log_track) for m in markers]
-    marker_pts = [p for p in marker_pts if p is not None]
-    pngs = [map_plot(out_dir / MAP_PNG, route=route_pts, log_track=log_track,
-                     rerun_track=rerun_track, truth=truth_pts, beacons=beacons,
-                     markers=marker_pts, streets=data.streets,
-                     gps=[(f.lat, f.lon) for f in ra.track(events, "gps_fix")])]
+    marker_pts = [p for p in (_marker_place(m, log_track) for m in markers) if p is not None]
+    judged = verdict(events, data.truth)
+    drawn_map = map_plot(
+        out_dir / MAP_PNG, lang=lang, routes=[(rid, ra.route_points(b)) for rid, _, b in routes],
+        log_track=log_track, rerun_track=rerun_track, truth=truth_pts, beacons=beacons,
+        markers=marker_pts, streets=data.streets, points=_points(routes, lang),
+        gps=[(f.lat, f.lon) for f in ra.track(events, "gps_fix")], findings=judged.findings)
     log_errs, rerun_errs = ra.errors(log_track, data.truth), ra.errors(rerun_track, data.truth)
-    if log_errs or rerun_errs:
+    drawn_plot: Drawn | None = None
+    timeline = _timeline_events(events, lang)
+    if log_errs or rerun_errs or timeline or judged.findings:
         uncertainty = [(f.t, f.uncertainty_m) for f in log_track if f.uncertainty_m is not None]
-        pngs.append(error_plot(out_dir / ERROR_PNG, log_errors=log_errs,
-                               rerun_errors=rerun_errs, uncertainty=uncertainty))
-    decisions = ra.decision_points(data.route, events, rerun, walked)
+        drawn_plot = error_plot(out_dir / ERROR_PNG, lang=lang, t0=t0, log_errors=log_errs,
+                                rerun_errors=rerun_errs, uncertainty=uncertainty,
+                                findings=judged.findings, events=timeline)
     log_stats, rerun_stats = ra.error_stats(log_errs), ra.error_stats(rerun_errs)
     summary = ReportSummary(
-        out_dir / REPORT_HTML, pngs, len(events), len(data.read.problems),
-        sum(e["type"] == "announcement" for e in events),
+        out_dir / REPORT_HTML, [drawn_map.path, *([drawn_plot.path] if drawn_plot else [])],
+        len(events), len(data.read.problems), sum(e["type"] == "announcement" for e in events),
         None if data.rerun is None else sum(e["type"] == "announcement" for e in rerun),
-        log_stats, rerun_stats, sum(b.flag for b in beacons), len(markers))
-    page = _page(data, summary, t0, decisions, beacons, markers, log_track)
+        log_stats, rerun_stats, sum(b.flag for b in beacons), len(markers), judged, lang,
+        drawn_map.markers, drawn_plot.markers if drawn_plot else [])
+    walked = data.truth.timed or log_track
+    tables = []
+    for n, (rid, t_from, body) in enumerate(routes):
+        t_to = routes[n + 1][1] if n + 1 < len(routes) else float("inf")
+        window = [f for f in walked if t_from <= f.t < t_to]
+        tables.append((rid, ra.decision_points(body, events, rerun, window, base=rid)))
+    page = _page(data, summary, t0, tables, beacons, markers, log_track, lang,
+                 has_plot=drawn_plot is not None)
     summary.html_path.write_text(page, encoding="utf-8")
     return summary
 
 
-def _page(data: ReplayData, s: ReportSummary, t0: float, decisions: Sequence[ra.DecisionRow],
-          beacons: Sequence[ra.BeaconRow], markers: Sequence[dict],
-          log_track: Sequence[ra.Fix]) -> str:
+def _page(data: ReplayData, s: ReportSummary, t0: float,
+          tables: Sequence[tuple[int, list[ra.DecisionRow]]], beacons: Sequence[ra.BeaconRow],
+          markers: Sequence[dict], log_track: Sequence[ra.Fix], lang: str,
+          has_plot: bool) -> str:
     events = data.read.events
     counts = Counter(e["type"] for e in events)
     duration = (max(e["t"] for e in events) - t0) if events else 0.0
-    problems = [[str(p.line), _e(p.file), _e(p.message)]
-                for p in data.read.problems[:MAX_PROBLEMS_SHOWN]]
-    more = len(data.read.problems) - len(problems)
-    trouble = [[_t(e["t"], t0), _e(e["type"]),
-                _e(e.get("message") or e.get("reason") or e.get("distance_m") or "")]
-               for e in events if e["type"] in ("error", "off_route", "reroute", "arrival")]
+    e = html.escape
+    header = (f"<h1>{e(tr('report.title', lang))}</h1><p>"
+              + e(tr("report.meta", lang, log=data.source,
+                     sessions=", ".join(data.read.sessions) or "–", duration=f"{duration:.0f}",
+                     events=s.events,
+                     counts=", ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
+              + "</p><p>" + e(tr(f"report.rerun.{data.rerun_status}", lang,
+                                 note=data.rerun_note)) + "</p>"
+              + sections.other_sessions(data.read, lang))
     marker_rows = []
     for m in markers:
         place = _marker_place(m, log_track)
         where = "–" if place is None else f"{place[0]:.6f}, {place[1]:.6f}"
-        marker_rows.append([_t(m["t"], t0), _e(where), _e(m.get("note", ""))])
-    error_html = (f'<img src="{ERROR_PNG}" alt="Positionsfehler über die Zeit">'
-                  if any(p.name == ERROR_PNG for p in s.pngs)
-                  else "<p>Keine Wahrheit bekannt (weder truth-Ereignisse noch --truth): "
-                       "kein Fehlerverlauf.</p>")
-    sections = [
-        f"<h1>Lotse – Bericht zur Testfahrt</h1><p>Log: <code>{_e(data.source)}</code>; "
-        f"Sitzung(en): {_e(', '.join(data.read.sessions) or '–')}; Dauer {duration:.0f} s; "
-        f"{s.events} Ereignisse "
-        f"({_e(', '.join(f'{k} {v}' for k, v in sorted(counts.items())))}).</p>"
-        f"<p>Neu gerechnet: {_e(data.rerun_note or ('ja' if data.rerun is not None else 'nein'))}"
-        "</p>" + _other_sessions(data.read),
-        "<h2>Beschädigte Zeilen (übersprungen)</h2>"
-        + _table(["Zeile", "Datei", "Problem"], problems, "Keine.")
-        + (f"<p>… und {more} weitere.</p>" if more > 0 else ""),
-        f'<h2>Karte</h2><img src="{MAP_PNG}" alt="Karte: Route, geschätzter und wahrer Weg">',
-        "<h2>Positionsfehler</h2>" + error_html
-        + _table(["", "Anzahl", "Mittel (m)", "Median (m)", "95 % (m)", "Max (m)"],
-                 _stats_rows(s.log_error, s.rerun_error), ""),
-        "<h2>Entscheidungspunkte</h2>"
-        + _table(["#", "Art", "Anweisung", "bei", "erreicht", "Hinweis (Log)", "Ansage (Log)",
-                  "Hinweis (neu)", "Ansage (neu)", "Verschiebung", ""],
-                 _decision_rows(decisions, t0),
-                 "Keine Route im Log."),
-        "<h2>Ansagen: Log und Neu-Rechnung</h2>" + _speech_html(data, t0),
-        "<h2>Beacons: gehört und erwartet</h2>"
-        + _table(["Beacon", "Ort", "erwartet", "gehört", "bester RSSI", "Zustand"],
-                 _beacon_rows(beacons), "Keine Beacons geplant oder gehört."),
-        "<h2>Markierungen („hier stimmt etwas nicht“)</h2>"
-        + _table(["Zeit", "Position", "Notiz"], marker_rows, "Keine Markierungen."),
-        "<h2>Fehler, Abweichungen, Neuberechnungen</h2>"
-        + _table(["Zeit", "Ereignis", "Angabe"], trouble, "Keine."),
+        marker_rows.append([sections.t_rel(m["t"], t0), e(where), e(m.get("note", ""))])
+    plot_html = (f'<img src="{ERROR_PNG}" alt="{e(tr("report.plot.alt", lang))}">'
+                 if has_plot else "")
+    if not (s.log_error or s.rerun_error):
+        plot_html += f"<p>{e(tr('report.plot.no_truth', lang))}</p>"
+    parts = [
+        header,
+        sections.summary_box(s.verdict, t0, lang) if s.verdict else "",
+        f'<h2 id="map">{e(tr("report.h.map", lang))}</h2>'
+        f'<img src="{MAP_PNG}" alt="{e(tr("report.map.alt", lang))}">'
+        f"<p>{e(tr('report.map.legend', lang))}</p>",
+        f'<h2 id="plot">{e(tr("report.h.plot", lang))}</h2>' + plot_html
+        + sections.stats_table(s.log_error, s.rerun_error, lang),
+        sections.beacons(needing_visit(beacons), beacons, lang),
+        sections.decisions(tables, t0, lang),
+        sections.speech(data.read.events, data.rerun, t0, lang),
+        f"<h2>{e(tr('report.h.markers', lang))}</h2>"
+        + sections.table([tr("report.col.time", lang), tr("report.col.position", lang),
+                          tr("report.col.note", lang)], marker_rows,
+                         tr("report.none.markers", lang)),
+        sections.trouble(events, t0, lang),
+        sections.problems(data.read, lang),
     ]
-    return ("<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\">"
-            f"<title>Lotse – Testfahrt {_e(Path(data.source).name)}</title>"
-            f"<style>{_CSS}</style></head><body>\n" + "\n".join(sections)
-            + f"\n<footer>Kartendaten {_e(ATTRIBUTION)} (ODbL)</footer></body></html>\n")
+    title = tr("report.page_title", lang, name=Path(data.source).name)
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+            f"<title>{e(title)}</title><style>{sections.CSS}</style></head><body>\n"
+            + "\n".join(parts)
+            + f"\n<footer>{e(tr('report.attribution', lang, attribution=ATTRIBUTION))}"
+            "</footer></body></html>\n")

@@ -34,10 +34,21 @@ def route_for(points: list[tuple[float, float]]) -> dict:
     ]}
 
 
-def say(t: float, text: str) -> dict:
-    """An announcement event heard at ``t``."""
+def say(t: float, text: str, kind: str = "system", maneuver: int | None = None,
+        route: int = 1, chained: tuple[int, ...] = (), queued: float | None = None) -> dict:
+    """A v2 announcement (as read) that started at ``t``."""
     return {"type": "announcement", "t": t, "text": text, "priority": "GUIDANCE",
-            "planned_t": t, "actual_t": t}
+            "queued_t": t if queued is None else queued, "started_t": t, "kind": kind,
+            "maneuver": maneuver, "route": route, "chained": list(chained)}
+
+
+def v1_say(t: float, text: str, key: str | None, actual: float | None = None) -> dict:
+    """A v1 announcement line as an old phone wrote it, as readers see it (upgraded)."""
+    from tester_log.schema import upgrade
+
+    return upgrade({"v": 1, "type": "announcement", "t": t, "text": text,
+                    "priority": "GUIDANCE", "planned_t": t,
+                    "actual_t": t if actual is None else actual, "key": key})
 
 
 def assert_png_not_empty(path) -> None:

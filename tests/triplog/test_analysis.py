@@ -6,7 +6,7 @@ import pytest
 
 from tester_log.review import analysis as ra
 
-from .builders import START, line_east, offset, route_for, say
+from .builders import START, line_east, offset, route_for, say, v1_say
 
 
 def test_error_against_a_timed_truth_interpolates_in_time():
@@ -32,15 +32,16 @@ def test_error_stats():
     assert ra.error_stats([]) is None
 
 
-def test_decision_points_match_rephrased_announcements_and_flag_late_ones():
+def test_decision_points_come_from_kind_and_maneuver_and_late_ones_are_flagged():
+    """Rephrased texts do not matter: each announcement says which maneuver it is."""
     points = line_east()
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]  # 10 m/s, t = i
-    logged = [say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
-              say(3.0, "In 20 Metern links abbiegen in die Fackelstraße"),
-              say(12.5, "Sie haben Ihr Ziel erreicht"),
-              say(6.0, "Achtung, Baustelle")]
-    rerun = [say(0.2, "Gehen Sie geradeaus in die Marktstraße"),
-             say(4.0, "In 20 Metern links abbiegen in die Fackelstraße")]
+    logged = [say(0.2, "Los geht's", "depart", 0),
+              say(3.0, "Jetzt nach links", "instruction", 1),
+              say(12.5, "Angekommen", "arrival", 2),
+              say(6.0, "Achtung, Baustelle", "hazard")]
+    rerun = [say(0.2, "Los geht's", "depart", 0),
+             say(4.0, "Jetzt nach links", "instruction", 1)]
     rows = ra.decision_points(route_for(points), logged, rerun, walked)
     assert [(r.type, r.reached_t, r.log_t, r.rerun_t) for r in rows] == [
         ("depart", 0.0, 0.2, 0.2), ("turn", 5.0, 3.0, 4.0), ("arrive", 10.0, 12.5, None)]
@@ -69,16 +70,20 @@ def test_beacons_never_heard_along_the_route_are_flagged():
     assert not any(r.flag for r in ra.beacon_coverage(adverts, plan, []))
 
 
-def test_callout_keys_name_the_maneuver_exactly():
+def test_v1_callout_keys_name_the_maneuver_exactly():
+    """A v1 log has no kind or maneuver fields; its callout keys give them on reading."""
     points = line_east()
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
-    said = [say(0.5, "Los geht's") | {"key": "r1-depart"},
-            say(2.0, "Gleich links") | {"key": "r1-prep-1"},
-            say(4.5, "Jetzt links") | {"key": "r1-maneuver-1"},
-            say(4.9, "Jetzt links") | {"key": "r1-maneuver-1"},  # a repeat: the first counts
-            say(6.0, "Jetzt rechts") | {"key": "r2-maneuver-2"},  # another route's maneuver
-            say(7.0, "Gehen Sie geradeaus in die Marktstraße") | {"key": "r1-reassure"},
-            say(10.5, "Ziel") | {"key": "arrival", "actual_t": 11.0}]
+    said = [v1_say(0.5, "Los geht's", "r1-depart"),
+            v1_say(2.0, "Gleich links", "r1-prep-1"),
+            v1_say(4.5, "Jetzt links", "r1-maneuver-1"),
+            v1_say(4.9, "Jetzt links", "r1-maneuver-1"),  # a repeat: the first counts
+            v1_say(6.0, "Jetzt rechts", "r2-maneuver-2"),  # another route's maneuver
+            v1_say(7.0, "Gehen Sie geradeaus in die Marktstraße", "r1-reassure-3"),
+            v1_say(10.5, "Ziel", "r1-arrival", actual=11.0)]
+    assert [(a["kind"], a["maneuver"], a["route"]) for a in said[:3]] == [
+        ("depart", 0, 1), ("prep", 1, 1), ("instruction", 1, 1)]
+    assert said[-1]["started_t"] == 11.0 and said[-1]["queued_t"] is None
     rows = ra.decision_points(route_for(points), said, [], walked)
     assert [(r.log_prep_t, r.log_t) for r in rows] == [(None, 0.5), (2.0, 4.5), (None, 11.0)]
     assert [r.rerun_t for r in rows] == [None, None, None]
@@ -105,16 +110,19 @@ def test_instructions_of_a_re_route_count_for_the_same_decision_point():
     second["maneuvers"][1]["location"] = first["maneuvers"][1]["location"]
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
     events = [{"type": "route_received", "t": 0.0, "route": first},
-              say(0.5, "Los") | {"key": "r1-depart"},
+              say(0.5, "Los", "depart", 0),
               {"type": "route_received", "t": 3.0, "route": second},
-              say(3.1, "Los") | {"key": "r2-depart"},
-              say(4.8, "Jetzt links") | {"key": "r2-maneuver-1"},
-              say(10.2, "Ziel") | {"key": "r2-arrival"}]
+              say(3.1, "Los", "depart", 0, route=2),
+              say(4.8, "Jetzt links", "instruction", 1, route=2),
+              say(10.2, "Ziel", "arrival", route=2)]
     rows = ra.decision_points(first, events, [], walked)
     assert [r.log_t for r in rows] == [0.5, 4.8, 10.2]
     maps = ra.RouteMaps.of(first["maneuvers"], events)
-    assert maps.to_map[2] == {1: 1, 2: 2} and maps.of_key("r2-depart") is None
-    assert maps.of_key("r9-maneuver-1") is None and maps.of_key("reassure") is None
+    assert maps.to_map[2] == {1: 1, 2: 2} and maps.on_map(2, 0) is None
+    assert maps.on_map(9, 1) is None and maps.on_map(1, None) is None
+    # the re-route's own table: its turn and arrival, said on route 2
+    own = ra.decision_points(second, events, [], [f for f in walked if f.t >= 3.0], base=2)
+    assert [r.log_t for r in own] == [None, 4.8, 10.2]
 
 
 def test_instruction_long_before_the_point_is_early():
@@ -127,10 +135,11 @@ def test_an_instruction_saying_the_next_maneuver_too_counts_for_both():
     points = line_east()
     route = route_for(points)
     walked = [ra.Fix(float(i), *p) for i, p in enumerate(points)]
-    both = ("Biegen Sie links ab in die Fackelstraße. Danach: Sie haben Ihr Ziel erreicht.")
-    rows = ra.decision_points(route, [say(4.9, both) | {"key": "r1-maneuver-1"}], [], walked)
+    both = "Links abbiegen. Danach: Ziel erreicht."
+    rows = ra.decision_points(route, [say(4.9, both, "instruction", 1, chained=(2,))], [],
+                              walked)
     assert [r.log_t for r in rows] == [None, 4.9, 4.9]
-    alone = say(4.9, "Biegen Sie links ab in die Fackelstraße.") | {"key": "r1-maneuver-1"}
+    alone = say(4.9, "Links abbiegen. Danach: Ziel erreicht.", "instruction", 1)
     assert [r.log_t for r in ra.decision_points(route, [alone], [], walked)] == [None, 4.9, None]
 
 
@@ -141,3 +150,32 @@ def test_a_point_is_reached_at_the_closest_moment_of_the_first_pass():
     back = track + [ra.Fix(30.0 + t, *offset(START, 90, 30 - t)) for t in range(25)]
     assert ra.time_at_point(back, *turn) == 10.0  # coming back later is not the first pass
     assert ra.time_at_point(track, *offset(START, 0, 50)) is None
+
+
+def test_a_point_said_only_chained_to_the_one_before_is_not_early():
+    """"Links abbiegen. Danach: Ziel erreicht." at the turn is early for the goal by design."""
+    points = line_east()
+    walked = [ra.Fix(3.0 * i, *p) for i, p in enumerate(points)]  # turn at 15 s, goal at 30 s
+    chained = say(14.9, "Links abbiegen. Danach: Ziel erreicht.", "instruction", 1, chained=(2,))
+    row = ra.decision_points(route_for(points), [chained], [], walked)[2]
+    assert (row.log_t, row.log_chained, row.timing("log")) == (14.9, True, None)
+    alone = say(14.9, "Ziel erreicht.", "arrival")
+    row = ra.decision_points(route_for(points), [alone], [], walked)[2]
+    assert (row.log_chained, row.timing("log")) == (False, "early")
+
+
+def test_v1_instructions_chain_the_next_close_points_by_the_guidance_rule():
+    """A v1 log names no chained points: a turn 6 m after another was said with it, one 30 m
+    after was not (GuidanceTimings.chain_m = 10 m)."""
+    from tester_log.review.chaining import chained_points
+
+    points = line_east()
+    route = route_for(points)
+    near = {"type": "turn", "text": "Rechts", "at_m": 56,
+            "location": dict(zip(("lat", "lon"), offset(points[5], 90, 6), strict=True))}
+    far = {"type": "turn", "text": "Links", "at_m": 86,
+           "location": dict(zip(("lat", "lon"), points[8], strict=True))}
+    maneuvers = [*route["maneuvers"][:2], near, far, route["maneuvers"][2]]
+    ann = v1_say(4.9, "Links abbiegen. Danach: Rechts abbiegen.", "r1-maneuver-1")
+    assert chained_points(ann, maneuvers) == [2]
+    assert chained_points(say(4.9, "x", "instruction", 1), maneuvers) == []  # v2 names none

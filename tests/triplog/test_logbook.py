@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tester_log.schema import IDENTITY_FIELDS, log_parts, read_log
+from tester_log.schema import IDENTITY_FIELDS, SCHEMA_VERSION, log_parts, read_log
 from tester_log.writer import NullLogger, TripLogger
 
 
@@ -123,8 +123,8 @@ def test_memory_logger_keeps_the_same_lines(tmp_path):
         mem.event("truth", lat=49.44)
     mem.close()
     assert mem.event("marker") is None
-    assert mem.events == [{"v": 1, "t": 100.0, "session": "replay-0001", "type": "truth",
-                           "lat": 49.44, "lon": 7.77}]
+    assert mem.events == [{"v": SCHEMA_VERSION, "t": 100.0, "session": "replay-0001",
+                           "type": "truth", "lat": 49.44, "lon": 7.77}]
 
 
 def test_saved_places_never_reach_the_log(tmp_path):

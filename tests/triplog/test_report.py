@@ -27,7 +27,8 @@ def write_walk(path, *, truth: bool = True, corrupt: bool = True):
                       source="beacons")
             if i == 0:
                 log.event("announcement", t=t, text="Gehen Sie geradeaus in die Marktstraße",
-                          priority="GUIDANCE", planned_t=t, actual_t=t)
+                          priority="GUIDANCE", queued_t=t, started_t=t, kind="depart",
+                          maneuver=0, route=1)
             if i == 6:
                 log.event("marker", t=t, note="Ansage kam zu spät")
         log.event("arrival", t=12.0)
@@ -45,10 +46,11 @@ def test_report_files_exist_link_and_show_something(tmp_path, capsys):
     good = write_walk(log)
     out = tmp_path / "report"
     assert replay_main([str(log), "--out", str(out), "--no-rerun"]) == 0
-    summary = capsys.readouterr().out.strip().splitlines()
-    assert len(summary) == 1 and summary[0].startswith("replay: ")
-    assert "2 corrupt lines skipped" in summary[0]
-    assert "mean error log 4.0 m" in summary[0]
+    verdict, summary = capsys.readouterr().out.strip().splitlines()
+    assert verdict.startswith("Urteil: angekommen, Ankunft NICHT angesagt;")
+    assert verdict.endswith("größter Positionsfehler 4.0 m")
+    assert summary.startswith("replay: ") and "2 corrupt lines skipped" in summary
+    assert "mean error log 4.0 m" in summary
     page = (out / "report.html").read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', page)
     assert images == ["map.png", "error.png"]
@@ -68,8 +70,10 @@ def test_report_without_truth_still_works(tmp_path, capsys):
     assert replay_main([str(log), "--out", str(tmp_path / "r"), "--no-rerun"]) == 0
     assert "no truth" in capsys.readouterr().out
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
-    assert re.findall(r'<img src="([^"]+)"', page) == ["map.png"]
+    # the plot still shows the events and findings on the time line, without an error curve
+    assert re.findall(r'<img src="([^"]+)"', page) == ["map.png", "error.png"]
     assert "Keine Wahrheit bekannt" in page
+    assert "größter Positionsfehler unbekannt (keine Wahrheit)" in page
     assert_png_not_empty(tmp_path / "r" / "map.png")
 
 
@@ -137,10 +141,24 @@ def test_a_file_with_two_sessions_reports_one_and_names_the_other(tmp_path, caps
     write_walk(log, corrupt=False)
     args = [str(log), "--out", str(tmp_path / "r"), "--no-rerun", "--no-streets"]
     assert replay_main(args) == 0
-    assert capsys.readouterr().out.startswith("replay: 38 events")
+    assert capsys.readouterr().out.splitlines()[1].startswith("replay: 38 events")
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert f"{short.session} (2 Ereignisse)" in page
     assert replay_main([*args, "--session", short.session]) == 0
-    assert capsys.readouterr().out.startswith("replay: 2 events")
+    assert capsys.readouterr().out.splitlines()[1].startswith("replay: 2 events")
     assert replay_main([*args, "--session", "nobody-here"]) == 2
     assert "no session 'nobody-here'" in capsys.readouterr().err
+
+
+def test_the_report_catalogues_hold_the_same_keys_and_every_key_the_code_names():
+    import pathlib
+
+    from tester_log.review.texts import catalog
+
+    keys = {lang: {m.id for m in catalog(lang) if m.id} for lang in ("de", "en")}
+    assert keys["de"] == keys["en"] and len(keys["de"]) > 100
+    assert all(m.string for lang in ("de", "en") for m in catalog(lang) if m.id)
+    review = pathlib.Path(__file__).resolve().parents[2] / "tester_log" / "review"
+    named = {k for f in review.glob("*.py")
+             for k in re.findall(r'tr\(\s*"(report\.[a-z0-9_.]+)"', f.read_text("utf-8"))}
+    assert named and named <= keys["de"], named - keys["de"]

@@ -32,15 +32,20 @@ GOOD = [
          manufacturer_data={"76": "0215f7826da64fa24e988024bc5b71e0893e00010007c5"}),
     line("gps_fix", lat=49.4441, lon=7.7689, accuracy_m=8.0),
     line("position", lat=49.4441, lon=7.7689, uncertainty_m=4.2, source="beacons"),
-    line("announcement", text="Links abbiegen", priority="GUIDANCE", planned_t=12.0,
-         actual_t=12.4),
-    line("announcement", text="Position unsicher", priority=3, planned_t=None, actual_t=None),
+    line("setup", positioning={"path_loss_exponent": 2.7}, timings={"off_route_m": 6.0},
+         radio={"drop_rate": 0.25}, seed=3),
+    line("announcement", text="Links abbiegen", priority="GUIDANCE", queued_t=12.0,
+         started_t=12.4, kind="instruction", maneuver=3, route=1, chained=[4],
+         key="r1-maneuver-3"),
+    line("announcement", text="Position unsicher", priority=3, queued_t=None, started_t=12.5,
+         kind="position", maneuver=None, route=0),
     line("gesture", gesture="double_tap"),
     line("marker"),
     line("error", message="Kein Netz"),
     line("off_route", distance_m=23.0),
-    line("reroute", reason="off_route"),
-    line("arrival"),
+    line("reroute", reason="off_route", route={"maneuvers": []}, route_id=2),
+    line("arrival", route_id=2, lat=49.4435, lon=7.77),
+    line("position_uncertain", active=True, reason="lost"),
     line("truth", lat=49.4442, lon=7.7690),
 ]
 
@@ -59,7 +64,7 @@ def test_good_lines_pass(event):
     [
         ({k: v for k, v in line("marker").items() if k != "t"}, "'t'"),
         ({k: v for k, v in line("marker").items() if k != "session"}, "'session'"),
-        (line("marker") | {"v": 2}, "'v'"),
+        (line("marker") | {"v": 3}, "'v'"),
         (line("marker") | {"v": "1"}, "'v'"),
         (line("marker") | {"t": -1}, "'t'"),
         (line("marker") | {"t": "soon"}, "'t'"),
@@ -71,7 +76,14 @@ def test_good_lines_pass(event):
         (line("gps_fix", lat=95.0, lon=7.7, accuracy_m=5), "'lat'"),
         (line("gps_fix", lat=49.0, lon=7.7, accuracy_m=float("nan")), "'accuracy_m'"),
         (line("position", lat=49.0, lon=7.7, uncertainty_m=3), "'source'"),
-        (line("announcement", text="x", priority="INFO", planned_t=1.0), "'actual_t'"),
+        (line("announcement", text="x", priority="INFO", queued_t=1.0, kind="info",
+              maneuver=None, route=1), "'started_t'"),
+        (line("announcement", text="x", priority="INFO", queued_t=1.0, started_t=1.0,
+              kind="info", maneuver=2.5, route=1), "'maneuver'"),
+        (line("position_uncertain", active=1, reason="lost"), "'active'"),
+        # a v1 line is judged by v1's fields: v2's queue time is no v1 field, actual_t is
+        (line("announcement", text="x", priority="INFO", queued_t=1.0, started_t=1.0,
+              kind="info", maneuver=None, route=1) | {"v": 1}, "'planned_t'"),
         (line("gesture"), "'gesture'"),
         (line("marker", device_id="abc"), "'device_id'"),
         (line("app_start", name="Erika Mustermann"), "'name'"),
@@ -119,3 +131,54 @@ def test_parse_lines_accepts_text(tmp_path):
 def test_missing_log_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such log"):
         read_log(tmp_path / "nope.jsonl")
+
+
+V1_ANNOUNCEMENT = line("announcement", text="Links abbiegen", priority="GUIDANCE",
+                       planned_t=12.4, actual_t=12.4, key="r2-maneuver-3") | {"v": 1}
+
+
+def test_v1_lines_are_still_valid_and_read_in_the_current_shape():
+    assert validate_line(dict(V1_ANNOUNCEMENT)) == V1_ANNOUNCEMENT
+    read = parse_lines([json.dumps(V1_ANNOUNCEMENT)])
+    (event,) = read.events
+    assert (event["v"], event["started_t"], event["queued_t"]) == (1, 12.4, None)
+    assert (event["kind"], event["maneuver"], event["route"]) == ("instruction", 3, 2)
+    assert "planned_t" not in event and "actual_t" not in event
+    with pytest.raises(LogLineError, match="unknown event type 'setup'"):
+        validate_line(line("setup", positioning={}) | {"v": 1})
+
+
+def test_the_published_json_schema_is_up_to_date():
+    from pathlib import Path
+
+    from tester_log.json_schema import render
+
+    published = Path(__file__).resolve().parents[2] / "docs" / "tester-log.schema.json"
+    assert published.read_text(encoding="utf-8") == render(), (
+        "run: python -m tester_log.json_schema docs/tester-log.schema.json")
+
+
+def test_the_json_schema_agrees_with_the_validator():
+    """The same lines pass and fail under the published schema as under validate_line."""
+    import jsonschema
+
+    from tester_log.json_schema import json_schema
+
+    checker = jsonschema.Draft202012Validator(json_schema())
+    for event in [*GOOD, V1_ANNOUNCEMENT]:
+        assert not list(checker.iter_errors(event)), event["type"]
+    refused = [
+        line("marker") | {"v": 3}, line("marker") | {"t": -1}, line("marker") | {"session": "x"},
+        line("marker") | {"type": "teleport"}, line("advert", beacon="b1"),
+        line("advert", beacon="b1", rssi=-500), line("gps_fix", lat=95.0, lon=7.7, accuracy_m=5),
+        line("marker", device_id="abc"),
+        line("settings", settings={"favourites": []}),
+        line("announcement", text="x", priority="INFO", queued_t=1.0, kind="info",
+             maneuver=None, route=1),
+        line("position_uncertain", active=1, reason="lost"),
+        {k: v for k, v in V1_ANNOUNCEMENT.items() if k != "actual_t"},
+    ]
+    for event in refused:
+        with pytest.raises(LogLineError):
+            validate_line(event)
+        assert list(checker.iter_errors(event)), event
