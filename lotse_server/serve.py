@@ -25,13 +25,15 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     """The whole service as one FastAPI app (raises OsmLoadError for a bad extract).
 
     The registry serves the network's own area (bbox and graph hash come from the loaded
-    network) and feeds its obstacles to the router on every request (no stale cache).
+    network) and feeds its obstacles to the router on every request (no stale cache); the web
+    pages (planner at /, console at /console) sit on the same router and registry.
     """
     from beacon_registry.app import mount, open_registry
     from beacon_registry.area import ServiceArea
     from beacon_registry.overlays import RegistryOverlays
     from lotse_common.settings import settings
     from lotse_server.routing_api import create_app
+    from lotse_server.web import mount_web
     from routing_service.ingest import load_network
 
     conf = settings()
@@ -40,6 +42,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network))
     app = create_app(network, overlay_provider=RegistryOverlays(registry.session_factory))
     mount(app, registry)
+    mount_web(app, osm_path, cache_dir)
     return app
 
 
