@@ -55,8 +55,9 @@ def browser(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run: {reason}")
         pytest.skip(reason)
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"),
-                            tmp_path_factory.mktemp("downloads"))
+    downloads = tmp_path_factory.mktemp("downloads")
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), downloads)
+    driver.download_dir = downloads
     yield driver
     driver.quit()
 

@@ -168,14 +168,16 @@
       if (!res.ok) { Lotse.alert(Lotse.detail(res)); return; }
       var body = document.querySelector("#health-table tbody");
       body.innerHTML = "";
-      res.data.beacons.forEach(function (b) {
+      res.data.beacons.slice(0, SHOWN).forEach(function (b) {
         var problems = b.problems.map(function (p) {
           return p === "weak" ? t("problem_weak", { db: b.weaker_db }) : t("problem_" + p);
         }).join(", ");
         body.appendChild(Lotse.row([b.id, b.placement_de || b.identity, problems,
           b.last_seen_at ? Lotse.when(b.last_seen_at) : t("never_heard"), b.battery_mv ? b.battery_mv + " mV" : "–"]));
       });
-      document.getElementById("health-count").textContent = t("health_count", { n: res.data.beacons.length });
+      var n = res.data.beacons.length;
+      document.getElementById("health-count").textContent = t("health_count", { n: n }) +
+        (n > SHOWN ? " " + t("count_shown", { n: n, shown: SHOWN }) : "");
     });
   }
   document.getElementById("health-form").addEventListener("submit", function (e) { e.preventDefault(); loadHealth(); });

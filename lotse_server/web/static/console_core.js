@@ -106,6 +106,8 @@
       if (!document.getElementById("layer-network").checked) { map.removeLayer(layer); }
     });
     map.on("click", function (event) { if (clickMode) { clickMode(event.latlng); } });
+    // the panels beside the map change its width; Leaflet must know, or clicks land off target
+    new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
     document.querySelectorAll("[data-layer]").forEach(function (box) {
       box.addEventListener("change", function () {
         var layer = layers[box.getAttribute("data-layer")];

@@ -14,7 +14,7 @@
     rows.slice(0, SHOWN).forEach(function (p) {
       body.appendChild(Lotse.row([p.id, p.name, p.opening_hours || "–",
         el("button", { type: "button", "class": "secondary", text: t("edit_hours"),
-                       "aria-label": t("edit_hours_of", { name: p.name }), on: function () { edit(p); } })]));
+                       "aria-label": t("edit_hours_for", { name: p.name }), on: function () { edit(p); } })]));
     });
     document.getElementById("place-count").textContent =
       t(rows.length > SHOWN ? "count_shown" : "count", { n: rows.length, shown: SHOWN });
