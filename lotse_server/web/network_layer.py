@@ -39,7 +39,8 @@ def network_geojson(router: Router) -> dict[str, Any]:
     names = net.edge_tags.column("name")
     features = []
     for e in range(net.n_edges):
-        if net.edge_rev[e] >= 0 and net.edge_rev[e] < e:
+        twin = net.edge_rev[e]
+        if 0 <= twin < e and net.edge_rev[twin] == e:
             continue  # the reverse direction was drawn already
         coords = np.round(net.edge_coords(e), COORD_DIGITS).tolist()
         props: dict[str, Any] = {"class": classes[e]}

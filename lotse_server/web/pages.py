@@ -45,7 +45,7 @@ def render(name: str, request: Request, lang: str, status: int = 200,
     other = "en" if lang == "de" else "de"
     html = templates.get_template(name).render(
         t=t, lang=lang, other_lang=other, path=request.url.path, attribution=ATTRIBUTION,
-        osm_copyright=OSM_COPYRIGHT, **context)
+        osm_copyright=OSM_COPYRIGHT, **{"other_lang_href": None, **context})
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
@@ -71,6 +71,9 @@ async def _planner(request: Request, values: dict[str, str], partial: bool) -> H
         status = 422
     if context["result"] is not None:
         context["route_json"] = json.dumps({"geometry": context["result"].route["geometry"]})
+        other = "en" if lang == "de" else "de"  # the same route in the other language
+        context["other_lang_href"] = context["result"].link.replace(f"lang={lang}",
+                                                                    f"lang={other}", 1)
     name = "planner_result.html" if partial else "planner.html"
     return render(name, request, lang, status, **context)
 

@@ -5,9 +5,11 @@ working through the pages, each checking the pages with axe-core at the states i
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -64,9 +66,20 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def check_page(browser, web_server):
-    """Call after reaching a state: no serious/critical axe violation, nothing from outside."""
+    """Call after reaching a state: no serious/critical axe violation, nothing from outside.
 
-    def check(state: str) -> None:
+    With LOTSE_SCREENSHOTS=DIR every checked state is also saved as DIR/<state>.png (that is
+    how docs/screenshots/web-*.png are made).
+    """
+    shots = os.environ.get("LOTSE_SCREENSHOTS")
+
+    def check(state: str, show: str | None = None) -> None:
+        if shots:
+            if show:  # the part of the page this state is about, in view for the picture
+                browser.execute_script("document.querySelector(arguments[0])"
+                                       ".scrollIntoView({block: 'center'})", show)
+            name = re.sub(r"[^a-z0-9]+", "-", state.lower()).strip("-")
+            browser.save_screenshot(str(Path(shots) / f"web-{name}.png"))
         violations = axe_violations(browser)
         assert not violations, f"axe-core at {state}:\n{describe(violations)}"
         outside = outside_requests(browser, web_server["url"])

@@ -87,7 +87,7 @@ def test_import_shows_the_bad_row_before_anything_is_written(browser, api, check
     summary = browser.find_element(By.CSS_SELECTOR, "#import-result p").text
     assert f"{good} gute Zeilen, 1 fehlerhafte" in summary
     assert api.get("/v1/staff/beacons").json() == []  # checked, not written
-    check_page("console, import preview")
+    check_page("console, import preview", show="#import-result p")
 
     browser.find_element(By.ID, "import-commit").click()
     _wait(browser).until(EC.text_to_be_present_in_element((By.ID, "import-result"),
@@ -115,11 +115,16 @@ def test_retire_a_beacon(browser, api, check_page):
 
 def _click_map_at(browser, lat: float, lon: float) -> None:
     """A real mouse click on the map where (lat, lon) is drawn."""
-    browser.execute_script("Lotse.map.setView([arguments[0], arguments[1]], 18)", lat, lon)
-    x, y = browser.execute_script(
-        "const p = Lotse.map.latLngToContainerPoint([arguments[0], arguments[1]]);"
-        "return [p.x, p.y];", lat, lon)
     element = browser.find_element(By.ID, "console-map")
+    # whole map in view: WebDriver offsets count from the centre of the element's visible part
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    # no zoom animation: until it ends, Leaflet would place points at the old zoom
+    browser.execute_script("Lotse.map.setView([arguments[0], arguments[1]], 18, "
+                           "{animate: false})", lat, lon)
+    x, y = browser.execute_script(  # container points count from inside the map's border
+        "const p = Lotse.map.latLngToContainerPoint([arguments[0], arguments[1]]);"
+        "const m = Lotse.map.getContainer(); return [p.x + m.clientLeft, p.y + m.clientTop];",
+        lat, lon)
     size = element.size
     ActionChains(browser).move_to_element_with_offset(
         element, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
@@ -149,7 +154,7 @@ def test_obstacle_drawn_on_the_map_changes_the_preview_route(browser, api, check
     before = browser.find_element(By.ID, "preview-before").text
     after = browser.find_element(By.ID, "preview-after").text
     assert before.startswith(f"{round(base['distance_m'])} Meter")
-    check_page("console, obstacle preview")
+    check_page("console, obstacle preview", show="#preview-verdict")
 
     browser.find_element(By.CSS_SELECTOR, "#obstacle-add button[type=submit]").click()
     _wait(browser).until(EC.text_to_be_present_in_element((By.ID, "live"), "gespeichert"))
@@ -175,7 +180,7 @@ def test_opening_hours_are_checked_while_typing(browser, api, check_page):
     hours.send_keys("24/7")
     open_always = messages.text("place.open_always", "de")
     _wait(browser).until(lambda d: check.text == f"Das Telefon sagt jetzt: {open_always}")
-    check_page("console, opening hours valid")
+    check_page("console, opening hours valid", show="#place-edit")
     browser.find_element(By.CSS_SELECTOR, "#place-edit button[type=submit]").click()
     _wait(browser).until(EC.text_to_be_present_in_element((By.ID, "live"), "Gespeichert"))
     place = next(p for p in api.get("/v1/staff/places").json() if p["name"] == SHOP["name"])
@@ -197,7 +202,7 @@ def test_stale_edit_says_what_changed(browser, api, check_page):
     assert "opening_hours" in alert.text and "Version 3" in alert.text
     assert api.get(f"/v1/staff/places/{place['id']}").json()["opening_hours"] == \
         "Mo-Fr 10:00-12:00"
-    check_page("console, stale edit")
+    check_page("console, stale edit", show="#alert")
 
 
 def test_notice_sentence_is_played_in_the_real_voice(browser, check_page):
@@ -262,3 +267,11 @@ def test_audit_log_filtered_by_entity_and_person(browser, check_page):
     cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#audit-table tbody td")]
     assert cells[1] == "Sachbearbeitung Test" and cells[2].startswith("Hindernis")
     check_page("console, audit filtered")
+
+
+def test_console_in_english(browser, web_server, check_page):
+    browser.get(web_server["url"] + "/console?lang=en#obstacles")  # signed in: same tab
+    _wait(browser).until(EC.visibility_of_element_located((By.ID, "obstacles")))
+    assert browser.find_element(By.ID, "obstacles-heading").text == "Obstacles"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    check_page("console in English, obstacles")

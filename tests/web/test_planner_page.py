@@ -80,7 +80,7 @@ def test_combobox_by_keyboard_and_steps_in_place(browser, web_server, check_page
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#route-map path")) > 100)
     assert not browser.find_elements(By.CSS_SELECTOR, "#route-map img.leaflet-tile")
     assert "OpenStreetMap" in browser.find_element(By.ID, "route-map").text
-    check_page("planner, route shown")
+    check_page("planner, route shown", show="#route-map")
 
 
 def test_shared_link_reopens_the_same_route(browser, web_server, check_page):
@@ -93,6 +93,23 @@ def test_shared_link_reopens_the_same_route(browser, web_server, check_page):
     assert _steps(browser) == steps
     assert browser.find_element(By.ID, "opt-avoid_steps").is_selected()
     check_page("planner, reopened link")
+    browser.find_element(By.CSS_SELECTOR, ".site-header a[hreflang=de]").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element(By.TAG_NAME, "html")
+                                         .get_attribute("lang") == "de")
+    german = _steps(browser)
+    assert len(german) == len(steps) and german != steps and german[0].startswith("Gehen Sie los")
+
+
+def test_print_view_keeps_steps_and_map_and_drops_the_form(browser):
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "plan-form").is_displayed()
+        assert not browser.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, "ol.steps").is_displayed()
+        assert browser.find_element(By.ID, "route-map").is_displayed()
+        assert "/?lang=de" in browser.find_element(By.CSS_SELECTOR, ".print-only").text
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 def test_unknown_place_is_said_plainly(browser, web_server, check_page):

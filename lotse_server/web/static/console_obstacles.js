@@ -79,9 +79,8 @@
       out.appendChild(el("div", { "class": "preview-grid" }, [
         stepsList(t("preview_before"), d.before, "preview-before"), stepsList(t("preview_after"), d.after, "preview-after")]));
       previewLayer.clearLayers();
-      L.polyline(Lotse.latLngs(d.before.geometry), { color: "#4d4d4d", weight: 8, opacity: 0.6, interactive: false }).addTo(previewLayer);
-      L.polyline(Lotse.latLngs(d.after.geometry), { color: "#0b57d0", weight: 5, dashArray: d.changed ? null : "6 6",
-                                                   interactive: false }).addTo(previewLayer);
+      L.polyline(Lotse.latLngs(d.before.geometry), { color: "#ef6c00", weight: 12, opacity: 0.7, interactive: false }).addTo(previewLayer);
+      Lotse.drawRoute(previewLayer, Lotse.latLngs(d.after.geometry), !d.changed);
     });
   });
 

@@ -16,7 +16,7 @@ window.Lotse = window.Lotse || {};
   var STYLE = {
     footway: { color: "#4d4d4d", weight: 2 },
     square: { color: "#8a6500", weight: 3 },
-    road_no_pavement: { color: "#c62828", weight: 3 },
+    road_no_pavement: { color: "#c62828", weight: 2 },
     tactile: { color: "#00796b", weight: 4 },
     steps: { color: "#6a1b9a", weight: 5 },
     crossing: { color: "#1565c0", weight: 5 }
@@ -52,6 +52,13 @@ window.Lotse = window.Lotse || {};
       if (fit) { map.fitBounds(layer.getBounds()); }
       return layer;
     });
+  };
+
+  /** A route drawn so it stands out from every network class: black on a white casing. */
+  Lotse.drawRoute = function (layer, points, dashed) {
+    L.polyline(points, { color: "#fff", weight: 11, interactive: false }).addTo(layer);
+    return L.polyline(points, { color: "#000", weight: 6, dashArray: dashed ? "8 8" : null,
+                                interactive: false }).addTo(layer);
   };
 
   /** [lat, lon] pairs of a GeoJSON LineString. */

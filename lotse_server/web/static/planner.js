@@ -87,12 +87,13 @@
     var data = JSON.parse(el.getAttribute("data-route"));
     var map = Lotse.createMap(el);
     var points = Lotse.latLngs(data.geometry);
-    var line = L.polyline(points, { color: "#0b57d0", weight: 7, interactive: false }).addTo(map);
-    L.circleMarker(points[0], { radius: 9, color: "#1b5e20", fillOpacity: 1, interactive: false }).addTo(map);
+    var routeLayer = L.featureGroup().addTo(map);
+    var line = Lotse.drawRoute(routeLayer, points, false);
+    L.circleMarker(points[0], { radius: 9, color: "#1b5e20", fillOpacity: 1, interactive: false }).addTo(routeLayer);
     L.circleMarker(points[points.length - 1], { radius: 9, color: "#a4161a", fillOpacity: 1,
-                                                interactive: false }).addTo(map);
+                                                interactive: false }).addTo(routeLayer);
     map.fitBounds(line.getBounds(), { padding: [30, 30] });
-    Lotse.addNetwork(map, false).then(function () { line.bringToFront(); });
+    Lotse.addNetwork(map, false).then(function () { routeLayer.eachLayer(function (l) { l.bringToFront(); }); });
   }
 
   document.querySelectorAll("[data-combo]").forEach(combobox);
@@ -107,7 +108,12 @@
       .then(function (html) {
         region.innerHTML = html;
         var link = document.getElementById("route-link");
-        if (link) { history.replaceState(null, "", link.getAttribute("href")); }
+        if (link) {
+          var href = link.getAttribute("href"), lang = document.documentElement.lang;
+          history.replaceState(null, "", href);
+          var other = document.querySelector(".site-header a[hreflang]");  // same route, other language
+          other.setAttribute("href", href.replace("lang=" + lang, "lang=" + other.getAttribute("hreflang")));
+        }
         drawRoute();
         comboStatus.textContent = "";
         document.getElementById("result").focus();

@@ -1,0 +1,138 @@
+"""The pages' server side without a browser: the helper endpoints answer bad input with a clear
+4xx, need a staff token, and say the known right thing for good input (real network, SQLite)."""
+
+from __future__ import annotations
+
+import wave
+from io import BytesIO
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from accessibility.places import opening_text
+from beacon_registry.tokens import create_token
+from lotse_common.opening import opening_state
+from lotse_server.serve import build_app
+
+
+@pytest.fixture(scope="module")
+def served(cc_network, tmp_path_factory):
+    db = tmp_path_factory.mktemp("web-endpoints") / "registry.db"
+    app = build_app(database_url=f"sqlite:///{db}", network=cc_network)
+    with app.state.registry.session_factory.begin() as session:
+        staff = create_token(session, "staff", "staff-web")
+        tester = create_token(session, "tester", "tester-web")
+    with TestClient(app) as client:
+        yield client, {"Authorization": f"Bearer {staff}"}, {"Authorization": f"Bearer {tester}"}
+    app.state.registry.session_factory.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("method,path", [
+    ("post", "/console/api/opening-hours"), ("post", "/console/api/speech"),
+    ("post", "/console/api/route-preview"), ("post", "/console/api/beacons/import-preview"),
+    ("get", "/console/api/beacons/health"), ("get", "/console/api/logs/1/report")])
+def test_console_helpers_need_a_staff_token(served, method, path):
+    client, _, tester = served
+    assert getattr(client, method)(path).status_code == 401
+    assert getattr(client, method)(path, headers=tester).status_code == 403
+
+
+def test_opening_hours_check_says_what_the_phone_says(served):
+    client, staff, _ = served
+    spec = "Mo-Fr 08:00-18:00; Sa 09:00-13:00; PH off"
+    r = client.post("/console/api/opening-hours", json={"opening_hours": spec, "lang": "en"},
+                    headers=staff)
+    assert r.status_code == 200
+    from datetime import UTC, datetime
+    assert r.json()["text"] == opening_text(opening_state(spec, datetime.now(UTC)), "en")
+    bad = client.post("/console/api/opening-hours", json={"opening_hours": "Mo-Fx"},
+                      headers=staff).json()
+    assert bad["valid"] is False and "not valid OSM opening_hours syntax" in bad["error"]
+
+
+def test_speech_is_a_real_wav_and_empty_text_is_refused(served):
+    client, staff, _ = served
+    r = client.post("/console/api/speech", json={"text": "Baustelle am Stiftsplatz.",
+                                                  "lang": "de"}, headers=staff)
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
+    with wave.open(BytesIO(r.content)) as wav:
+        assert 0.8 < wav.getnframes() / wav.getframerate() < 5
+    for body in ({"text": "   "}, {"text": ""}, {"text": "x" * 501}, {"text": "a", "lang": "fr"}):
+        answer = client.post("/console/api/speech", json=body, headers=staff)
+        assert answer.status_code == 422 and answer.json()["detail"]
+
+
+def test_route_preview_bad_input_is_a_4xx(served):
+    client, staff, _ = served
+    ends = {"from": {"lat": 49.4447, "lon": 7.7700}, "to": {"lat": 49.4395, "lon": 7.7680}}
+    polygon = {"type": "Polygon", "coordinates": [[[7.77, 49.44], [7.771, 49.44],
+                                                   [7.771, 49.441], [7.77, 49.44]]]}
+    for obstacle in ({"geometry": polygon}, {"geometry": {"type": "Point"}},
+                     {"geometry": {"type": "Point", "coordinates": [7.77, 49.44]},
+                      "effect": "penalty", "factor": 0.5}):
+        r = client.post("/console/api/route-preview", json={**ends, "obstacle": obstacle},
+                        headers=staff)
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"]
+    far = {"from": {"lat": 48.0, "lon": 7.0}, "to": ends["to"],
+           "obstacle": {"geometry": {"type": "Point", "coordinates": [7.77, 49.44]}}}
+    r = client.post("/console/api/route-preview", json=far, headers=staff)
+    assert r.status_code == 422 and r.json()["detail"]
+
+
+def test_import_preview_writes_nothing_and_names_bad_rows(served):
+    client, staff, _ = served
+    csv = ("kind,uuid,major,minor,lat,lon,placement_de\n"
+           "ibeacon,f7826da6-4fa2-4e98-8024-bc5b71e0893e,1,1,49.4445,7.7690,Marktplatz\n"
+           "ibeacon,not-a-uuid,1,2,49.4445,7.7690,Kaputt\n"
+           "ibeacon,f7826da6-4fa2-4e98-8024-bc5b71e0893e,1,3,10.0,10.0,Weit weg\n")
+    r = client.post("/console/api/beacons/import-preview?format=csv", content=csv.encode(),
+                    headers=staff)
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert [row["ok"] for row in rows] == [True, False, False]
+    assert rows[1]["field"] == "uuid" and rows[2]["field"] == "lat"
+    assert client.get("/v1/staff/beacons", headers=staff).json() == []
+    assert client.post("/console/api/beacons/import-preview", content=b"{nope",
+                       headers=staff).status_code == 422
+    assert client.post("/console/api/beacons/import-preview", content=b"\xff\xfe",
+                       headers=staff).status_code == 422
+
+
+def test_unknown_log_report_is_404(served):
+    client, staff, _ = served
+    r = client.get("/console/api/logs/999/report", headers=staff)
+    assert r.status_code == 404 and "999" in r.json()["detail"]
+
+
+def test_planner_post_with_nonsense_is_a_readable_422(served):
+    client, _, _ = served
+    r = client.post("/", data={"from": "", "to": ""})
+    assert r.status_code == 422 and "Bitte Start und Ziel angeben." in r.text
+    r = client.post("/", data={"from": "48.0, 7.0", "to": "Stiftsplatz", "lang": "en"})
+    assert r.status_code == 422 and "No route:" in r.text
+    r = client.post("/", data={"from": "Stiftsplatz", "from_lat": "abc", "from_lon": "1e999",
+                               "to": "Rathaus", "profile": "rocket"})
+    assert r.status_code == 200 and "Rathaus" in r.text  # nonsense coordinates: the name wins
+
+
+def test_pages_allow_no_request_to_another_server(served):
+    client, _, _ = served
+    for path in ("/", "/console", "/?lang=en"):
+        csp = client.get(path).headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "http" not in csp
+
+
+def test_network_layer_is_the_router_graph(served, cc_network):
+    client, _, _ = served
+    data = client.get("/web/network.geojson").json()
+    assert data["graph_hash"] == cc_network.graph_hash
+    classes = {f["properties"]["class"] for f in data["features"]}
+    assert {"footway", "steps", "crossing", "road_no_pavement"} <= classes
+    # every directed edge is drawn, in one direction or the other, and most ways only once
+    drawn = {tuple(map(tuple, f["geometry"]["coordinates"])) for f in data["features"]}
+    for e in range(cc_network.n_edges):
+        line = tuple(map(tuple, np.round(cc_network.edge_coords(e), 6).tolist()))
+        assert line in drawn or line[::-1] in drawn, e
+    assert len(data["features"]) < 0.6 * cc_network.n_edges
