@@ -57,7 +57,7 @@ async def _planner(request: Request, values: dict[str, str], partial: bool) -> H
     lang = i18n.pick_lang(request, values.get("lang"))
     query = read_query(values)
     context: dict[str, Any] = {"query": query, "result": None, "error": None,
-                               "texts": _script_texts(lang)}
+                               "texts": _script_texts(lang), "network_classes": CLASSES}
     status = 200
     if query.complete:
         try:

@@ -81,6 +81,8 @@
       previewLayer.clearLayers();
       L.polyline(Lotse.latLngs(d.before.geometry), { color: "#ef6c00", weight: 12, opacity: 0.7, interactive: false }).addTo(previewLayer);
       Lotse.drawRoute(previewLayer, Lotse.latLngs(d.after.geometry), !d.changed);
+      Lotse.map.fitBounds(L.featureGroup(previewLayer.getLayers()).getBounds(), { padding: [20, 20] });
+      out.appendChild(el("p", { "class": "hint", text: t("preview_legend") }));
     });
   });
 
