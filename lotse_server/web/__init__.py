@@ -19,12 +19,13 @@ def mount_web(app: FastAPI, osm_path: Path | None = None, cache_dir: Path | None
     """
     from beacon_registry.overlays import RegistryOverlays
     from lotse_common.settings import settings
-    from lotse_server.web import console_api, pages
+    from lotse_server.web import console_api, pages, privacy
 
     conf = settings()
     app.state.web_overlays = RegistryOverlays(app.state.registry.session_factory)
     app.state.web_settings = conf.model_copy(update={
         "osm_path": osm_path or conf.osm_path, "cache_dir": cache_dir or conf.cache_dir})
+    privacy.install()
     app.include_router(pages.router)
     app.include_router(console_api.router)
     app.mount("/web/static", StaticFiles(directory=pages.STATIC_DIR), name="web-static")

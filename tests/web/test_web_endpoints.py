@@ -136,3 +136,21 @@ def test_network_layer_is_the_router_graph(served, cc_network):
         line = tuple(map(tuple, np.round(cc_network.edge_coords(e), 6).tolist()))
         assert line in drawn or line[::-1] in drawn, e
     assert len(data["features"]) < 0.6 * cc_network.n_edges
+
+
+def test_access_log_keeps_no_trip_ends(served, caplog):
+    import logging
+
+    client, _, _ = served
+    from lotse_server.web.privacy import DropPlannerQuery
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1,
+                               '%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5", "GET",
+                               "/?from=Stiftsplatz&to=Rathaus", "1.1", 200), None)
+    assert DropPlannerQuery().filter(record)
+    assert "Stiftsplatz" not in record.getMessage() and '"GET /?… HTTP/1.1"' in record.getMessage()
+    other = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s %s %s %s %d",
+                              ("c", "GET", "/v1/places/search?q=x", "1.1", 200), None)
+    DropPlannerQuery().filter(other)
+    assert "q=x" in other.getMessage()  # other paths keep their query (no trip in them)
+    assert any(isinstance(f, DropPlannerQuery) for f in logging.getLogger("uvicorn.access").filters)
