@@ -13,10 +13,12 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from accessibility.places import opening_text
 from accessibility.voices import NoVoiceError, synthesize
@@ -25,7 +27,8 @@ from beacon_registry.api.routes.bulk import MAX_UPLOAD_BYTES, read_upload
 from beacon_registry.api.routes.health import LOW_BATTERY_MV
 from beacon_registry.errors import InvalidField, NotFound
 from beacon_registry.importer import import_rows
-from beacon_registry.models import Beacon, Sighting, TesterLog
+from beacon_registry.lookup import place_view
+from beacon_registry.models import Beacon, Place, Sighting, TesterLog
 from beacon_registry.service import BEACON, PLACE, snapshot
 from beacon_registry.tabular import parse_csv, parse_geojson, to_geojson
 from lotse_common.opening import InvalidOpeningHours, opening_state
@@ -65,20 +68,38 @@ class SpeechRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: Annotated[str, Field(min_length=1, max_length=MAX_SPEECH_CHARS)]
     lang: Literal["de", "en"] = "de"
+    #: an offer or event at a place is said inside the place's sentence, as the phone says it
+    kind: Literal["offer", "event", "warning"] | None = None
+    place_id: int | None = None
 
 
-@router.post("/speech", summary="The sentence spoken by the phone's voice, as a WAV file",
+def spoken_sentence(body: SpeechRequest, session: Session, now: datetime) -> str:
+    """The sentence the phone says for this notice text (the beacon lookup's own wording)."""
+    if body.place_id is None or body.kind not in ("offer", "event"):
+        return body.text.strip()
+    place = session.get(Place, body.place_id)
+    if place is None:
+        raise NotFound(f"no place with id {body.place_id}", "place_id")
+    said = [body.text.strip()]
+    return place_view(place, now, body.lang, offers=said if body.kind == "offer" else (),
+                      events=said if body.kind == "event" else ())["spoken"]
+
+
+@router.post("/speech", summary="The sentence spoken by the phone's voice, as a WAV file "
+             "(the sentence itself, URL-encoded, in the X-Lotse-Spoken header)",
              response_class=Response)
-def speak(body: SpeechRequest) -> Response:
+def speak(body: SpeechRequest, session: SessionDep, ctx: ContextDep) -> Response:
     if not body.text.strip():
         raise InvalidField("there is nothing to say: the text is empty", "text")
+    sentence = spoken_sentence(body, session, ctx.now())
     with tempfile.TemporaryDirectory(prefix="lotse-say-") as tmp:
         path = Path(tmp) / "notice.wav"
         try:
-            synthesize(body.text, body.lang, path)
+            synthesize(sentence, body.lang, path)
         except NoVoiceError as exc:
             raise HTTPException(503, f"no voice on this server: {exc}") from exc
-        return Response(path.read_bytes(), media_type="audio/wav")
+        return Response(path.read_bytes(), media_type="audio/wav",
+                        headers={"X-Lotse-Spoken": quote(sentence)})
 
 
 class DraftObstacle(BaseModel):

@@ -19,17 +19,23 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lotse_common import ATTRIBUTION
 from lotse_server.web import i18n
+from lotse_server.web.config import web_settings
 from lotse_server.web.network_layer import CLASSES, network_geojson
 from lotse_server.web.planner import PlannerInputError, plan, read_query
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 #: this server only; images and audio also from data:/blob: URLs the scripts make
-CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+CSP = ("default-src 'self'; img-src 'self' data: blob:{tiles}; media-src 'self' blob:; "
        "style-src 'self' 'unsafe-inline'; frame-src 'self' blob: about:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-HEADERS = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer",
-           "X-Content-Type-Options": "nosniff"}
+
+
+def headers() -> dict[str, str]:
+    """Security headers; a configured tile server is the one other origin images may come from."""
+    origin = web_settings().tile_origin
+    return {"Content-Security-Policy": CSP.format(tiles=f" {origin}" if origin else ""),
+            "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 
 templates = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -45,12 +51,13 @@ def render(name: str, request: Request, lang: str, status: int = 200,
     other = "en" if lang == "de" else "de"
     html = templates.get_template(name).render(
         t=t, lang=lang, other_lang=other, path=request.url.path, attribution=ATTRIBUTION,
-        osm_copyright=OSM_COPYRIGHT, **{"other_lang_href": None, **context})
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+        osm_copyright=OSM_COPYRIGHT, tiles=web_settings(),
+        **{"other_lang_href": None, **context})
+    return HTMLResponse(html, status_code=status, headers=headers())
 
 
-def _script_texts(lang: str) -> str:
-    return json.dumps(i18n.script_texts(lang, i18n.js_keys()), ensure_ascii=False)
+def _script_texts(lang: str) -> dict[str, str]:
+    return i18n.script_texts(lang, i18n.js_keys())
 
 
 async def _planner(request: Request, values: dict[str, str], partial: bool) -> HTMLResponse:

@@ -205,15 +205,21 @@ def test_stale_edit_says_what_changed(browser, api, check_page):
     check_page("console, stale edit", show="#alert")
 
 
-def test_notice_sentence_is_played_in_the_real_voice(browser, check_page):
+def test_notice_sentence_is_played_in_the_real_voice(browser, api, check_page):
+    place = next(p for p in api.get("/v1/staff/places").json() if p["name"] == SHOP["name"])
     _panel(browser, "notices")
-    browser.find_element(By.ID, "notice-text-de").send_keys(
-        "Heute Wochenmarkt auf dem Stiftsplatz, Stände bis zur Hausmauer.")
+    browser.find_element(By.ID, "notice-kind").send_keys("Angebot")
+    browser.find_element(By.ID, "notice-place").send_keys(str(place["id"]))
+    browser.find_element(By.ID, "notice-text-de").send_keys("Heute alle Kalender zum halben Preis.")
     browser.find_element(By.CSS_SELECTOR, "[data-speak=de]").click()
+    spoken = _wait(browser).until(EC.text_to_be_present_in_element((By.ID, "notice-spoken"),
+                                                                    "Das Telefon sagt:"))
+    spoken = browser.find_element(By.ID, "notice-spoken").text
+    assert SHOP["name"] in spoken and "Heute alle Kalender zum halben Preis" in spoken
     audio = _wait(browser).until(EC.visibility_of_element_located((By.ID, "notice-audio")))
     seconds = _wait(browser).until(lambda d: d.execute_script(
         "const a = arguments[0]; return a.readyState >= 1 ? a.duration : null;", audio))
-    assert 2.0 < seconds < 15.0  # espeak-ng's real WAV of a sentence of ten words
+    assert 3.0 < seconds < 20.0  # espeak-ng's real WAV of the place's whole sentence
     check_page("console, notice with audio")
 
 

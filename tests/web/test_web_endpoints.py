@@ -154,3 +154,48 @@ def test_access_log_keeps_no_trip_ends(served, caplog):
     DropPlannerQuery().filter(other)
     assert "q=x" in other.getMessage()  # other paths keep their query (no trip in them)
     assert any(isinstance(f, DropPlannerQuery) for f in logging.getLogger("uvicorn.access").filters)
+
+
+def test_a_configured_tile_server_is_the_one_other_image_origin(served, monkeypatch):
+    from lotse_server.web.config import web_settings
+
+    client, _, _ = served
+    monkeypatch.setenv("LOTSE_WEB_TILE_URL", "https://karten.kaiserslautern.example/{z}/{x}/{y}.png")
+    web_settings.cache_clear()
+    try:
+        r = client.get("/console")
+        csp = r.headers["content-security-policy"]
+        assert "img-src 'self' data: blob: https://karten.kaiserslautern.example;" in csp
+        assert "connect-src" not in csp and "default-src 'self'" in csp
+        assert "karten.kaiserslautern.example/{z}/{x}/{y}.png" in r.text
+        monkeypatch.setenv("LOTSE_WEB_TILE_URL", "javascript:alert(1)")
+        web_settings.cache_clear()
+        import pydantic
+        with pytest.raises(pydantic.ValidationError):
+            web_settings()
+    finally:
+        monkeypatch.delenv("LOTSE_WEB_TILE_URL")
+        web_settings.cache_clear()
+
+
+def test_an_offer_is_spoken_inside_its_place_sentence(served):
+    from urllib.parse import unquote
+
+    from accessibility.places import place_status_text
+
+    client, staff, _ = served
+    shop = client.post("/v1/staff/places", headers=staff, json={
+        "name": "Café Rathaus", "category": "cafe", "lat": 49.4432, "lon": 7.7705,
+        "opening_hours": "24/7"}).json()
+    r = client.post("/console/api/speech", headers=staff, json={
+        "text": "Kaffee heute zwei Euro.", "kind": "offer", "place_id": shop["id"], "lang": "de"})
+    assert r.status_code == 200
+    from datetime import UTC, datetime
+
+    from lotse_common.opening import opening_state
+    expected = place_status_text("Café Rathaus", "cafe", opening_state("24/7", datetime.now(UTC)),
+                                 "de", offers=["Kaffee heute zwei Euro."])
+    assert unquote(r.headers["x-lotse-spoken"]) == expected
+    missing = client.post("/console/api/speech", headers=staff, json={
+        "text": "x", "kind": "event", "place_id": 99999})
+    assert missing.status_code == 404 and "99999" in missing.json()["detail"]

@@ -26,7 +26,7 @@
       var read = options.blob ? r.blob() : type.indexOf("json") >= 0 ? r.json() : r.text();
       return read.then(function (data) {
         if (r.status === 401) { signOut(); Lotse.alert(t("signed_out_401")); }
-        return { ok: r.ok, status: r.status, data: data };
+        return { ok: r.ok, status: r.status, data: data, spoken: r.headers.get("x-lotse-spoken") };
       });
     });
   };

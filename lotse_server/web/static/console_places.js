@@ -94,8 +94,13 @@
       var text = document.getElementById("notice-text-" + which).value.trim();
       if (!text) { Lotse.alert(t("nothing_to_say")); return; }
       Lotse.say(t("synthesising"));
-      Lotse.api("POST", "/console/api/speech", { text: text, lang: which }, { blob: true }).then(function (res) {
+      var body = { text: text, lang: which, kind: document.getElementById("notice-kind").value };
+      var place = document.getElementById("notice-place").value.trim();
+      if (/^\d+$/.test(place)) { body.place_id = parseInt(place, 10); }
+      Lotse.api("POST", "/console/api/speech", body, { blob: true }).then(function (res) {
         if (!res.ok) { Lotse.alert(t("speech_failed", { status: res.status })); return; }
+        document.getElementById("notice-spoken").textContent =
+          t("phone_says", { text: decodeURIComponent(res.spoken || "") });
         audio.src = URL.createObjectURL(res.data); audio.hidden = false;
         audio.play().catch(function () { /* autoplay refused: the controls are there */ });
         Lotse.say(t("speech_ready"));

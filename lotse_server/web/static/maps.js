@@ -30,6 +30,10 @@ window.Lotse = window.Lotse || {};
     map.attributionControl.addAttribution(
       '<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap contributors</a>');
     L.control.scale({ imperial: false }).addTo(map);
+    var tiles = JSON.parse(document.getElementById("lotse-tiles").textContent || "{}");
+    if (tiles.url) {  // the city's own tile server, when configured; the network is drawn on top
+      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
+    }
     Lotse.maps = Lotse.maps || {};
     Lotse.maps[element.id] = map;
     return map;
