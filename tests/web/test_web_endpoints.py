@@ -199,3 +199,32 @@ def test_an_offer_is_spoken_inside_its_place_sentence(served):
     missing = client.post("/console/api/speech", headers=staff, json={
         "text": "x", "kind": "event", "place_id": 99999})
     assert missing.status_code == 404 and "99999" in missing.json()["detail"]
+
+
+def test_health_flags_quiet_low_and_weak_beacons_most_urgent_first(served):
+    from datetime import UTC, datetime
+
+    from beacon_registry.sightings import record_sighting
+
+    client, staff, _ = served
+    app = client.app
+    uuid = "f7826da6-4fa2-4e98-8024-bc5b71e08999"
+    ids = {}
+    for minor, name in enumerate(("A fine", "B low battery", "C weak", "D never heard")):
+        r = client.post("/v1/staff/beacons", headers=staff, json={
+            "kind": "ibeacon", "uuid": uuid, "major": 7, "minor": minor,
+            "lat": 49.4440 + minor * 1e-4, "lon": 7.7690, "placement_de": name})
+        assert r.status_code == 201, r.text
+        ids[name] = f"ibeacon:{uuid}:7:{minor}"
+    heard = {"A fine": (-70, 3000), "B low battery": (-72, 2300), "C weak": (-90, 3000)}
+    now = datetime.now(UTC)
+    with app.state.registry.session_factory.begin() as session:
+        for name, (rssi, mv) in heard.items():
+            for _ in range(6):
+                record_sighting(session, ids[name], rssi, mv, now)
+    rows = client.get("/console/api/beacons/health", headers=staff).json()["beacons"]
+    mine = [r for r in rows if r["identity"].startswith(f"ibeacon:{uuid}")]
+    assert [r["placement_de"] for r in mine] == ["D never heard", "B low battery", "C weak"]
+    assert mine[0]["problems"] == ["quiet"] and mine[1]["problems"] == ["battery"]
+    assert mine[2]["problems"] == ["weak"] and mine[2]["weaker_db"] == 18.0  # -90 vs median -72
+    assert client.get("/console/api/beacons/health?days=0", headers=staff).status_code == 422
