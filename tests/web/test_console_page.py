@@ -130,6 +130,27 @@ def _click_map_at(browser, lat: float, lon: float) -> None:
         element, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
 
 
+def test_move_a_beacon_by_clicking_the_map(browser, api, check_page):
+    target = next(b for b in api.get("/v1/staff/beacons", params={"limit": 5000}).json()
+                  if b["status"] == "active")
+    search = browser.find_element(By.ID, "beacon-text")
+    search.clear()
+    search.send_keys(f"{target['major']}/{target['minor']}")
+    browser.find_element(By.CSS_SELECTOR, "#beacon-filter button").click()
+    row = next(tr for tr in browser.find_elements(By.CSS_SELECTOR, "#beacon-table tbody tr")
+               if tr.find_element(By.TAG_NAME, "td").text == str(target["id"]))
+    row.find_element(By.CSS_SELECTOR, "button.secondary").click()
+    assert browser.switch_to.active_element.get_attribute("id") == "beacon-move-heading"
+    lat, lon = target["lat"] + 0.0001, target["lon"] + 0.0001  # about 13 m north-east
+    _click_map_at(browser, lat, lon)
+    check_page("console, moving a beacon", show="#beacon-move")
+    browser.find_element(By.CSS_SELECTOR, "#beacon-move button[type=submit]").click()
+    _wait(browser).until(EC.text_to_be_present_in_element((By.ID, "live"), "Gespeichert"))
+    moved = api.get(f"/v1/staff/beacons/{target['id']}").json()
+    assert abs(moved["lat"] - lat) < 2e-5 and abs(moved["lon"] - lon) < 3e-5
+    assert moved["version"] == target["version"] + 1
+
+
 def test_obstacle_drawn_on_the_map_changes_the_preview_route(browser, api, check_page):
     body = {"from": dict(zip(("lat", "lon"), ORIGIN, strict=True)),
             "to": dict(zip(("lat", "lon"), DESTINATION, strict=True))}
