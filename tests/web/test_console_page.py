@@ -185,6 +185,26 @@ def test_obstacle_drawn_on_the_map_changes_the_preview_route(browser, api, check
     assert [lon, lat] not in detour["geometry"]["coordinates"]
 
 
+def test_line_obstacle_drawn_with_two_clicks(browser, api, check_page):
+    body = {"from": dict(zip(("lat", "lon"), ORIGIN, strict=True)),
+            "to": dict(zip(("lat", "lon"), DESTINATION, strict=True))}
+    detour = api.post("/v1/routes", json=body).json()  # with the saved point obstacle
+    coords = detour["geometry"]["coordinates"]
+    lon, lat = coords[len(coords) // 2]
+    browser.find_element(By.ID, "shape-line").click()
+    browser.find_element(By.ID, "obstacle-draw").click()
+    _click_map_at(browser, lat + 0.00008, lon - 0.00008)  # a line across the way, ~20 m long
+    _click_map_at(browser, lat - 0.00008, lon + 0.00008)
+    drawn = browser.find_element(By.ID, "obstacle-coords").get_attribute("value").splitlines()
+    assert len(drawn) == 2
+    browser.find_element(By.ID, "preview-run").click()
+    verdict = _wait(browser).until(EC.visibility_of_element_located((By.ID, "preview-verdict")))
+    assert "ändert die Route" in verdict.text
+    before = browser.find_element(By.ID, "preview-before").text
+    assert before.startswith(f"{round(detour['distance_m'])} Meter")
+    check_page("console, line obstacle preview", show="#preview-verdict")
+
+
 def test_opening_hours_are_checked_while_typing(browser, api, check_page):
     _panel(browser, "places")
     browser.find_element(By.ID, "place-text").send_keys("Buchhandlung")
