@@ -46,7 +46,8 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
 
     The registry serves the network's own area (bbox and graph hash come from the loaded
     network); the router reads its obstacles from an in-memory copy that follows every write
-    (``overlay_cache``).
+    (``overlay_cache``). The web pages (planner at /, console at /console) sit on the same
+    router and registry.
     """
     from beacon_registry.api.routes.bulk import MAX_UPLOAD_BYTES
     from beacon_registry.app import mount, open_registry
@@ -58,6 +59,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from lotse_server.middleware import BodyLimit, LoadShedder, QueryTextGuard, SecurityHeaders
     from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
+    from lotse_server.web import mount_web
 
     conf = settings()
     capacity = capacity or Capacity.from_env()
@@ -68,6 +70,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory),
                      router=router)
     mount(app, registry)
+    mount_web(app, osm_path, cache_dir)
     app.include_router(probes.router)
     errors.install(app)
     openapi.install(app)

@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(espeak-ng libespeak-ng1 sox postgresql postgresql-contrib
               libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libmtdev1 libgles2 xclip
-              gcc libc6-dev)  # gcc: the route search kernel (setup.py) is compiled on install
+              gcc libc6-dev  # gcc: the route search kernel (setup.py) is compiled on install
+              chromium chromium-driver fonts-dejavu-core)
+# npm (for axe-core in the browser tests) only when no Node.js is installed at all
+command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -36,5 +39,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/lot
   echo "setup: installing the project into .venv"
   .venv/bin/pip install -q -e ".[server,app,report,test]"
   echo "$want" > "$stamp"
+fi
+# axe-core for the browser tests, at the version pinned in tests/web/package-lock.json
+axe_want=$(sed -n 's/.*"axe-core": "\(.*\)".*/\1/p' tests/web/package.json)
+axe_have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' tests/web/node_modules/axe-core/package.json 2>/dev/null || true)
+if [ "$axe_have" != "$axe_want" ]; then
+  echo "setup: installing axe-core $axe_want for the browser tests"
+  npm ci --prefix tests/web --no-audit --no-fund --silent
 fi
 echo "setup: ready (.venv/bin/lotse)"
