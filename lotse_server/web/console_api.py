@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from accessibility.places import opening_text
-from accessibility.voices import NoVoiceError, synthesize
+from accessibility.voices.base import NoVoiceError
+from accessibility.voices.wav import synthesize
 from beacon_registry.api.deps import ContextDep, CurrentToken, SessionDep, require_role
 from beacon_registry.api.routes.bulk import MAX_UPLOAD_BYTES, read_upload
 from beacon_registry.api.routes.health import LOW_BATTERY_MV
