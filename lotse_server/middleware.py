@@ -60,7 +60,8 @@ class SecurityHeaders:
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"no-referrer"),
                 ]
-                if not docs:
+                own = any(k == b"content-security-policy" for k, _ in headers)
+                if not docs and not own:  # a page that sets its own policy knows what it needs
                     csp = HTML_CSP if ctype.startswith(b"text/html") else DATA_CSP
                     headers.append((b"content-security-policy", csp.encode()))
                 message = {**message, "headers": headers}

@@ -39,17 +39,19 @@ EVERYWHERE = {
 }
 #: (path pattern, methods, statuses) that only some operations answer
 SOME = [
-    (r"/v1/(staff|tester)/.*", "*", {"401": "no valid bearer token",
-                                     "403": "the token's role is not enough"}),
+    (r"/v1/(staff|tester)/.*|/console/api/.*", "*", {"401": "no valid bearer token",
+                                                      "403": "the token's role is not enough"}),
     (r"/v1/routes|/v1/graph/.*|/v1/beacons/lookup|/v1/sightings|/v1/staff/logs/\{.*\}"
-     r"|/v1/staff/logs/\{log_id\}/report|/v1/staff/\w+/\{obj_id\}.*", "*",
+     r"|/v1/staff/logs/\{log_id\}/report|/v1/staff/\w+/\{obj_id\}.*"
+     r"|/console/api/logs/\{log_id\}/report|/console/api/route-preview", "*",
      {"404": "no such record, graph or route"}),
     (r"/v1/staff/\w+(/\{obj_id\}(/retire)?)?", "post patch",
      {"409": "clashes with an existing record, or changed since you read it (version)"}),
     (r"/v1/sightings", "post", {"429": "too many sightings from this address or range"}),
     (r"/v1/bundle|/v1/graph/.*", "get", {"304": "unchanged since the ETag you sent"}),
-    (r"/v1/staff/logs/\{log_id\}/report", "get",
+    (r"/v1/staff/logs/\{log_id\}/report|/console/api/logs/\{log_id\}/report", "get",
      {"501": "this installation lacks the report extra (matplotlib)"}),
+    (r"/console/api/speech", "post", {"503": "no voice can be produced on this server"}),
 ]
 #: request bodies the endpoints read themselves (uploads)
 UPLOADS = {

@@ -77,6 +77,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     # added innermost first: the shedder sees a request before anything parses it
     app.add_middleware(BodyLimit, default=MAX_BODY_BYTES, uploads={
         r"/v1/staff/(beacons|places)/import": MAX_UPLOAD_BYTES,
+        r"/console/api/(beacons|places)/import-preview": MAX_UPLOAD_BYTES,
         r"/v1/tester/logs": MAX_LOG_BYTES,
     })
     app.add_middleware(QueryTextGuard)

@@ -31,6 +31,7 @@ from beacon_registry.importer import import_rows
 from beacon_registry.lookup import place_view
 from beacon_registry.models import Beacon, Place, Sighting, TesterLog
 from beacon_registry.service import BEACON, PLACE, snapshot
+from beacon_registry.sightings import evidence
 from beacon_registry.tabular import parse_csv, parse_geojson, to_geojson
 from lotse_common.opening import InvalidOpeningHours, opening_state
 from lotse_common.opening import validate as validate_hours
@@ -173,7 +174,8 @@ async def import_preview(kind: Literal["beacons", "places"], request: Request, c
     entity = BEACON if kind == "beacons" else PLACE
     session = ctx.session_factory()
     try:  # the real write path, rolled back: the preview and the import agree row for row
-        report = import_rows(session, ctx.area, token.name, entity, rows, "skip")
+        report = import_rows(session, ctx.area, token.name, entity, rows, "skip",
+                             text_cells=fmt == "csv")
     finally:
         session.rollback()
         session.close()
@@ -206,6 +208,15 @@ def log_report(log_id: int, session: SessionDep, request: Request) -> Response:
 WEAK_MARGIN_DB = 10.0
 #: at least this many sightings before a beacon's average RSSI means anything
 MIN_SIGHTINGS = 5
+#: how far back "last heard" looks (sightings are kept 30 days, then folded into daily rows)
+EVIDENCE_DAYS = 366
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC times; PostgreSQL aware ones."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 @router.get("/beacons/health", summary="Beacons needing a visit, most urgent first")
@@ -227,13 +238,19 @@ def beacon_health(session: SessionDep, ctx: ContextDep,
     margins = {b.id: heard[b.id][0] - b.measured_power for b in beacons
                if heard.get(b.id, (0, 0))[1] >= MIN_SIGHTINGS}
     typical = statistics.median(margins.values()) if margins else None
+    # phones' sightings are evidence beside the staff's own readings (never instead of them)
+    seen = evidence(session, now - timedelta(days=EVIDENCE_DAYS))
     rows = []
     for b in beacons:
-        quiet_days = None if b.last_seen_at is None else (now - b.last_seen_at).days
+        ev = seen.get(b.id, {})
+        last = _aware(ev.get("last_seen_at") or b.last_seen_at)
+        battery = [v for v in (b.battery_mv, ev.get("reported_battery_mv")) if v is not None]
+        lowest = min(battery) if battery else None
+        quiet_days = None if last is None else (now - last).days
         problems = []
-        if b.last_seen_at is None or b.last_seen_at < since:
+        if last is None or last < since:
             problems.append("quiet")
-        if b.battery_mv is not None and b.battery_mv < battery_below_mv:
+        if lowest is not None and lowest < battery_below_mv:
             problems.append("battery")
         weak_by = None
         if typical is not None and b.id in margins and margins[b.id] < typical - WEAK_MARGIN_DB:
@@ -243,8 +260,8 @@ def beacon_health(session: SessionDep, ctx: ContextDep,
             continue
         rows.append({"id": b.id, "identity": b.identity, "placement_de": b.placement_de,
                      "lat": b.lat, "lon": b.lon, "problems": problems,
-                     "last_seen_at": b.last_seen_at.isoformat() if b.last_seen_at else None,
-                     "quiet_days": quiet_days, "battery_mv": b.battery_mv, "weaker_db": weak_by})
+                     "last_seen_at": last.isoformat() if last else None,
+                     "quiet_days": quiet_days, "battery_mv": lowest, "weaker_db": weak_by})
     # urgency: silent first (longest silence, never heard above all), then emptiest battery
     rows.sort(key=lambda r: ("quiet" not in r["problems"],
                              -(r["quiet_days"] if r["quiet_days"] is not None else 10**6),

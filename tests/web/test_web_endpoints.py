@@ -221,7 +221,7 @@ def test_health_flags_quiet_low_and_weak_beacons_most_urgent_first(served):
     with app.state.registry.session_factory.begin() as session:
         for name, (rssi, mv) in heard.items():
             for _ in range(6):
-                record_sighting(session, ids[name], rssi, mv, now)
+                record_sighting(session, "127.0.0.1", ids[name], rssi, mv, now)
     rows = client.get("/console/api/beacons/health", headers=staff).json()["beacons"]
     mine = [r for r in rows if r["identity"].startswith(f"ibeacon:{uuid}")]
     assert [r["placement_de"] for r in mine] == ["D never heard", "B low battery", "C weak"]
