@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
+from accessibility.speakable import speakable
 from accessibility.voices.base import Voice
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,8 @@ class SpeechQueue:
 
     def _start(self, msg: Message, now: float) -> Message:
         earcon = msg.earcon if msg.earcon is not None else self.earcons.get(int(msg.priority))
-        self.voice.speak(msg.text, msg.lang, earcon=earcon or None)
+        # the voice reads the speakable form; history and the screen keep the written text
+        self.voice.speak(speakable(msg.text, msg.lang), msg.lang, earcon=earcon or None)
         self._current = msg
         self._last_said[msg.identity] = now
         self.history.append((now, msg))
