@@ -18,6 +18,7 @@ _ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bSt\.(?=\s*-?\s*[A-ZÄÖÜ])"), "speak.saint"),
     (re.compile(r"(?<=[a-zäöüß])str\.(?=\s|$|,)"), "speak.street.joined"),
     (re.compile(r"\bStr\.(?=\s|$|,)"), "speak.street"),
+    (re.compile(r"(?<=[a-zäöüß])pl\.(?=\s|$|,)"), "speak.square.joined"),
     (re.compile(r"\bPl\.(?=\s|$|,)"), "speak.square"),
 )
 _PARENTHESES = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")

@@ -151,6 +151,15 @@ class SpeechQueue:
         self._start(again, self.clock())
         return True
 
+    def drop_pending(self, which: Callable[[Message], bool]) -> int:
+        """Drop the waiting messages `which` picks (e.g. old wording after a language switch)."""
+        now = self.clock()
+        gone = [p for p in self._pending if which(p.message)]
+        for pending in gone:
+            self._pending.remove(pending)
+            self._drop(now, pending.message, "dropped")
+        return len(gone)
+
     def clear(self) -> None:
         """Drop everything waiting and stop speaking (e.g. guidance stopped)."""
         self._pending.clear()

@@ -237,7 +237,7 @@ class Describer:
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
-        _street_changes_only(found)
+        found = _street_changes_only(found)
         _mark_islands(found, at.tolist())
 
         out: list[dict[str, Any]] = []
@@ -376,16 +376,23 @@ class Describer:
         return incline
 
 
-def _street_changes_only(found: list[tuple[int, dict[str, Any]]]) -> None:
-    """No "turn onto X" while already on X: a turn names its street only when it changes."""
+def _street_changes_only(found: list[tuple[int, dict[str, Any]]],
+                         ) -> list[tuple[int, dict[str, Any]]]:
+    """No "turn onto X" while already on X: a turn names its street only when it changes, and
+    "straight on" back onto the street one is on is no maneuver at all."""
     current = found[0][1].get("street") if found else None
-    for _, facts in found[1:]:
-        if facts["type"] not in ("turn", "continue", "open_square"):
-            continue
-        if facts.get("street") is not None and facts["street"] == current:
-            facts["street"] = None
-        elif facts.get("street") is not None:
-            current = facts["street"]
+    kept = found[:1]
+    for i, facts in found[1:]:
+        if facts["type"] in ("turn", "continue", "open_square") and \
+                facts.get("street") is not None:
+            if facts["street"] == current:
+                facts["street"] = None
+                if facts["type"] == "continue":
+                    continue
+            else:
+                current = facts["street"]
+        kept.append((i, facts))
+    return kept
 
 
 def _mark_islands(found: list[tuple[int, dict[str, Any]]], at: list[float]) -> None:
