@@ -70,7 +70,8 @@ def landmark_at(name: str, lang: str, category: str | None = None) -> str:
     if cls in ("f", "m", "n"):
         said = noun_phrase(name).dative if lang == "de" else name
         return messages.text(f"frame.landmark.{cls}", lang, landmark=said)
-    if cls != "x":
+    if cls != "x" and (lang == "de" or noun_phrase(name).kind == "own"):
+        # English needs the category only before a German preposition ("the pub Zur Post")
         noun = messages.text(f"category.{category}", lang)
         return messages.text(f"frame.landmark.{cls}", lang, landmark=name, category=noun)
     return messages.text("frame.landmark.x", lang, landmark=name)

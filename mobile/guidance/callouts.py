@@ -15,15 +15,17 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from accessibility.haptics import Pattern, pattern_for
-from accessibility.phrasing import maneuver_text
 from accessibility.speech import Priority
 from accessibility.streets import street_at, street_into
 from lotse_common.geodesy import to_xy
 from mobile.guidance.active_route import ActiveRoute, Maneuver
 from mobile.guidance.places import is_place, place_phrase
-from mobile.guidance.talk import longest_fitting, side_of
+from mobile.guidance.talk import longest_fitting, side_of, signed_angle
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
+from mobile.guidance.wording import Voice, chainable, instruction_text, phrase, wordings
+
+__all__ = ["Callout", "GuidanceContext", "GuidanceLoop", "Voice"]
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +42,6 @@ class Callout:
     chained: tuple[int, ...] = ()
     #: felt when the message starts (turn side, warning, arrival)
     haptic: Pattern | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    """How the user wants to be spoken to (from AppSettings)."""
-
-    lang: str = "de"
-    verbosity: str = "normal"
-    clock_face: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,42 +67,6 @@ class CalloutGenerator(Protocol):
     def handle(self, ctx: GuidanceContext) -> list[Callout]: ...
 
 
-def _text(m: Maneuver, v: Voice, form: str, distance_to_m: float | None = None,
-          facing_deg: float | None = None) -> str:
-    return maneuver_text(m.facts, lang=v.lang, form=form, clock_face=v.clock_face,
-                         verbosity=v.verbosity, distance_to_m=distance_to_m,
-                         facing_deg=facing_deg)
-
-
-def _wordings(v: Voice) -> list[Voice]:
-    """The user's verbosity first, then shorter ones (a message must fit in the time limit)."""
-    return [v] if v.verbosity == "brief" else [v, replace(v, verbosity="brief")]
-
-
-def instruction_text(first: Maneuver, chained: list[Maneuver], v: Voice,
-                     facing_deg: float | None = None, wrap: str | None = None,
-                     ) -> tuple[str, list[Maneuver]]:
-    """The richest wording of `first` (with "Danach: …" for `chained`) that is said within
-    the instruction limit, and the maneuvers actually chained: a chain that does not fit is
-    dropped, and its maneuver gets its own instruction. `wrap`: an `app.*` frame around it
-    ("Neue Route: {first}")."""
-    candidates: list[tuple[str, list[Maneuver]]] = []
-    for chain in ([chained, []] if chained else [[]]):
-        for w in _wordings(v):
-            text = " ".join([_text(first, w, "at", facing_deg=facing_deg), *(
-                say("then", v.lang, text=_text(c, w, "at")) for c in chain)])
-            if wrap:
-                text = say(wrap, v.lang, first=text)
-            candidates.append((text, chain))
-    best = longest_fitting([c[0] for c in candidates], v.lang)
-    return next(c for c in candidates if c[0] == best)
-
-
-def _chainable(m: Maneuver) -> bool:
-    """The second half of a split crossing is said on the island, never chained ahead."""
-    return m.is_decision and not (m.facts.type == "cross" and m.facts.island)
-
-
 class DepartCallouts:
     """The first maneuver, said once at once, with a direction (relative to the walker's facing
     when known, else the compass point), and the decision point too close to the start to get
@@ -124,7 +81,7 @@ class DepartCallouts:
         """The first maneuver's text and the decision points chained to it."""
         first = self.route.maneuvers[0]
         near = [m for m in self.route.maneuvers[1:2]
-                if _chainable(m) and m.at_m < self.decisions.tm.instruction_m]
+                if chainable(m) and m.at_m < self.decisions.tm.instruction_m]
         text, chained = instruction_text(first, near, voice, facing_deg, wrap)
         self.decisions.instructed.update(m.index for m in chained)
         self.decisions.prepped.update(m.index for m in chained)
@@ -143,8 +100,6 @@ class DepartCallouts:
 
     def facing(self, ctx: GuidanceContext) -> float | None:
         """The first leg relative to the walker's heading; None when the heading is unknown."""
-        from mobile.guidance.talk import signed_angle
-
         bearing = self.route.first_bearing_deg
         if ctx.heading_deg is None or bearing is None:
             return None
@@ -194,7 +149,8 @@ class DecisionCallouts:
                 # a hint ahead only after a long stretch (or for a hazard, always): on a short
                 # leg the instruction follows too soon for a hint to help ("kurz": hazards only)
                 leg = tm.hazard_warn_m if m.is_hazard else tm.prep_min_leg_m
-                wanted = m.is_hazard or ctx.voice.verbosity != "brief"
+                wanted = m.is_hazard or (ctx.voice.verbosity != "brief"
+                                         and m.facts.type != "continue")
                 room = m.at_m - prev_at >= max(tm.instruction_m + tm.prep_min_gap_m, leg)
                 if remaining <= ahead and room and wanted:
                     self.prepped.add(m.index)
@@ -203,10 +159,10 @@ class DecisionCallouts:
                         kind = "hazard" if m.is_hazard else "prep"
                         # the hint is the action only; street and landmark come with the
                         # instruction (a hazard is said in full: it may be all there is)
-                        wordings = _wordings(ctx.voice) if m.is_hazard or \
-                            ctx.voice.verbosity == "detailed" else _wordings(ctx.voice)[-1:]
-                        text = longest_fitting([_text(m, w, "prep", remaining)
-                                                for w in wordings], ctx.voice.lang)
+                        said = wordings(ctx.voice) if m.is_hazard or \
+                            ctx.voice.verbosity == "detailed" else wordings(ctx.voice)[-1:]
+                        text = longest_fitting([phrase(m, w, "prep", remaining)
+                                                for w in said], ctx.voice.lang)
                         out.append(Callout(
                             text, prio, kind,
                             f"prep-{m.index}", m.at_m - tm.instruction_m, m.index,
@@ -221,7 +177,7 @@ class DecisionCallouts:
         for n in self.route.maneuvers[first.index + 1:]:
             if not n.is_decision:
                 continue
-            if n.at_m - last.at_m >= self.tm.chain_m or chained or not _chainable(n):
+            if n.at_m - last.at_m >= self.tm.chain_m or chained or not chainable(n):
                 break  # at most one "Danach:"
             if n.index not in self.instructed:
                 chained.append(n)
@@ -257,7 +213,7 @@ class ConfirmCallouts:
         next_at = nxt.at_m if nxt else self.route.length_m
         if next_at - p < tm.instruction_m + tm.confirm_clear_m or p > prev.at_m + tm.expire_after_m:
             return []
-        return [Callout(_text(prev, ctx.voice, "confirm"), Priority.GUIDANCE, "confirm",
+        return [Callout(phrase(prev, ctx.voice, "confirm"), Priority.GUIDANCE, "confirm",
                         f"confirm-{prev.index}", p + tm.expire_after_m, prev.index)]
 
 
@@ -267,17 +223,21 @@ class ReassuranceCallouts:
 
     def __init__(self, route: ActiveRoute, timings: GuidanceTimings) -> None:
         self.route, self.tm = route, timings
+        self.said_before: float | None = None  # the end of the stretch last reassured on
 
     def handle(self, ctx: GuidanceContext) -> list[Callout]:
         if ctx.progress_m is None or ctx.busy or ctx.voice.verbosity == "brief":
             return []
-        if ctx.silent_s < self.tm.reassure_silence_s:
-            return []
         p = ctx.progress_m
         nxt = self.route.next_decision(p)
         leg_end = nxt.at_m if nxt else self.route.length_m
+        # once on a stretch after 30 s of silence; again on the same stretch only after longer
+        again = self.said_before == leg_end
+        if ctx.silent_s < (self.tm.reassure_repeat_s if again else self.tm.reassure_silence_s):
+            return []
         if leg_end - p < self.tm.prep_m + self.tm.reassure_clear_m:
             return []
+        self.said_before = leg_end
         return [Callout(self.text(p, ctx.voice.lang), Priority.INFO, "reassure",
                         f"reassure-{int(p)}", p + self.tm.reassure_clear_m)]
 
@@ -361,7 +321,7 @@ class ArrivalCallouts:
         if remaining > self.tm.arrival_m:
             return self._prepare(ctx, remaining) if last else []
         self.arrived = True
-        text = longest_fitting([_text(last, w, "at") for w in _wordings(ctx.voice)],
+        text = longest_fitting([phrase(last, w, "at") for w in wordings(ctx.voice)],
                                ctx.voice.lang) if last else ""
         return [Callout(text, Priority.GUIDANCE, "arrival", "arrival",
                         maneuver=last.index if last else None,
@@ -381,7 +341,7 @@ class ArrivalCallouts:
         self.prepared = True
         if remaining < tm.arrival_m + tm.instruction_m:
             return []  # too close already: the arrival itself follows at once
-        text = longest_fitting([_text(last, w, "prep", remaining) for w in _wordings(ctx.voice)],
+        text = longest_fitting([phrase(last, w, "prep", remaining) for w in wordings(ctx.voice)],
                                ctx.voice.lang)
         return [Callout(text, Priority.GUIDANCE, "prep", "arrival-prep",
                         self.route.length_m - tm.arrival_m, last.index)]
@@ -430,8 +390,8 @@ class GuidanceLoop:
         nxt = self.route.next_decision(p) or self.route.arrival
         if nxt is None:
             return None
-        return longest_fitting([_text(nxt, w, "prep", max(nxt.at_m - p, 0.0))
-                                for w in _wordings(voice)], voice.lang)
+        return longest_fitting([phrase(nxt, w, "prep", max(nxt.at_m - p, 0.0))
+                                for w in wordings(voice)], voice.lang)
 
     def tick(self, ctx: GuidanceContext) -> list[Callout]:
         out: list[Callout] = []

@@ -25,6 +25,7 @@ class GuidanceTimings:
     confirm_clear_m: float = 12.0  # m: no confirmation when the next instruction is this close
     # --- straights ---
     reassure_silence_s: float = 30.0  # s without a word before "Weiter in der …"
+    reassure_repeat_s: float = 60.0  # s without a word before saying it again on one stretch
     reassure_clear_m: float = 8.0  # m: none this close to a confirmation or a prep hint
     # --- hazards and information ---
     hazard_warn_m: float = 15.0  # m before a hazard: SAFETY warning

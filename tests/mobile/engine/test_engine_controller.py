@@ -53,7 +53,7 @@ def test_no_bluetooth_on_this_machine_is_said_once_and_gps_carries_on(make, plac
     ctl.start_guidance("Stiftsplatz")
     run(ctl, clock, 8)
     assert voice.texts.count(voice.texts[0]) == 1  # said once, never repeated
-    assert any(t.startswith("Gehen Sie los") for t in voice.texts)
+    assert any(t.startswith("Gehen Sie nach") for t in voice.texts)  # with its direction
     ctl.shutdown()
 
 
