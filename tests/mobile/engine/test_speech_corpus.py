@@ -105,6 +105,27 @@ def test_every_departure_says_which_way(corpus, lang):
         assert any(w in depart["text"] for w in _DIRECTION_WORDS[lang]), depart["text"]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_decision_point_chains_more_than_one_other(corpus, lang):
+    from mobile.guidance.active_route import ActiveRoute
+    from mobile.guidance.callouts import GuidanceLoop
+    from mobile.guidance.wording import instruction_text
+
+    close = 0
+    for body in corpus[lang]:
+        loop = GuidanceLoop(ActiveRoute(body))
+        for m in loop.route.decisions:
+            chain = loop.decisions._chain(m)
+            assert len(chain) <= 1
+            text, used = instruction_text(m, chain, Voice(lang=lang))
+            assert text.count(":") <= 1 and len(used) <= len(chain)
+            close += bool(chain)
+            if m.facts.type == "cross" and m.facts.island:
+                assert not any(c.index == m.index for d in loop.route.decisions
+                               for c in loop.decisions._chain(d))
+    assert close >= 10  # the corpus has many points close together
+
+
 @pytest.fixture(scope="module", params=LANGS)
 def walks(request, router, plan_records):
     return [walk_route(router, plan_records, o, d, lang=request.param) for o, d in WALKED]
