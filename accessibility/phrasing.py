@@ -248,8 +248,9 @@ def _prep(
 ) -> str:
     if facts.type == "arrive":  # "In 20 Metern erreichen Sie Ihr Ziel, auf der linken Seite"
         side = [messages.text(f"side.{facts.side}", lang)] if facts.side else []
+        # the name comes again at the arrival itself: "kurz" leaves it out here
         ahead = messages.text("arrive.ahead.named", lang, name=facts.landmark) \
-            if facts.landmark else messages.text("arrive.ahead", lang)
+            if facts.landmark and verbosity != "brief" else messages.text("arrive.ahead", lang)
         parts = [ahead, *side]
     else:
         parts = _core(facts, lang, clock_face)

@@ -321,11 +321,21 @@ class ArrivalCallouts:
         if remaining > self.tm.arrival_m:
             return self._prepare(ctx, remaining) if last else []
         self.arrived = True
-        text = longest_fitting([phrase(last, w, "at") for w in wordings(ctx.voice)],
-                               ctx.voice.lang) if last else ""
+        text = self.arrival_text(ctx.voice) if last else ""
         return [Callout(text, Priority.GUIDANCE, "arrival", "arrival",
                         maneuver=last.index if last else None,
                         haptic=Pattern.ARRIVE)] if text else []
+
+    def arrival_text(self, voice: Voice) -> str:
+        last = self.route.arrival
+        assert last is not None
+        return longest_fitting([phrase(last, w, "at") for w in wordings(voice)], voice.lang)
+
+    def prep_text(self, voice: Voice, remaining_m: float) -> str:
+        last = self.route.arrival
+        assert last is not None
+        return longest_fitting([phrase(last, w, "prep", remaining_m) for w in wordings(voice)],
+                               voice.lang)
 
     def _prepare(self, ctx: GuidanceContext, remaining: float) -> list[Callout]:
         tm, last = self.tm, self.route.arrival
@@ -341,8 +351,7 @@ class ArrivalCallouts:
         self.prepared = True
         if remaining < tm.arrival_m + tm.instruction_m:
             return []  # too close already: the arrival itself follows at once
-        text = longest_fitting([phrase(last, w, "prep", remaining) for w in wordings(ctx.voice)],
-                               ctx.voice.lang)
+        text = self.prep_text(ctx.voice, remaining)
         return [Callout(text, Priority.GUIDANCE, "prep", "arrival-prep",
                         self.route.length_m - tm.arrival_m, last.index)]
 

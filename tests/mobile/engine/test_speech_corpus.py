@@ -177,10 +177,13 @@ def test_every_instruction_fits_in_five_seconds_of_real_speech(walks, corpus, tm
     texts = {a["text"] for w in walks for a in w.result.announcements
              if a["kind"] in ("depart", "instruction", "prep", "hazard", "arrival", "reroute")}
     # the first words of every corpus route, as said at the start and after a re-route
-    for body in corpus[lang]:
-        loop = GuidanceLoop(ActiveRoute(body, "Apotheke am Schillerplatz"))
+    # and its arrival, prepared and said, naming the destination the walker chose
+    for body, (_, destination) in zip(corpus[lang], ROUTES, strict=True):
+        loop = GuidanceLoop(ActiveRoute(body, destination))
         texts.add(loop.first_text(Voice(lang=lang)))
         texts.add(loop.first_text(Voice(lang=lang), wrap="reroute.done"))
+        texts.add(loop.arrival.prep_text(Voice(lang=lang), 20.0))
+        texts.add(loop.arrival.arrival_text(Voice(lang=lang)))
     longest = (0.0, "")
     for i, text in enumerate(sorted(texts)):
         wav = synthesize(speakable(text, lang), lang, tmp_path / f"{i}.wav")
