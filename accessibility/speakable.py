@@ -25,7 +25,7 @@ _PARENTHESES = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
 _GERMAN_TIME = re.compile(r"\b(\d{1,2}):(\d{2}) Uhr\b")
 _GERMAN_ONE_OCLOCK = re.compile(r"\b1 Uhr\b")
 _SYMBOLS = {"&": "speak.and", "%": "speak.percent"}
-_DROPPED = re.compile(r"[*#_|<>\"„“”»«]")
+_DROPPED = re.compile(r"[*#|<>\"„“”»«]")
 
 
 def _german_time(match: re.Match[str]) -> str:
