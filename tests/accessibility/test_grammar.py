@@ -131,3 +131,18 @@ def test_the_queue_speaks_the_speakable_form_and_keeps_the_written_one():
     queue.tick()
     assert voice.texts == ["Rechts: Praxis Doktor Hof, 2. Stock."]
     assert queue.history[-1][1].text == "Rechts: Praxis Dr. Hof (2. Stock)."
+
+
+def test_category_genders_agree_with_the_nouns_the_catalogue_says():
+    from accessibility import messages
+    from accessibility.grammar import CATEGORY_GENDER
+
+    checked = 0
+    for category, gender in CATEGORY_GENDER.items():
+        if not messages.has(f"category.{category}", "de"):
+            continue
+        noun = messages.text(f"category.{category}", "de").split()[-1]
+        if gender_of_word(noun) is not None:
+            assert gender_of_word(noun) == gender, (category, noun)
+            checked += 1
+    assert checked >= 40
