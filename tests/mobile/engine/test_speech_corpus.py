@@ -194,13 +194,20 @@ def test_every_instruction_fits_in_five_seconds_of_real_speech(walks, corpus, tm
 
 def test_a_language_switch_rephrases_the_route_at_once(router, plan_records):
     switched: list[float] = []
+    asked: list[float] = []
 
     def switch(pipeline, t: float) -> None:
+        if t >= 20.0 and not asked:  # "where to now?" on request: the next step, with distance
+            pipeline.reassure(t)
+            asked.append(t)
         if t >= 40.0 and not switched:
             pipeline.voice = Voice(lang="en")
             switched.append(t)
 
     w = walk_route(router, plan_records, *WALKED[0], on_tick=switch)
+    answer = next(a for a in w.result.announcements if a["t_s"] >= asked[0])
+    assert answer["t_s"] - asked[0] < 3.0 and answer["text"].startswith("In ")
+    assert "Metern" in answer["text"]
     after = [a for a in w.result.announcements if a["t_s"] >= switched[0]]
     assert after and after[0]["t_s"] - switched[0] < 3.0  # the next step, in English, at once
     assert after[0]["text"].startswith("In ")
