@@ -237,11 +237,11 @@ class Describer:
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
+        at_list, coords, n = at.tolist(), leg.coords.tolist(), len(pieces)
         found = _street_changes_only(found)
-        _mark_islands(found, at.tolist())
+        _mark_islands(found, at_list)
 
         out: list[dict[str, Any]] = []
-        at_list, coords, n = at.tolist(), leg.coords.tolist(), len(pieces)
         for k, (i, fields) in enumerate(found):
             next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
             point = leg.starts[i] if i < n else len(coords) - 1
