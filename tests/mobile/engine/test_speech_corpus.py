@@ -217,3 +217,13 @@ def test_a_language_switch_rephrases_the_route_at_once(router, plan_records):
                for m in w.pipeline.route.maneuvers)
     arrived = msg("arrive.named", "en", name=WALKED[0][1])
     assert after[-1]["text"].lower().startswith(arrived.lower())
+
+
+def test_the_app_passes_the_chosen_name_and_never_bare_coordinates():
+    from mobile.app.controller import _place_name
+    from mobile.app.settings import Favourite
+
+    assert _place_name("Eisenbahnstraße") == "Eisenbahnstraße"
+    assert _place_name({"name": "Pfalzbibliothek", "lat": 49.4, "lon": 7.7}) == "Pfalzbibliothek"
+    assert _place_name(Favourite(name="Zuhause", lat=49.4, lon=7.7)) == "Zuhause"
+    assert _place_name("49.44, 7.77") is None and _place_name((49.44, 7.77)) is None
