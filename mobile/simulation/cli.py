@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         places=net.places, logger=logger, wall_clock=lambda: when,
         rerouter=lambda lat, lon: router.route((lat, lon), (d_lat, d_lon), lang=args.lang,
                                                when=when).to_dict())
-    pipeline.set_route(0.0, body)
+    coordinates = len(args.destination.split(",")) == 2 and d_name == args.destination
+    pipeline.set_route(0.0, body, destination_name=None if coordinates else d_name)
     radio = RadioModel(path_loss_exponent=args.path_loss_exponent,
                        shadowing_sigma_db=args.rssi_sigma, drop_rate=args.drop_rate)
     assert pipeline.route is not None
