@@ -37,6 +37,7 @@ CROSSINGS: tuple[str, ...] = ("signals_sound", "signals_vibration", "signals", "
 HANDRAILS: tuple[str, ...] = ("left", "right", "both", "none")
 STEPS_DIRECTIONS: tuple[str, ...] = ("up", "down")
 SIDES: tuple[str, ...] = ("left", "right")
+COMPASS_POINTS: tuple[str, ...] = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
 
 #: field name -> allowed values (None is always allowed)
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -45,6 +46,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "handrail": HANDRAILS,
     "steps_direction": STEPS_DIRECTIONS,
     "side": SIDES,
+    "compass": COMPASS_POINTS,
 }
 
 
@@ -68,6 +70,12 @@ class ManeuverFacts:
     surface: str | None = None
     side: str | None = None
     landmark: str | None = None
+    #: OSM category of the landmark (its German article when the name alone does not tell)
+    landmark_category: str | None = None
+    #: compass point of the first leg (depart: said when the walker's facing is not known)
+    compass: str | None = None
+    #: a crossing that starts on a traffic island (the second half of a split crossing)
+    island: bool = False
     hazard_text: dict[str, str] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:

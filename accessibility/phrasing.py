@@ -32,13 +32,13 @@ UTURN_FROM_DEG = 170.0
 
 #: maneuvers that are a warning: their prep form says the hazard first, then the distance
 _HAZARD_TYPES = frozenset({"barrier", "hazard"})
-#: how the street enters the "normal" message, per maneuver type
+#: how the street enters the "normal" message, per maneuver type. A crossing names no street:
+#: the way after it is confirmed once crossed, and a bare name after the action misleads.
 _STREET_FRAMES = {
     "depart": street_at,
     "continue": street_at,
     "turn": street_into,
-    "cross": lambda name, lang: messages.text("street.name", lang, street=name),
-    "open_square": lambda name, lang: messages.text("street.name", lang, street=name),
+    "open_square": street_at,
 }
 _CONFIRM_WITHOUT_STREET = {
     "cross": "confirm.cross",
@@ -57,7 +57,11 @@ _KNOWN_BARRIERS = frozenset(
 #: (only when turn is missing, added to the key then). A route server phrases the same
 #: junctions over and over; building the words again cost more than the rest of a maneuver.
 _AT_FIELDS = attrgetter("type", "turn", "street", "crossing", "step_count", "handrail",
-                        "steps_direction", "tactile_paving", "barrier", "kerb", "side", "landmark")
+                        "steps_direction", "tactile_paving", "barrier", "kerb", "side", "landmark",
+                        "landmark_category", "compass", "island")
+#: facing the first leg within this angle is "straight ahead"; beyond BEHIND_FROM_DEG "behind"
+AHEAD_BELOW_DEG = 30.0
+BEHIND_FROM_DEG = 135.0
 #: memoised "at" messages kept at most (a city has a few thousand distinct ones per language)
 AT_MEMO_SIZE = 20_000
 _at_memo: dict[tuple, str] = {}
@@ -104,17 +108,41 @@ def _barrier_words(facts: ManeuverFacts, lang: str) -> str:
     return messages.text("maneuver.barrier", lang)
 
 
-def _core(facts: ManeuverFacts, lang: str, clock_face: bool) -> list[str]:
+def _depart_words(facts: ManeuverFacts, lang: str, facing_deg: float | None) -> str:
+    """Which way to start: relative to the walker's facing when known, else the compass."""
+    if facing_deg is not None:
+        size = abs(facing_deg)
+        if size < AHEAD_BELOW_DEG:
+            return messages.text("depart.ahead", lang)
+        if size >= BEHIND_FROM_DEG:
+            return messages.text("depart.behind", lang)
+        return messages.text("depart.right" if facing_deg > 0 else "depart.left", lang)
+    if facts.compass:
+        compass = messages.text(f"compass.{facts.compass}", lang)
+        return messages.text("depart.compass", lang, compass=compass)
+    return messages.text("maneuver.depart", lang)
+
+
+def _core(facts: ManeuverFacts, lang: str, clock_face: bool,
+          facing_deg: float | None = None) -> list[str]:
     """The action itself: the part every verbosity says."""
     kind = facts.type
+    if kind == "depart":
+        parts = [_depart_words(facts, lang, facing_deg)]
+        if clock_face and facing_deg is not None:
+            parts.append(messages.text("frame.clock", lang, clock=clock_from_angle(facing_deg)))
+        return parts
     if kind == "turn":
         turn = facts.turn or (None if facts.angle_deg is None else turn_from_angle(facts.angle_deg))
         parts = [messages.text(f"turn.{turn}" if turn else "maneuver.turn", lang)]
     elif kind == "cross":
         key = f"crossing.{facts.crossing}" if facts.crossing else "maneuver.cross"
-        parts = [messages.text(key, lang)]
+        action = messages.text(key, lang)
+        if facts.island:  # the second half of a split crossing, said on the island
+            action = messages.text("crossing.island", lang, action=action)
+        parts = [action]
     elif kind == "steps":
-        key = f"steps.{facts.steps_direction}" if facts.steps_direction else "maneuver.steps"
+        key = f"steps.{facts.steps_direction}" if facts.steps_direction else "steps.unknown"
         parts = [messages.text(key, lang)]
         if facts.step_count:
             parts.append(messages.plural("steps.count", facts.step_count, lang))
@@ -122,24 +150,34 @@ def _core(facts: ManeuverFacts, lang: str, clock_face: bool) -> list[str]:
         parts = [_barrier_words(facts, lang)]
     elif kind == "hazard":
         parts = [_hazard_words(facts, lang)]
+    elif kind == "arrive" and facts.landmark:  # the destination the walker chose, by name
+        parts = [messages.text("arrive.named", lang, name=facts.landmark)]
+        if facts.side:
+            parts.append(messages.text(f"side.{facts.side}", lang))
     elif kind == "arrive":
         parts = [messages.text(f"arrive.{facts.side}" if facts.side else "maneuver.arrive", lang)]
-    else:  # depart, continue, open_square, tactile_paving
+    else:  # continue, open_square, tactile_paving
         parts = [messages.text(f"maneuver.{kind}", lang)]
     clock = _clock(facts)
-    if clock_face and clock is not None and kind in ("depart", "continue", "turn"):
+    if clock_face and clock is not None and kind in ("continue", "turn"):
         parts.append(messages.text("frame.clock", lang, clock=clock))
     return parts
 
 
-def _normal_extras(facts: ManeuverFacts, lang: str) -> list[str]:
-    """Street, landmark, and what the cane will meet."""
+def _normal_extras(facts: ManeuverFacts, lang: str) -> tuple[str, list[str]]:
+    """Street, landmark, and what the cane will meet.
+
+    Returns the words joined to the action without a comma (the street, and in English the
+    landmark: "Turn left onto Fackelstraße at Stiftskirche") and the parts after a comma.
+    """
+    joined: list[str] = []
     parts: list[str] = []
-    if facts.landmark:
-        parts.append(landmark_at(facts.landmark, lang))
     frame = _STREET_FRAMES.get(facts.type)
     if frame and facts.street:
-        parts.append(frame(facts.street, lang))
+        joined.append(frame(facts.street, lang))
+    if facts.landmark and facts.type != "arrive" and facts.landmark != facts.street:
+        said = landmark_at(facts.landmark, lang, facts.landmark_category)
+        (joined if lang == "en" else parts).append(said)
     if facts.type == "steps" and facts.handrail:
         parts.append(messages.text(f"handrail.{facts.handrail}", lang))
     if facts.type == "cross":
@@ -147,7 +185,14 @@ def _normal_extras(facts: ManeuverFacts, lang: str) -> list[str]:
             parts.append(messages.text("kerb.raised", lang))
         if facts.tactile_paving:
             parts.append(messages.text("maneuver.tactile_paving", lang))
-    return parts
+    return " ".join(joined), parts
+
+
+def _with_extras(core: list[str], facts: ManeuverFacts, lang: str) -> list[str]:
+    joined, parts = _normal_extras(facts, lang)
+    if joined:
+        core = [*core[:-1], f"{core[-1]} {joined}"]
+    return core + parts
 
 
 def _detailed_extras(facts: ManeuverFacts, lang: str) -> list[str]:
@@ -179,7 +224,7 @@ def _sentence(parts: list[str]) -> str:
 def _confirm(facts: ManeuverFacts, lang: str, verbosity: str) -> str:
     if facts.type in ("arrive", "tactile_paving"):
         return _at(facts, lang, False, verbosity)
-    if facts.street and facts.type in _STREET_FRAMES and facts.type != "cross":
+    if facts.street and facts.type in _STREET_FRAMES:
         parts = [now_on(facts.street, lang)]
     else:
         parts = [messages.text(_CONFIRM_WITHOUT_STREET.get(facts.type, "confirm.on_track"), lang)]
@@ -188,10 +233,11 @@ def _confirm(facts: ManeuverFacts, lang: str, verbosity: str) -> str:
     return _sentence(parts)
 
 
-def _at(facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str) -> str:
-    parts = _core(facts, lang, clock_face)
+def _at(facts: ManeuverFacts, lang: str, clock_face: bool, verbosity: str,
+        facing_deg: float | None = None) -> str:
+    parts = _core(facts, lang, clock_face, facing_deg)
     if verbosity != "brief":
-        parts += _normal_extras(facts, lang)
+        parts = _with_extras(parts, facts, lang)
     if verbosity == "detailed":
         parts += _detailed_extras(facts, lang) + _then(facts, lang)
     return _sentence(parts)
@@ -202,11 +248,14 @@ def _prep(
 ) -> str:
     if facts.type == "arrive":  # "In 20 Metern erreichen Sie Ihr Ziel, auf der linken Seite"
         side = [messages.text(f"side.{facts.side}", lang)] if facts.side else []
-        parts = [messages.text("arrive.ahead", lang), *side]
+        # the name comes again at the arrival itself: "kurz" leaves it out here
+        ahead = messages.text("arrive.ahead.named", lang, name=facts.landmark) \
+            if facts.landmark and verbosity != "brief" else messages.text("arrive.ahead", lang)
+        parts = [ahead, *side]
     else:
         parts = _core(facts, lang, clock_face)
     if verbosity != "brief":
-        parts += _normal_extras(facts, lang)
+        parts = _with_extras(parts, facts, lang)
     if verbosity == "detailed":
         parts += _detailed_extras(facts, lang)
     action = ", ".join(parts)
@@ -224,12 +273,16 @@ def maneuver_text(
     clock_face: bool = False,
     verbosity: str = "normal",
     distance_to_m: float | None = None,
+    facing_deg: float | None = None,
 ) -> str:
     """One message for one maneuver.
 
     `form`: "prep" (ahead of the point; says `distance_to_m` when given, else "gleich …"),
     "at" (at the decision point) or "confirm" (after it). `clock_face` adds "auf 2 Uhr" to
     left/right rather than replacing it: the clock face alone confuses many users.
+    `facing_deg`: for a departure, the first leg's direction relative to the way the walker
+    faces (signed, + = right): "wenden Sie sich nach rechts", "umdrehen"; without it a
+    departure names the compass point of the first leg.
     Raises ValueError for an unknown language, form or verbosity.
     """
     messages.check_lang(lang)
@@ -241,8 +294,8 @@ def maneuver_text(
         return _prep(facts, lang, clock_face, verbosity, distance_to_m)
     if form == "confirm":
         return _confirm(facts, lang, verbosity)
-    if clock_face or verbosity == "detailed":
-        return _at(facts, lang, clock_face, verbosity)
+    if clock_face or verbosity == "detailed" or facing_deg is not None:
+        return _at(facts, lang, clock_face, verbosity, facing_deg)
     return _memo_at(facts, lang, verbosity)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
+from accessibility.speakable import speakable
 from accessibility.voices.base import Voice
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,15 @@ class SpeechQueue:
         self._start(again, self.clock())
         return True
 
+    def drop_pending(self, which: Callable[[Message], bool]) -> int:
+        """Drop the waiting messages `which` picks (e.g. old wording after a language switch)."""
+        now = self.clock()
+        gone = [p for p in self._pending if which(p.message)]
+        for pending in gone:
+            self._pending.remove(pending)
+            self._drop(now, pending.message, "dropped")
+        return len(gone)
+
     def clear(self) -> None:
         """Drop everything waiting and stop speaking (e.g. guidance stopped)."""
         self._pending.clear()
@@ -195,7 +205,8 @@ class SpeechQueue:
 
     def _start(self, msg: Message, now: float) -> Message:
         earcon = msg.earcon if msg.earcon is not None else self.earcons.get(int(msg.priority))
-        self.voice.speak(msg.text, msg.lang, earcon=earcon or None)
+        # the voice reads the speakable form; history and the screen keep the written text
+        self.voice.speak(speakable(msg.text, msg.lang), msg.lang, earcon=earcon or None)
         self._current = msg
         self._last_said[msg.identity] = now
         self.history.append((now, msg))

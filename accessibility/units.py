@@ -59,9 +59,14 @@ def clock_from_angle(angle_deg: float) -> int:
 _COMPASS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
 
 
+def compass_point(bearing_deg: float) -> str:
+    """Bearing (0 = north, clockwise) as one of eight compass points: "n", "ne", …"""
+    return _COMPASS[round((bearing_deg % 360) / 45) % 8]
+
+
 def compass_phrase(bearing_deg: float, lang: str) -> str:
     """Bearing (0 = north, clockwise) as one of eight compass words."""
-    return messages.text(f"compass.{_COMPASS[round((bearing_deg % 360) / 45) % 8]}", lang)
+    return messages.text(f"compass.{compass_point(bearing_deg)}", lang)
 
 
 def clock_time(when: datetime, lang: str) -> str:

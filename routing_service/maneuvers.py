@@ -22,7 +22,7 @@ from shapely.ops import substring
 
 from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
 from accessibility.phrasing import maneuver_text, turn_from_angle
-from accessibility.units import clock_from_angle
+from accessibility.units import clock_from_angle, compass_point
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import EdgeFeatures
 from routing_service.ingest import CROSSING, SQUARE
@@ -42,8 +42,11 @@ MIN_PIECE_M = 0.05
 ROADS = frozenset({"primary", "primary_link", "secondary", "secondary_link", "tertiary",
                    "tertiary_link", "residential", "unclassified", "service", "living_street",
                    "road", "track"})
-#: a named place this close to a turn (or to the destination) is given as its landmark (metres)
-LANDMARK_RADIUS_M = {"turn": 20.0, "continue": 20.0, "arrive": 35.0}
+#: a named place this close to a turn is given as its landmark (metres); at the arrival only a
+#: place at the requested point itself (the destination), never a shop nearby instead of it
+LANDMARK_RADIUS_M = {"turn": 20.0, "continue": 20.0, "arrive": 5.0}
+#: a crossing that starts this close after another one starts on a traffic island (metres)
+ISLAND_MAX_M = 12.0
 #: another way leaving a junction this close to the chosen one makes a slight bend a choice
 AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
@@ -183,6 +186,7 @@ class Describer:
                                         np.array(self.crossing_way, dtype=bool))
         # landmarks: named places that are not streets (shops, stops, fountains, churches)
         self.landmarks = [p["name"] for p in net.places if p["kind"] != "street"]
+        self.landmark_categories = [p.get("category") for p in net.places if p["kind"] != "street"]
         lonlat = np.array([[p["lon"], p["lat"]] for p in net.places if p["kind"] != "street"])
         self.landmark_grid = GridIndex(net.index.proj.forward(lonlat),
                                        max(LANDMARK_RADIUS_M.values())) if len(lonlat) else None
@@ -205,7 +209,9 @@ class Describer:
         for k, (d, i), r in zip(wanted, near, radius, strict=True):
             landmark = self.landmarks[i] if d <= r else None
             # the same shop at three turns in a row helps nobody: name it once
-            found[k][1]["landmark"] = landmark if landmark != last else None
+            if landmark is not None and landmark != last:
+                found[k][1]["landmark"] = landmark
+                found[k][1]["landmark_category"] = self.landmark_categories[i]
             last = landmark
 
     def _measure_headings(self, leg: Leg) -> None:
@@ -226,7 +232,8 @@ class Describer:
         first = pieces[0].edge
         found: list[tuple[int, dict[str, Any]]] = [(0, dict(
             type="depart", street=self.name[first], tactile_paving=self.tactile[first],
-            surface=net.edge_tags.value("surface", first)))]
+            surface=net.edge_tags.value("surface", first),
+            compass=compass_point(leg.head_start[0])))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
         if touched:  # an overlay can touch any piece: look at every junction and piece
@@ -238,9 +245,11 @@ class Describer:
                 found += [(i, facts) for facts in self._junction(leg, i)]
         found.append((len(pieces), self._arrival(leg, destination)))
         self._add_landmarks(found, leg, destination)
+        at_list, coords, n = at.tolist(), leg.coords.tolist(), len(pieces)
+        found = _street_changes_only(found)
+        _mark_islands(found, at_list)
 
         out: list[dict[str, Any]] = []
-        at_list, coords, n = at.tolist(), leg.coords.tolist(), len(pieces)
         for k, (i, fields) in enumerate(found):
             next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
             point = leg.starts[i] if i < n else len(coords) - 1
@@ -378,6 +387,38 @@ class Describer:
         if self.net.edge_tags.value("reversed", e) == "True":
             return "down" if incline == "up" else "up"
         return incline
+
+
+def _street_changes_only(found: list[tuple[int, dict[str, Any]]],
+                         ) -> list[tuple[int, dict[str, Any]]]:
+    """No "turn onto X" while already on X: a turn names its street only when it changes, and
+    "straight on" back onto the street one is on is no maneuver at all."""
+    current = found[0][1].get("street") if found else None
+    kept = found[:1]
+    for i, facts in found[1:]:
+        if facts["type"] in ("turn", "continue", "open_square") and \
+                facts.get("street") is not None:
+            if facts["street"] == current:
+                facts["street"] = None
+                if facts["type"] == "continue":
+                    continue
+            else:
+                current = facts["street"]
+        kept.append((i, facts))
+    return kept
+
+
+def _mark_islands(found: list[tuple[int, dict[str, Any]]], at: list[float]) -> None:
+    """A crossing right after another one starts on a traffic island: the second half of a
+    split crossing is said on its own, at the island."""
+    last_cross_at: float | None = None
+    for i, facts in found:
+        if facts["type"] != "cross":
+            continue
+        here = at[min(i, len(at) - 1)]
+        if last_cross_at is not None and here - last_cross_at <= ISLAND_MAX_M:
+            facts["island"] = True
+        last_cross_at = here
 
 
 def _int(value: str | None) -> int | None:

@@ -292,13 +292,14 @@ class GuideController:
             body, mode = pre[2], pre[3]
         else:
             body, mode = self._route(origin, dest)
-        self._begin(body, dest, mode)
+        self._begin(body, dest, mode, _place_name(destination))
         return self.status()
 
-    def _begin(self, body: dict[str, Any], dest: tuple[float, float], mode: str) -> None:
+    def _begin(self, body: dict[str, Any], dest: tuple[float, float], mode: str,
+               name: str | None = None) -> None:
         now = self.clock()
         self.logger.event("route_requested", t=now, profile=self.settings.profile)
-        self.pipeline.set_route(now, body)
+        self.pipeline.set_route(now, body, destination_name=name)  # the arrival names it
         self.pipeline.paused = False
         self._destination, self.mode = dest, mode
         self._say(say(f"mode.{mode}", self.settings.lang), key=f"mode-{self.pipeline.route_id}")
@@ -386,6 +387,21 @@ class GuideController:
                 lat, lon = walk.latlon_at(now - started)
                 self.logger.event("truth", t=now, lat=lat, lon=lon)
         self.pipeline.tick(now)
+
+
+def _place_name(place: Any) -> str | None:
+    """The name the walker chose ("Eisenbahnstraße", a favourite), None for bare coordinates."""
+    if isinstance(place, Favourite):
+        return place.name
+    if isinstance(place, dict):
+        return str(place["name"]) if place.get("name") else None
+    if isinstance(place, str) and place.strip():
+        parts = place.split(",")
+        try:
+            [float(p) for p in parts]
+        except ValueError:
+            return place.strip()
+    return None
 
 
 def controller_for_this_device(voice: Any = None, settings_path: Path | None = None,

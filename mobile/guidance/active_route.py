@@ -8,10 +8,11 @@ kept so every sentence can be phrased again on the phone in the user's language 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from accessibility.facts import ManeuverFacts
+from accessibility.phrasing import maneuver_text
 from mobile.positioning.geo import RouteLine
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ class Maneuver:
 
 
 class ActiveRoute:
-    def __init__(self, body: dict[str, Any]) -> None:
+    """`destination_name`: what the walker chose ("Eisenbahnstraße"); the arrival names it."""
+
+    def __init__(self, body: dict[str, Any], destination_name: str | None = None) -> None:
         try:
             coords = body["geometry"]["coordinates"]
             raw = body["maneuvers"]
@@ -67,6 +70,20 @@ class ActiveRoute:
                 raise RouteFormatError(f"maneuver {i} is unusable: {exc}") from None
         if not self.maneuvers:
             raise RouteFormatError("route has no maneuvers")
+        self.destination_name = destination_name
+        last = self.maneuvers[-1]
+        if destination_name and last.facts.type == "arrive":
+            facts = replace(last.facts, landmark=destination_name, landmark_category=None)
+            self.maneuvers[-1] = replace(last, facts=facts)
+        #: direction of the first leg (degrees from north), for "which way to start"
+        first = raw[0] if raw else {}
+        self.first_bearing_deg: float | None = (
+            float(first["bearing_deg"]) if first.get("bearing_deg") is not None else None)
+
+    def rephrase(self, lang: str, verbosity: str = "normal") -> None:
+        """Every maneuver's text again in `lang` (after a language switch), from its facts."""
+        self.maneuvers = [replace(m, text=maneuver_text(m.facts, lang=lang, verbosity=verbosity))
+                          for m in self.maneuvers]
 
     @property
     def decisions(self) -> list[Maneuver]:

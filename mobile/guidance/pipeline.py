@@ -8,6 +8,7 @@ to the tester logger (a `NullLogger` unless the tester opted in).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertiseme
 from mobile.ble.scanner import Sighting
 from mobile.guidance.active_route import ActiveRoute
 from mobile.guidance.callouts import Callout, GuidanceContext, GuidanceLoop, Voice
+from mobile.guidance.talk import signed_angle
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
 from mobile.positioning.beacons import BeaconInfo, BeaconPositioner, PositionFix, PositionSettings
@@ -36,6 +38,10 @@ START_WINDOW_M = 30.0
 UNCERTAIN_CLEAR_M = 10.0
 #: callouts remembered to describe messages once they start (kind, maneuver, haptic)
 MAX_REMEMBERED_CALLOUTS = 2000
+#: the walking direction is taken over this many seconds of fixes …
+TRACK_S = 6.0
+#: … when they span at least this many metres
+TRACK_MIN_M = 3.0
 
 Rerouter = Callable[[float, float], dict[str, Any]]
 
@@ -79,7 +85,7 @@ class GuidancePipeline:
         haptics: Haptics | None = None,
     ) -> None:
         self.speech = speech
-        self.voice = voice or Voice()
+        self._voice = voice or Voice()
         self.timings = timings or GuidanceTimings()
         self.positioner = BeaconPositioner(beacons, position_settings)
         self.places = list(places)
@@ -113,7 +119,31 @@ class GuidancePipeline:
         self._last_reroute_t = -1e9
         self._arrival_logged = 0
         self._route_t: float | None = None
+        #: the way the walker faces, from the phone's compass (degrees from north); None = unknown
+        self.compass_deg: float | None = None
+        self.destination_name: str | None = None
+        self._last_voice_t = 0.0
+        self._track: list[tuple[float, float, float]] = []  # (t, x, y) of recent fixes
 
+    # --- the voice ------------------------------------------------------------------------
+    @property
+    def voice(self) -> Voice:
+        return self._voice
+
+    @voice.setter
+    def voice(self, voice: Voice) -> None:
+        """A new language or verbosity applies at once: the route is phrased again, what waits
+        in the old wording is dropped, and the next step is said in the new wording."""
+        old, self._voice = self._voice, voice
+        if self.route is None or (old.lang, old.verbosity) == (voice.lang, voice.verbosity):
+            return
+        self.route.rephrase(voice.lang, voice.verbosity)
+        self.speech.drop_pending(lambda m: m.priority < Priority.SAFETY)
+        if self.loop is not None and not self.loop.arrived:
+            text = self.loop.next_step_text(voice, self.progress_m)
+            if text:
+                self._say(self.now, text, Priority.GUIDANCE, f"rephrased-{voice.lang}-{self.now}",
+                          "rephrased")
     # --- inputs ---------------------------------------------------------------------------
     def on_advertisement(self, t: float, adv: Any, rssi: float | None = None) -> int:
         """A bleak AdvertisementData, a parsed frame or a `Sighting`; returns frames used."""
@@ -161,9 +191,17 @@ class GuidancePipeline:
 
     # --- the route ------------------------------------------------------------------------
     def set_route(
-        self, t: float, body: dict[str, Any], announce_depart: bool = True
+        self, t: float, body: dict[str, Any], announce_depart: bool = True,
+        destination_name: str | None = None,
     ) -> ActiveRoute:
-        route = ActiveRoute(body)  # raises RouteFormatError before anything changes
+        """Follow `body`; `destination_name` (what the walker chose) is named at the arrival
+        and kept for re-routes to the same destination."""
+        name = destination_name if destination_name is not None else (
+            self.destination_name if not announce_depart else None)
+        route = ActiveRoute(body, name)  # raises RouteFormatError before anything changes
+        if self._voice.lang != body.get("lang", self._voice.lang):
+            route.rephrase(self._voice.lang, self._voice.verbosity)
+        self.destination_name = name
         if not self._setup_logged:
             self.log_setup(t)
         self.logger.event("route_received", t=t, route=body, distance_m=float(route.length_m),
@@ -183,6 +221,7 @@ class GuidancePipeline:
         self.state = None
         self._fed = 0
         self._route_t = t
+        self._last_voice_t = t
         return route
 
     def log_setup(self, t: float, radio: dict[str, Any] | None = None,
@@ -234,6 +273,7 @@ class GuidancePipeline:
                       "position-back", "position")
         self._last_fix_t = t
         self._log_uncertainty(t, fix)
+        self._remember_track(t, fix.x, fix.y)
         if t - self._last_position_log >= POSITION_LOG_EVERY_S:
             self._last_position_log = t
             self.logger.event("position", t=t, lat=fix.lat, lon=fix.lon,
@@ -283,12 +323,15 @@ class GuidancePipeline:
                 return
         current = self.speech.current
         waiting = self.speech.pending
+        if current is not None or waiting:
+            self._last_voice_t = t
         ctx = GuidanceContext(
             t=t, progress_m=progress, voice=self.voice,
             safety_active=any(m.priority >= Priority.SAFETY for m in [current, *waiting] if m),
             busy=any(m.priority >= Priority.GUIDANCE for m in [current, *waiting] if m),
             last_callout_m=self.loop.last_callout_m, when=self.wall_clock(),
-            speed_mps=self.matcher.speed_mps,
+            speed_mps=self.matcher.speed_mps, silent_s=t - self._last_voice_t,
+            heading_deg=self.facing_deg(t),
         )
         for callout in self.loop.tick(ctx):
             self._submit(t, callout)
@@ -323,9 +366,43 @@ class GuidancePipeline:
         self.logger.event("reroute", t=t, reason="off_route", route=body,
                           route_id=self.route_id)
         assert self.loop is not None
-        first = self.loop.first_text(self.voice)
-        self._say(t, say("reroute.done", lang, first=first), Priority.GUIDANCE,
-                  f"reroute-{self.route_id}", "reroute")
+        text = self.loop.first_text(self.voice, self._facing_first_leg(t), wrap="reroute.done")
+        self._say(t, text, Priority.GUIDANCE, f"reroute-{self.route_id}", "reroute")
+
+    # --- which way the walker faces ---------------------------------------------------------
+    def _remember_track(self, t: float, x: float, y: float) -> None:
+        self._track.append((t, x, y))
+        while self._track and t - self._track[0][0] > TRACK_S:
+            self._track.pop(0)
+
+    def facing_deg(self, t: float) -> float | None:
+        """The phone's compass when it has one, else the direction of the last few seconds'
+        walk (at least TRACK_MIN_M), else None."""
+        if self.compass_deg is not None:
+            return self.compass_deg
+        recent = [p for p in self._track if t - p[0] <= TRACK_S]
+        if len(recent) < 2:
+            return None
+        (_, x0, y0), (_, x1, y1) = recent[0], recent[-1]
+        if math.hypot(x1 - x0, y1 - y0) < TRACK_MIN_M:
+            return None
+        return math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360.0
+
+    def _facing_first_leg(self, t: float) -> float | None:
+        heading = self.facing_deg(t)
+        bearing = self.route.first_bearing_deg if self.route else None
+        if heading is None or bearing is None:
+            return None
+        return signed_angle(bearing, heading)
+
+    def reassure(self, t: float) -> None:
+        """On request: where the walker is on the route, in the current wording."""
+        if self.loop is None or self.progress_m is None:
+            self._say(t, say("guidance.none", self.voice.lang), Priority.GUIDANCE, None, "system")
+            return
+        text = self.loop.next_step_text(self.voice, self.progress_m) or \
+            self.loop.reassurance.text(self.progress_m, self.voice.lang)
+        self.speech.submit(Message(text, Priority.GUIDANCE, lang=self.voice.lang), force=True)
 
     # --- speech ---------------------------------------------------------------------------
     def _submit(self, t: float, c: Callout) -> None:
@@ -336,6 +413,8 @@ class GuidancePipeline:
                 del self._callouts[old]
             for old in list(self._queued)[: len(self._queued) // 2]:
                 del self._queued[old]
+        if c.kind == "arrival":  # nothing after the arrival: shop talk waiting is dropped
+            self.speech.drop_pending(lambda m: m.priority < Priority.GUIDANCE)
         if self.speech.submit(Message(c.text, c.priority, key=key, expires_at_m=c.expires_at_m,
                                       lang=self.voice.lang)):
             self._queued[key or c.text] = (t, self.route_id)

@@ -1,8 +1,9 @@
 """Every distance and time the guidance loop uses, in one frozen settings object.
 
 Figures follow Wayfindr (instruction about 6 m before the decision point, a preparatory hint ahead
-of it) and NavCog (reassurance every 10–15 m on long straights; off-route after more than 6 m for
-10 s). A tester changes them in one place, e.g. `GuidanceTimings(reassure_every_m=15)`.
+of it) and NavCog (off-route after more than 6 m for 10 s). Reassurance is not NavCog's every
+10–15 m: a blind walker needs the silence to hear traffic, so it comes only after 30 s without
+a word. A tester changes them in one place, e.g. `GuidanceTimings(reassure_silence_s=20)`.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ class GuidanceTimings:
     prep_m: float = 20.0  # m before the point: preparatory hint
     chain_m: float = 10.0  # m: a point this close after another is said with it ("Danach: …")
     prep_min_gap_m: float = 8.0  # m: prep only if it comes this far ahead of the instruction
+    prep_min_leg_m: float = 40.0  # m: prep only after a stretch this long without a decision
     confirm_after_m: float = 4.0  # m past a turn: confirm the new street
     confirm_clear_m: float = 12.0  # m: no confirmation when the next instruction is this close
     # --- straights ---
-    reassure_every_m: float = 12.0  # m between reassurances on a long straight (NavCog 10-15)
-    reassure_min_leg_m: float = 35.0  # m: only legs at least this long get reassurance
+    reassure_silence_s: float = 30.0  # s without a word before "Weiter in der …"
+    reassure_repeat_s: float = 60.0  # s without a word before saying it again on one stretch
     reassure_clear_m: float = 8.0  # m: none this close to a confirmation or a prep hint
     # --- hazards and information ---
     hazard_warn_m: float = 15.0  # m before a hazard: SAFETY warning
     info_radius_m: float = 15.0  # m: places this close to the walker may be mentioned
-    info_quiet_m: float = 30.0  # m: no place information this close before a decision point
-    info_gap_s: float = 20.0  # s between two place informations
+    info_quiet_m: float = 40.0  # m: no place information this close before a decision point
+    info_gap_s: float = 60.0  # s between two place informations
     # --- position and route ---
     off_route_m: float = 6.0  # m off the route … (NavCog)
     off_route_s: float = 10.0  # … for this long means off route
@@ -37,6 +39,7 @@ class GuidanceTimings:
     position_lost_s: float = 8.0  # s without any position: say so
     position_pending_s: float = 3.0  # s into a route with no first fix yet: "wird bestimmt"
     arrival_m: float = 3.0  # m before the destination: arrival
+    arrival_prep_m: float = 20.0  # m before the destination: "In 20 Metern erreichen Sie …"
     expire_after_m: float = 8.0  # m: a guidance message not started by then is dropped
     # --- the pipeline's own rhythm ---
     tick_s: float = 0.25  # s between ticks in simulations and the app loop

@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     radio = RadioModel(path_loss_exponent=args.path_loss_exponent,
                        shadowing_sigma_db=args.rssi_sigma, drop_rate=args.drop_rate)
     pipeline.log_setup(0.0, radio=asdict(radio), seed=args.seed)
-    pipeline.set_route(0.0, body)
+    coordinates = len(args.destination.split(",")) == 2 and d_name == args.destination
+    pipeline.set_route(0.0, body, destination_name=None if coordinates else d_name)
     assert pipeline.route is not None
     walk = SimulatedWalk(pipeline.route.line, sim_beacons(records), radio, speed=args.speed,
                          seed=args.seed)

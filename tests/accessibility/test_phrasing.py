@@ -79,9 +79,9 @@ def test_every_type_and_form_differs_between_languages(kind, form):
 def test_turn_phrases_de_and_en():
     facts = EXAMPLES["turn"]
     assert (
-        maneuver_text(facts, "de") == "Links abbiegen, bei der Stiftskirche, in die Fackelstraße."
+        maneuver_text(facts, "de") == "Links abbiegen in die Fackelstraße, bei der Stiftskirche."
     )
-    assert maneuver_text(facts, "en") == "Turn left, at Stiftskirche, onto Fackelstraße."
+    assert maneuver_text(facts, "en") == "Turn left onto Fackelstraße at Stiftskirche."
     assert maneuver_text(facts, "de", "prep", distance_to_m=22).startswith("In 20 Metern links")
     assert maneuver_text(facts, "de", "prep").startswith("Gleich links abbiegen")
     assert maneuver_text(facts, "de", "confirm") == "Sie sind jetzt in der Fackelstraße."
@@ -104,13 +104,14 @@ def test_confirmation_uses_the_article_of_the_street_name():
     [
         ("Stiftskirche", "bei der Stiftskirche"),
         ("Rathaus", "beim Rathaus"),
-        ("Galeria", "bei Galeria"),
+        ("Finanzamt", "beim Finanzamt"),
+        ("Galeria", "am Ort Galeria"),
     ],
 )
 def test_landmarks_get_the_right_article(landmark, de):
     facts = ManeuverFacts("turn", turn="right", landmark=landmark)
     assert maneuver_text(facts, "de") == f"Rechts abbiegen, {de}."
-    assert maneuver_text(facts, "en") == f"Turn right, at {landmark}."
+    assert maneuver_text(facts, "en") == f"Turn right at {landmark}."
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,10 @@ def test_no_bluetooth_on_this_machine_is_said_once_and_gps_carries_on(make, plac
     assert ctl.status()["position_source"] == "gps"
     assert "Sie sind" in ctl.where_am_i()
     ctl.start_guidance("Stiftsplatz")
+    assert ctl.pipeline.route.arrival.facts.landmark == "Stiftsplatz"  # the arrival names it
     run(ctl, clock, 8)
     assert voice.texts.count(voice.texts[0]) == 1  # said once, never repeated
-    assert any(t.startswith("Gehen Sie los") for t in voice.texts)
+    assert any(t.startswith("Gehen Sie nach") for t in voice.texts)  # with its direction
     ctl.shutdown()
 
 

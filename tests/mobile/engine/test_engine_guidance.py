@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from accessibility.speech import Priority
@@ -57,21 +56,23 @@ def test_arrival_with_side_and_position_error(walked):
 
 
 def test_prep_confirm_reassure_and_hazard_before_it_is_reached(walked):
-    pipeline, result, _, _ = walked
+    pipeline, result, voice, _ = walked
     kinds = [a["kind"] for a in result.announcements]
     assert kinds[0] == "depart"
-    assert kinds.count("prep") >= 5 and kinds.count("confirm") >= 3
-    assert kinds.count("reassure") >= 10
+    assert kinds.count("prep") >= 5 and kinds.count("confirm") >= 1
+    assert kinds.count("reassure") >= 2
     barrier = next(p for p in result.decision_points if p["type"] == "barrier")
     warning = next(a for a in result.announcements
                    if a["kind"] == "hazard" and a["maneuver"] == barrier["index"])
     assert warning["priority"] == "SAFETY"
     assert barrier["at_m"] - warning["true_progress_m"] > 10.0  # well before reaching it
-    # reassurance on long straights comes every ~10-15 m, never right before an instruction
-    reassure = [a["true_progress_m"] for a in result.announcements if a["kind"] == "reassure"]
-    gaps = [b - a for a, b in zip(reassure, reassure[1:], strict=False) if b - a < 30]
-    assert gaps and 10.0 <= float(np.median(gaps)) <= 15.0
-    assert min(gaps) >= 8.0 and max(gaps) <= 17.0
+    # reassurance only after 30 s without a word, never a metre count, never right before a
+    # decision point
+    for before, a in zip(voice.spoken, voice.spoken[1:], strict=False):
+        if any(r["kind"] == "reassure" and r["t_s"] == a.t for r in result.announcements):
+            silence = a.t - (before.t + before.seconds)  # measured on the tick grid
+            assert silence >= pipeline.timings.reassure_silence_s - pipeline.timings.tick_s
+            assert not any(ch.isdigit() for ch in a.text)
 
 
 def test_no_information_while_a_safety_warning_plays(walked):
@@ -150,7 +151,7 @@ def test_route_begun_some_metres_after_its_start(new_pipeline, hbf_stiftsplatz, 
 def test_a_turn_right_after_the_start_is_said_with_the_departure(new_pipeline, router, place_of,
                                                                  plan_records, when):
     """Stiftsplatz → Hauptbahnhof turns 2.5 m after its start: too close for its own
-    instruction, so it is chained to "Gehen Sie los" instead of never being said."""
+    instruction, so it is chained to the departure instead of never being said."""
     body = router.route(place_of("Stiftsplatz"), place_of("Hauptbahnhof"), when=when).to_dict()
     pipeline, clock, voice, _ = new_pipeline()
     pipeline.set_route(0.0, body)
@@ -158,7 +159,7 @@ def test_a_turn_right_after_the_start_is_said_with_the_departure(new_pipeline, r
     assert first.at_m < 6.0
     walk = SimulatedWalk(pipeline.route.line, sim_beacons(plan_records), RadioModel(), seed=0)
     result = run_walk(pipeline, walk, clock, max_s=20.0)
-    assert voice.texts[0].startswith("Gehen Sie los") and "Danach: " in voice.texts[0]
+    assert voice.texts[0].startswith("Gehen Sie nach") and voice.texts[0].count("Danach: ") == 1
     point = result.decision_points[0]
     assert point["index"] == first.index and point["times_announced"] == 1
     assert pipeline.loop.first_text(pipeline.voice) == voice.texts[0]  # also after a re-route

@@ -84,7 +84,7 @@ def test_controller_routes_offline_from_the_bundle(server, tmp_path, cc_network)
         clock.now += 0.25
         ctl.tick(clock.now)
     assert voice.texts[0] == "Offline-Modus, Route auf dem Telefon berechnet."
-    assert voice.texts[1].startswith("Gehen Sie los")
+    assert voice.texts[1].startswith("Gehen Sie nach")  # with its direction
 
 
 def _latlon(net, name: str) -> dict:

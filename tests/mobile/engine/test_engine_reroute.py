@@ -56,6 +56,9 @@ def test_off_route_triggers_spoken_reroute(new_pipeline, router, place_of, when,
     assert left_t + 10.0 <= t_off <= left_t + 25.0  # 10 s of being off, plus smoothing
     new_route = [(t, text) for t, text in said if text.startswith("Neue Route:")]
     assert new_route and 0 < new_route[0][0] - t_off < 8.0  # said right after the warning
+    # which way to walk, relative to the way the walker was going (not a compass point)
+    relative = ("Gehen Sie geradeaus los", "Wenden Sie sich nach", "Umdrehen, dann losgehen")
+    assert new_route[0][1].removeprefix("Neue Route: ").startswith(relative), new_route[0]
     assert pipeline.reroutes >= 1 and asked
     assert pipeline.route_id >= 2
     # nothing of the old route's instructions is said after the re-route
