@@ -85,8 +85,10 @@ class TestRealEngine(UiTest):
 
         self.ui.show("guidance")
         self.double_tap(self.element("Führung beenden"))
+        assert self.real.status()["guiding"]  # the first double tap only asks
+        self.double_tap(self.element("Führung beenden"))
         self.walk(5)
-        assert "Führung beendet." in self.said
+        assert "Führung beendet." in self.said, "\n".join(self.said[-10:])
         assert self.ui.manager.current == "start" and not self.real.status()["guiding"]
 
     def test_search_finds_real_places_and_a_hit_opens_the_preview(self):
