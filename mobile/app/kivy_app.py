@@ -66,6 +66,7 @@ class LotseApp(App):
         self._clock = clock
         self._touch_exploration = touch_exploration
         self._permissions = permissions
+        self._permission_flow: PermissionFlow | None = None
         self._last_error = ""
 
     def build(self) -> GestureSurface:
@@ -102,13 +103,17 @@ class LotseApp(App):
         if surface is not None:
             surface.live_update()
             surface.ctx.announcer.pump()
+        if self._permission_flow is not None:
+            self._permission_flow.poll()
 
     def ask_permissions(self, backend: PermissionBackend) -> None:
         """Say why, ask Android, then start the radio with what was allowed; each refusal is
         followed by a spoken fallback (GPS only, typing instead of dictation)."""
         surface = self.surface
         assert surface is not None
-        flow = PermissionFlow(backend, surface.ctx.say, surface.ctx.lang)
+        flow = PermissionFlow(backend, surface.ctx.say, surface.ctx.lang,
+                              quiet=surface.ctx.announcer.quiet)
+        self._permission_flow = flow
 
         def granted(allowed: set[str]) -> None:
             surface.ctx.microphone = MICROPHONE in allowed

@@ -46,35 +46,55 @@ class NoPermissionSystem:
         done(dict.fromkeys(needs, True))
 
 
+#: Android 12 (API 31) brought BLUETOOTH_SCAN; before it, a BLE scan needs the location
+BLUETOOTH_SCAN_FROM_API = 31
+
+
 class AndroidPermissions:  # pragma: no cover - runs on a phone only
     """python-for-android's `android.permissions` (check_permission, request_permissions)."""
+
+    def __init__(self) -> None:
+        from jnius import autoclass
+
+        self.api = int(autoclass("android.os.Build$VERSION").SDK_INT)
+
+    def names(self, need: str) -> tuple[str, ...]:
+        if need == BLUETOOTH and self.api < BLUETOOTH_SCAN_FROM_API:
+            return ANDROID_NAMES[LOCATION]
+        return ANDROID_NAMES[need]
 
     def granted(self, need: str) -> bool:
         from android.permissions import check_permission
 
-        return all(check_permission(name) for name in ANDROID_NAMES[need])
+        return all(check_permission(name) for name in self.names(need))
 
     def request(self, needs: list[str], done: Callable[[dict[str, bool]], None]) -> None:
         from android.permissions import request_permissions
 
-        names = [name for need in needs for name in ANDROID_NAMES[need]]
+        names = sorted({name for need in needs for name in self.names(need)})
 
         def answered(permissions: list[str], results: list[bool]) -> None:
             by_name = dict(zip(permissions, results, strict=False))
-            done({need: all(by_name.get(n, False) for n in ANDROID_NAMES[need])
-                  for need in needs})
+            done({need: all(by_name.get(n, False) for n in self.names(need)) for need in needs})
 
         request_permissions(names, answered)
 
 
 class PermissionFlow:
-    """Explain, ask, then say the fallback for each refusal and hand on what was granted."""
+    """Explain, ask once the explanation has been heard, then say the fallback for each refusal
+    and hand on what was granted.
+
+    `quiet()` tells whether the voice has finished (the system dialog must not cut the
+    explanation short); `poll()`, called on every app tick, asks when it has.
+    """
 
     def __init__(self, backend: PermissionBackend, speak: Callable[[str], None],
-                 lang: Callable[[], str]) -> None:
+                 lang: Callable[[], str], quiet: Callable[[], bool] = lambda: True) -> None:
         self.backend = backend
         self._speak = speak
         self._lang = lang
+        self._quiet = quiet
+        self._to_ask: tuple[list[str], set[str], Callable[[set[str]], None]] | None = None
         self.granted: set[str] | None = None
 
     def start(self, on_done: Callable[[set[str]], None], needs: Iterable[str] = ALL) -> None:
@@ -84,7 +104,15 @@ class PermissionFlow:
             self._finish(set(needs), on_done)
             return
         self._speak(say("permission.explain", self._lang()))
-        have = set(needs) - set(missing)
+        self._to_ask = (missing, set(needs) - set(missing), on_done)
+        self.poll()
+
+    def poll(self) -> None:
+        """Show the system dialog once the explanation has been said."""
+        if self._to_ask is None or not self._quiet():
+            return
+        missing, have, on_done = self._to_ask
+        self._to_ask = None
         self.backend.request(missing, lambda results: self._answered(results, have, on_done))
 
     def _answered(self, results: dict[str, bool], have: set[str],

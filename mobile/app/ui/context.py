@@ -102,6 +102,11 @@ class Announcer:
             queue.clear()
             self._cut = False
 
+    def quiet(self) -> bool:
+        """Nothing waiting, queued or playing: what was said has been heard."""
+        queue = self._queue
+        return not self._waiting and queue.current is None and not queue.pending
+
     def pump(self) -> None:
         """Hand the waiting UI speech to the queue once the controller's own speech allows.
 
