@@ -8,12 +8,14 @@ never "position unknown" while the phone knows where it is.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from accessibility import messages
-from accessibility.places import category_text
+from accessibility.places import category_text, opening_text
 from accessibility.streets import street_at
 from accessibility.units import clock_from_angle, compass_phrase, format_distance
+from lotse_common.opening import opening_state
 from mobile.app.surroundings import PLACE_NEAR_M, Item, Surroundings, relative_angle
 from mobile.guidance.texts import say
 
@@ -50,8 +52,9 @@ def kind_text(item: Item | dict[str, Any], lang: str) -> str | None:
     return category_text(category, lang)
 
 
-def item_text(item: Item, heading_deg: float | None, lang: str) -> str:
-    """ "Markt-Apotheke, Apotheke, 30 Meter auf 2 Uhr" — one row of a list, one idea."""
+def item_text(item: Item, heading_deg: float | None, lang: str,
+              when: datetime | None = None) -> str:
+    """ "Markt-Apotheke, Apotheke, 30 Meter auf 2 Uhr, geöffnet bis 19 Uhr" — one row."""
     kind = kind_text(item, lang)
     if item.kind in ("crossing", "intersection"):  # what it is first, then the streets
         parts = [p for p in (kind, item.name) if p]
@@ -59,6 +62,10 @@ def item_text(item: Item, heading_deg: float | None, lang: str) -> str:
         parts = [item.name] + ([kind] if kind and kind.lower() not in item.name.lower() else [])
     parts.append(f"{format_distance(item.distance_m, lang)} "
                  f"{direction_text(item.bearing_deg, heading_deg, lang)}")
+    if item.opening_hours and when is not None:
+        state = opening_state(item.opening_hours, when)
+        if state is not None and state.is_open is not None:
+            parts.append(opening_text(state, lang))
     return ", ".join(parts)
 
 

@@ -102,7 +102,7 @@ class GuideController(FavouriteEditing):
         self._fix_t = -1e9
         self.ask = Questions(Surroundings(network, self.places), self._heading,
                              lambda: self.pipeline.fix, lambda: self.settings.lang, clock,
-                             self._route_heading)
+                             self._route_heading, self.wall_clock)
 
     # --- set-up -----------------------------------------------------------------------------
     def _voice(self) -> Voice:
@@ -204,7 +204,7 @@ class GuideController(FavouriteEditing):
         return self.ask.empty_items_text(ahead)
 
     def around_me(self) -> list[str]:
-        return [i["label"] for i in self.around()] or [self.nothing_near()]
+        return [f"{i['label']}." for i in self.around()] or [self.nothing_near()]
 
     def _route_heading(self) -> float | None:
         p = self.pipeline

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from mobile.app import answers, destinations
@@ -25,11 +26,13 @@ class Questions:
     def __init__(self, surroundings: Surroundings, heading: HeadingTracker,
                  fix: Callable[[], PositionFix | None], lang: Callable[[], str],
                  clock: Callable[[], float],
-                 route_heading: Callable[[], float | None]) -> None:
+                 route_heading: Callable[[], float | None],
+                 wall_clock: Callable[[], datetime]) -> None:
         self.surroundings = surroundings
         self.tracker = heading
         self._fix, self._lang, self._clock = fix, lang, clock
         self._route_heading = route_heading
+        self._wall_clock = wall_clock
 
     def heading(self) -> tuple[float, str] | None:
         """Compass, else the walking direction, else (while guiding) the route's direction."""
@@ -60,7 +63,8 @@ class Questions:
         found: list[Item] = self.surroundings.items(
             fix.lat, fix.lon, AHEAD_M if ahead else AROUND_RADIUS_M, heading_deg,
             ahead_only=ahead)
-        return [item.as_destination() | {"label": answers.item_text(item, heading_deg, lang),
+        when = self._wall_clock()
+        return [item.as_destination() | {"label": answers.item_text(item, heading_deg, lang, when),
                                          "distance_m": item.distance_m} for item in found]
 
     def empty_items_text(self, ahead: bool) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lotse_common.geodesy import to_xy
-from mobile.guidance.places import is_place
+from mobile.guidance.places import is_place, opening_hours_of
 
 #: a street further away than this is not "where you are" (m)
 STREET_RADIUS_M = 60.0
@@ -47,6 +47,7 @@ class Item:
     bearing_deg: float
     detail: str | None = None
     streets: tuple[str, ...] = ()
+    opening_hours: str | None = None
 
     def as_destination(self) -> dict[str, Any]:
         """In the form a search hit has, so any item can become the destination."""
@@ -135,13 +136,14 @@ class Surroundings:
         wanted = set(kinds) if kinds is not None else {"place", "crossing", "intersection"}
         x0, y0 = to_xy(lat, lon)
         out: list[Item] = []
-        candidates: list[tuple[str, str, float, float, str | None, tuple[str, ...]]] = []
+        candidates: list[tuple[str, str, float, float, str | None, tuple[str, ...],
+                               str | None]] = []
         if "place" in wanted:
             candidates += [("place", str(p["name"]), float(p["lat"]), float(p["lon"]),
-                            p.get("category"), ()) for p in self.places]
-        candidates += [n for n in self._junctions() if n[0] in wanted]
+                            p.get("category"), (), opening_hours_of(p)) for p in self.places]
+        candidates += [(*n, None) for n in self._junctions() if n[0] in wanted]
         seen: set[tuple[str, str]] = set()
-        for kind, name, plat, plon, detail, streets in candidates:
+        for kind, name, plat, plon, detail, streets, hours in candidates:
             x, y = to_xy(plat, plon)
             d = math.hypot(x - x0, y - y0)
             if d > radius_m or (kind, name) in seen and kind == "place":
@@ -151,7 +153,8 @@ class Surroundings:
                                > AHEAD_HALF_ANGLE_DEG):
                 continue
             seen.add((kind, name))
-            out.append(Item(kind, name, plat, plon, round(d, 1), round(b, 1), detail, streets))
+            out.append(Item(kind, name, plat, plon, round(d, 1), round(b, 1), detail, streets,
+                            hours))
         out.sort(key=lambda i: i.distance_m)
         return _one_per_junction(out)
 

@@ -3,6 +3,8 @@ what is ahead, search by category word, repeat — asked with touches on the ren
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from ui_double import HandClock
 from ui_harness import UiTest
@@ -194,3 +196,20 @@ class TestRepeat(RealAnswers):
         self.walk(2)
         # the swipe said the button's label; the double tap said the guidance again
         assert self.said[-2:] == ["Wiederholen", last]
+
+
+class TestShareRealRoute(RealAnswers):
+    def test_the_previewed_route_is_written_as_numbered_steps_in_the_users_language(self):
+        self.at(*STIFTSPLATZ)
+        self.ui.show("preview", destination={"name": "Hauptbahnhof", "lat": 49.4366,
+                                             "lon": 7.7688})
+        steps = self.ui.screen.steps
+        self.double_tap(self.reach("Route teilen"))
+        path = self.said[-1].removeprefix("Route als Text gespeichert: ")
+        text = open(path, encoding="utf-8").read()
+        lines = text.splitlines()
+        assert lines[0] == "Route mit Lotse" and lines[2] == steps[1]  # the summary
+        numbered = [line for line in lines if re.match(r"\d+\. ", line)]
+        assert numbered == [f"{i}. {step}" for i, step in enumerate(steps[2:], start=1)]
+        assert lines[-1] == "Kartendaten © OpenStreetMap-Mitwirkende"
+        assert str(self.tmp_path) in path  # beside the settings, on this device only
