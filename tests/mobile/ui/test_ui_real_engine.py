@@ -77,7 +77,7 @@ class TestRealEngine(UiTest):
         self.walk(8)
         assert expected in self.said and expected != "Position unbekannt."
         self.double_tap(self.element("Was ist in der Nähe?"))
-        around = self.real.around_me()
+        around = [item["label"] for item in self.real.around()]
         assert [i.label for i in self.ui.ring.items][:len(around)] == around
         self.double_tap(self.element("Neu abfragen"))
         self.walk(5)
