@@ -14,9 +14,11 @@ SCREENS = {
     "start": {},
     "search": {},
     "favourites": {},
+    "favourite": {"favourite": {"name": "Zuhause", "lat": 49.4452, "lon": 7.7655}},
     "preview": {"destination": {"name": "Stiftsplatz", "lat": 49.4441, "lon": 7.7698}},
     "guidance": {},
     "around": {},
+    "ahead": {},
     "settings": {},
     "simulate": {},
 }
@@ -40,6 +42,7 @@ def contrast_of(path) -> tuple[float, float]:
 class TestEveryScreen(UiTest):
     def test_each_screen_renders_large_targets_and_a_legible_screenshot(self):
         self.controller.guiding = SCREENS["preview"]["destination"]
+        self.controller.last_guidance = "In 40 Metern rechts abbiegen, dann 30 Meter geradeaus."
         for name, params in SCREENS.items():
             self.ui.show(name, **params)
             self.frames(3)
