@@ -33,14 +33,16 @@ def fit_words(widget: Label, base_size: float) -> None:
     if words and room > 0:
         probe = CoreLabel(font_size=base_size, bold=widget.bold)
         widest = max(probe.get_extents(word)[0] for word in words)
-        if widest > room:
-            size = base_size * room / widest * WORD_FIT_MARGIN
+        if widest > room:  # below the floor a giant word is split rather than made unreadable
+            size = base_size * max(room / widest * WORD_FIT_MARGIN, MIN_WORD_FIT_SHARE)
     if abs(widget.font_size - size) > 0.5:
         widget.font_size = size
 
 
 #: shrink a little below the exact fit, so rounding in the text layout never splits the word
 WORD_FIT_MARGIN = 0.97
+#: never shrink a row's type below this share of the user's size
+MIN_WORD_FIT_SHARE = 0.5
 
 
 def _draw_border(widget, *_args) -> None:

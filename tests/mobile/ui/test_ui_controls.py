@@ -174,7 +174,7 @@ class TestPermissions(UiTest):
 #: a four-line instruction with a chained part and a long name, as the guidance may say it
 LONG_INSTRUCTION = ("In 20 Metern an der Ampel mit Tonsignal die Fackelstraße überqueren, "
                     "Leitlinie vorhanden, dann 40 Meter geradeaus bis zum "
-                    "Fußgängerzonenrundgangsinformationspunkt.")
+                    "Landesbibliothekszentrum.")
 
 
 class TestLargeType(UiTest):
