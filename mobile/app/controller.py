@@ -22,9 +22,10 @@ from accessibility.speech import Message, Priority, SpeechQueue
 from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 from lotse_common.geodesy import distance_m
 from mobile.app import route_text
+from mobile.app.errors import ControllerError
 from mobile.app.favourites import FavouriteEditing
 from mobile.app.heading import Compass, HeadingTracker
-from mobile.app.questions import Questions
+from mobile.app.questions import Asking, Questions
 from mobile.app.settings import AppSettings, Favourite, load_settings, save_settings
 from mobile.app.surroundings import Surroundings
 from mobile.ble.plan import beacon_infos, load_plan
@@ -43,11 +44,7 @@ log = logging.getLogger(__name__)
 SAME_ORIGIN_M = 15.0  # m: a previewed route is reused when the walker is still this close
 
 
-class ControllerError(ValueError):
-    """A request the controller cannot do; the message is one sentence for the user."""
-
-
-class GuideController(FavouriteEditing):
+class GuideController(Asking, FavouriteEditing):
     def __init__(
         self,
         voice: Any,
@@ -102,7 +99,7 @@ class GuideController(FavouriteEditing):
         self._fix_t = -1e9
         self.ask = Questions(Surroundings(network, self.places), self._heading,
                              lambda: self.pipeline.fix, lambda: self.settings.lang, clock,
-                             self._route_heading, self.wall_clock)
+                             lambda: self.pipeline, self.wall_clock)
 
     # --- set-up -----------------------------------------------------------------------------
     def _voice(self) -> Voice:
@@ -185,44 +182,6 @@ class GuideController(FavouriteEditing):
     @property
     def tick_s(self) -> float:  # s between calls of `tick`, as the app schedules them
         return self.timings.tick_s
-
-    # --- questions --------------------------------------------------------------------------
-    def where_am_i(self) -> str:
-        """Street and house numbers or a named place, direction, next crossing, how sure."""
-        return self.ask.where_am_i(self.pipeline.positioner.beacons)
-
-    def ahead(self) -> list[dict[str, Any]]:
-        """What lies within 50 m in the walking direction, each a possible destination."""
-        return self.ask.items(ahead=True)
-
-    def around(self) -> list[dict[str, Any]]:
-        """Places, crossings and intersections all round, each a possible destination."""
-        return self.ask.items(ahead=False)
-
-    def nothing_near(self, ahead: bool = False) -> str:
-        """Why "ahead" or "around" is empty: no position, no direction yet, or nothing there."""
-        return self.ask.empty_items_text(ahead)
-
-    def around_me(self) -> list[str]:
-        return [f"{i['label']}." for i in self.around()] or [self.nothing_near()]
-
-    def _route_heading(self) -> float | None:
-        p = self.pipeline
-        if p.route is None or p.progress_m is None:
-            return None
-        return p.route.line.heading_at(p.progress_m)
-
-    def search(self, q: str) -> list[dict[str, Any]]:
-        """Category words find the nearest of the kind; names one entry per place; nearest
-        first, each hit with a `label` in the user's language (`mobile.app.destinations`)."""
-        q = (q or "").strip()
-        if not q:
-            raise ControllerError(say("search.none", self.settings.lang, q="…"))
-        try:
-            return self.ask.search(q, self.planner.search)
-        except Exception as exc:  # noqa: BLE001 - network or map trouble is said, not raised raw
-            log.warning("search failed: %s", exc)
-            raise ControllerError(say("routing.none", self.settings.lang)) from None
 
     # --- routes -----------------------------------------------------------------------------
     def _resolve(self, place: Any) -> tuple[float, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mobile.app.errors import ControllerError
 from mobile.app.settings import AppSettings, Favourite
 from mobile.guidance.texts import say
 
@@ -73,8 +74,6 @@ class FavouriteEditing:
         return self._edit(moved, name, step)
 
     def _edit(self, change: Callable[..., tuple[Favourite, ...]], *args: Any) -> AppSettings:
-        from mobile.app.controller import ControllerError
-
         try:
             return self.update_settings(favourites=change(self.favourites, *args))
         except FavouriteError as exc:

@@ -1,7 +1,8 @@
 """The walker's questions to the controller: where am I, what is ahead, what is around, find.
 
-Kept beside the controller so each stays short; the controller owns the state (the fix, the
-settings, the route) and hands this object what it needs through small callables.
+Kept beside the controller so each stays short: `Questions` answers from the map, the fix and
+the heading; `Asking` is the controller's side of it (the calls the screens make), mixed into
+`GuideController`, which owns the state (the fix, the settings, the route).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from mobile.app import answers, destinations
+from mobile.app.errors import ControllerError
 from mobile.app.heading import HeadingTracker
 from mobile.app.surroundings import AHEAD_M, Item, Surroundings
 from mobile.guidance.texts import say
@@ -25,14 +27,19 @@ AROUND_RADIUS_M = 60.0  # m: "around me" covers this far
 class Questions:
     def __init__(self, surroundings: Surroundings, heading: HeadingTracker,
                  fix: Callable[[], PositionFix | None], lang: Callable[[], str],
-                 clock: Callable[[], float],
-                 route_heading: Callable[[], float | None],
+                 clock: Callable[[], float], pipeline: Callable[[], Any],
                  wall_clock: Callable[[], datetime]) -> None:
         self.surroundings = surroundings
         self.tracker = heading
         self._fix, self._lang, self._clock = fix, lang, clock
-        self._route_heading = route_heading
+        self._pipeline = pipeline
         self._wall_clock = wall_clock
+
+    def _route_heading(self) -> float | None:
+        p = self._pipeline()
+        if p.route is None or p.progress_m is None:
+            return None
+        return p.route.line.heading_at(p.progress_m)
 
     def heading(self) -> tuple[float, str] | None:
         """Compass, else the walking direction, else (while guiding) the route's direction."""
@@ -82,3 +89,44 @@ class Questions:
         return destinations.search(q, self.surroundings.all_places, name_search,
                                    (fix.lat, fix.lon) if fix else None,
                                    heading[0] if heading else None, self._lang())
+
+
+class Asking:
+    """The controller's question calls (docs/CONTRACTS.md); needs `ask`, `pipeline`,
+    `planner` and `settings` from the controller."""
+
+    ask: Questions
+    pipeline: Any
+    planner: Any
+    settings: Any
+
+    def where_am_i(self) -> str:
+        """Street and house numbers or a named place, direction, next crossing, how sure."""
+        return self.ask.where_am_i(self.pipeline.positioner.beacons)
+
+    def ahead(self) -> list[dict[str, Any]]:
+        """What lies within 50 m in the walking direction, each a possible destination."""
+        return self.ask.items(ahead=True)
+
+    def around(self) -> list[dict[str, Any]]:
+        """Places, crossings and intersections all round, each a possible destination."""
+        return self.ask.items(ahead=False)
+
+    def nothing_near(self, ahead: bool = False) -> str:
+        """Why "ahead" or "around" is empty: no position, no direction yet, or nothing there."""
+        return self.ask.empty_items_text(ahead)
+
+    def around_me(self) -> list[str]:
+        return [f"{i['label']}." for i in self.around()] or [self.nothing_near()]
+
+    def search(self, q: str) -> list[dict[str, Any]]:
+        """Category words find the nearest of the kind; names one entry per place; nearest
+        first, each hit with a `label` in the user's language (`mobile.app.destinations`)."""
+        q = (q or "").strip()
+        if not q:
+            raise ControllerError(say("search.none", self.settings.lang, q="…"))
+        try:
+            return self.ask.search(q, self.planner.search)
+        except Exception as exc:  # noqa: BLE001 - network or map trouble is said, not raised raw
+            log.warning("search failed: %s", exc)
+            raise ControllerError(say("routing.none", self.settings.lang)) from None
