@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
         Window.size = DESKTOP_SIZE
     from mobile.app.kivy_app import LotseApp
+    from mobile.app.permissions import platform_permissions
 
     probe = None
     if is_android():
@@ -69,20 +70,21 @@ def main(argv: list[str] | None = None) -> int:
 
         probe = touch_exploration_enabled
     try:
-        LotseApp(controller, start=start, touch_exploration=probe).run()
+        LotseApp(controller, start=start, touch_exploration=probe,
+                 permissions=platform_permissions()).run()
     finally:
         controller.shutdown()
     return 0
 
 
 def _controller(lang: str | None):
-    """The engine's controller for this device, radio started, in the chosen language."""
+    """The engine's controller for this device, in the chosen language (the app starts the
+    radio once the permissions are answered)."""
     from mobile.app.controller import controller_for_this_device
 
     controller = controller_for_this_device()
     if lang is not None and lang != controller.settings.lang:
         controller.update_settings(lang=lang)
-    controller.start_radio()
     return controller
 
 

@@ -17,38 +17,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from accessibility.facts import ManeuverFacts
 from accessibility.haptics import Haptics
-from accessibility.phrasing import format_distance, maneuver_text
-from accessibility.places import around_texts, where_am_i_text
-from accessibility.speech import Priority, SpeechQueue
+from accessibility.speech import Message, Priority, SpeechQueue
 from accessibility.voices.base import DEFAULT_RATE_WPM, MAX_RATE_WPM, MIN_RATE_WPM
 from lotse_common.geodesy import distance_m
+from mobile.app import route_text
+from mobile.app.errors import ControllerError
+from mobile.app.favourites import FavouriteEditing
+from mobile.app.heading import Compass, HeadingTracker
+from mobile.app.questions import Asking, Questions
 from mobile.app.settings import AppSettings, Favourite, load_settings, save_settings
+from mobile.app.surroundings import Surroundings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
 from mobile.guidance.callouts import Voice
 from mobile.guidance.pipeline import GuidancePipeline
-from mobile.guidance.places import nearby
 from mobile.guidance.route_source import RoutePlanner
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
-from mobile.positioning.beacons import position_phrase
 from mobile.positioning.gps import GpsSource
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
 from tester_log.schema import PRIVATE_SETTINGS
 
 log = logging.getLogger(__name__)
 
-AROUND_RADIUS_M = 60.0  # m: "around me" covers this far
 SAME_ORIGIN_M = 15.0  # m: a previewed route is reused when the walker is still this close
 
 
-class ControllerError(ValueError):
-    """A request the controller cannot do; the message is one sentence for the user."""
-
-
-class GuideController:
+class GuideController(Asking, FavouriteEditing):
     def __init__(
         self,
         voice: Any,
@@ -66,6 +62,7 @@ class GuideController:
         timings: GuidanceTimings | None = None,
         bundle_fresh: bool = False,
         haptics: Haptics | None = None,
+        compass: Compass | None = None,
     ) -> None:
         self.settings_path = settings_path
         self.settings = load_settings(settings_path) if settings_path else AppSettings()
@@ -92,11 +89,17 @@ class GuideController:
         self._fixes: deque[tuple[float, float, float, float]] = deque()
         self._destination: tuple[float, float] | None = None
         self._preview: tuple[tuple[float, float], tuple[float, float], dict, str] | None = None
+        self._active_body: dict[str, Any] | None = None
         self._sim: tuple[SimulatedWalk, float] | None = None
         self._truth_t = -1e9
         #: what the radio tells about each beacon heard: rssi, seen_t, battery_mv, temperature_c
         self.beacon_health: dict[str, dict[str, Any]] = {}
         self.bluetooth_ok: bool | None = None
+        self._heading = HeadingTracker(compass)
+        self._fix_t = -1e9
+        self.ask = Questions(Surroundings(network, self.places), self._heading,
+                             lambda: self.pipeline.fix, lambda: self.settings.lang, clock,
+                             lambda: self.pipeline, self.wall_clock)
 
     # --- set-up -----------------------------------------------------------------------------
     def _voice(self) -> Voice:
@@ -120,17 +123,20 @@ class GuideController:
             return logger
         return NullLogger()
 
-    def start_radio(self) -> None:
-        """Start beacon scanning and GPS; without Bluetooth say so once and carry on with GPS."""
+    def start_radio(self, ble: bool = True, gps: bool = True) -> None:
+        """Start beacon scanning and GPS (each unless its permission was refused); without
+        Bluetooth say so once and carry on with GPS."""
         now = self.clock()
-        if self.scanner is not None:
+        if not ble:
+            self.bluetooth_ok = False
+        elif self.scanner is not None:
             try:
                 self.scanner.start(self._readings.append)
                 self.bluetooth_ok = True
             except BluetoothUnavailable as exc:
                 self.bluetooth_ok = False
                 self.pipeline.on_bluetooth_unavailable(now, str(exc))
-        if self.gps is not None:
+        if self.gps is not None and gps:
             self.gps.start(self._on_fix, self._on_gps_status)
         self.speech.tick()
 
@@ -176,56 +182,6 @@ class GuideController:
     @property
     def tick_s(self) -> float:  # s between calls of `tick`, as the app schedules them
         return self.timings.tick_s
-
-    @property
-    def favourites(self) -> tuple[Favourite, ...]:
-        return self.settings.favourites
-
-    def add_favourite(self, name: str, lat: float, lon: float) -> AppSettings:
-        kept = tuple(f for f in self.favourites if f.name != name)
-        return self.update_settings(favourites=(*kept, Favourite(name=name, lat=lat, lon=lon)))
-
-    # --- questions --------------------------------------------------------------------------
-    def where_am_i(self) -> str:
-        fix, lang = self.pipeline.fix, self.settings.lang
-        if fix is None:
-            return say("position.unknown", lang)
-        street = self._street_at(fix.lat, fix.lon)
-        said = where_am_i_text(lang, street=street, uncertainty_m=fix.uncertainty_m)
-        beacon = self.pipeline.positioner.beacons.get(fix.nearest_beacon or "")
-        if beacon is not None and beacon.placement.get(lang):
-            said.append(position_phrase(fix, beacon.placement[lang], lang))
-        return " ".join(said)
-
-    def _street_at(self, lat: float, lon: float) -> str | None:
-        if self.network is None:
-            return None
-        try:
-            snap = self.network.snap(lat, lon)
-            return self.network.edge_tags.value("name", int(snap.edge))
-        except Exception as exc:  # noqa: BLE001 - outside the area: no street, not a crash
-            log.debug("no street at %s,%s: %s", lat, lon, exc)
-            return None
-
-    def around_me(self) -> list[str]:
-        fix, lang = self.pipeline.fix, self.settings.lang
-        if fix is None:
-            return [say("position.unknown", lang)]
-        heading = None
-        if self.pipeline.route is not None and self.pipeline.progress_m is not None:
-            heading = self.pipeline.route.line.heading_at(self.pipeline.progress_m)
-        found = nearby(self.places, fix.lat, fix.lon, AROUND_RADIUS_M, self.wall_clock(), heading)
-        return around_texts(found, lang) if found else [say("around.nothing", lang)]
-
-    def search(self, q: str) -> list[dict[str, Any]]:
-        q = (q or "").strip()
-        if not q:
-            raise ControllerError(say("search.none", self.settings.lang, q="…"))
-        try:
-            return self.planner.search(q)
-        except Exception as exc:  # noqa: BLE001 - network or map trouble is said, not raised raw
-            log.warning("search failed: %s", exc)
-            raise ControllerError(say("routing.none", self.settings.lang)) from None
 
     # --- routes -----------------------------------------------------------------------------
     def _resolve(self, place: Any) -> tuple[float, float]:
@@ -276,14 +232,7 @@ class GuideController:
         body, mode = self._route(origin, dest)
         self._preview = (origin, dest, body, mode)
         lang = self.settings.lang
-        minutes = max(1, round(float(body.get("duration_s", 0)) / 60))
-        out = [say(f"mode.{mode}", lang),
-               say("preview.summary", lang, distance=format_distance(body["distance_m"], lang),
-                   minutes=minutes)]
-        for m in body["maneuvers"]:
-            out.append(maneuver_text(ManeuverFacts.from_dict(m), lang=lang, form="at",
-                                     clock_face=self.settings.clock_face, verbosity="detailed"))
-        return out + [str(w) for w in body.get("warnings", [])]
+        return [say(f"mode.{mode}", lang), *route_text.steps(body, lang, self.settings.clock_face)]
 
     def start_guidance(self, destination: Any) -> dict[str, Any]:
         origin, dest = self._origin(), self._resolve(destination)
@@ -300,6 +249,7 @@ class GuideController:
         now = self.clock()
         self.logger.event("route_requested", t=now, profile=self.settings.profile)
         self.pipeline.set_route(now, body, destination_name=name)  # the arrival names it
+        self._active_body = body
         self.pipeline.paused = False
         self._destination, self.mode = dest, mode
         self._say(say(f"mode.{mode}", self.settings.lang), key=f"mode-{self.pipeline.route_id}")
@@ -333,9 +283,35 @@ class GuideController:
         self._say(say("guidance.stopped", self.settings.lang))
 
     def repeat(self) -> bool:
-        if not (said := self.speech.repeat_last()):
-            self._say(say("guidance.none", self.settings.lang))
-        return bool(said)
+        """Say the last guidance message again (the route's, never a button's label)."""
+        last = self.last_guidance()
+        if last is None:
+            self._say(say("repeat.none", self.settings.lang))
+            return False
+        self.speech.submit(Message(last, Priority.GUIDANCE, lang=self.settings.lang), force=True)
+        self.speech.tick()
+        return True
+
+    def last_guidance(self) -> str | None:
+        """The route's last message as it was said (what "repeat" says and the screen shows)."""
+        return next((a.text for a in reversed(self.pipeline.announcements)
+                     if a.kind != "system"), None)
+
+    def route_text(self) -> str:
+        """The previewed or active route as plain text, for a companion or a printed sheet."""
+        body = self._preview[2] if self._preview is not None else None
+        if self.pipeline.route is not None and self._active_body is not None:
+            body = self._active_body
+        if body is None:
+            raise ControllerError(say("share.no_route", self.settings.lang))
+        return route_text.as_text(body, self.settings.lang, self.settings.clock_face)
+
+    def share_route(self) -> str:
+        """To Android's share sheet ("") or, on a desktop, a text file (its path)."""
+        from mobile.app.share import share_text
+
+        folder = self.settings_path.parent / "routes" if self.settings_path else None
+        return share_text(self.route_text(), folder, self.wall_clock())
 
     def mark_problem(self) -> None:
         fix = self.pipeline.fix
@@ -362,6 +338,7 @@ class GuideController:
             "position_source": fix.source if fix else None,
             "uncertainty_m": fix.uncertainty_m if fix else None,
             "progress_m": None if progress is None else round(progress, 1),
+            "last_guidance": self.last_guidance() or "",
         }
 
     def tick(self, now: float | None = None) -> None:
@@ -387,6 +364,10 @@ class GuideController:
                 lat, lon = walk.latlon_at(now - started)
                 self.logger.event("truth", t=now, lat=lat, lon=lon)
         self.pipeline.tick(now)
+        fix = self.pipeline.fix
+        if fix is not None and fix.t != self._fix_t:  # the walking direction comes from fixes
+            self._fix_t = fix.t
+            self._heading.add_fix(fix.t, fix.lat, fix.lon)
 
 
 def _place_name(place: Any) -> str | None:

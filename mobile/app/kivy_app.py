@@ -1,8 +1,10 @@
 """The Kivy `App`: builds the self-voicing screens around a `GuideController` and drives it.
 
 A `Clock.schedule_interval` calls `controller.tick(now)` several times a second — the guidance
-loop runs on it — and refreshes the visible screen. On Android the app also asks, now and
-then, whether TalkBack's touch exploration is on and switches the gesture surface to match.
+loop runs on it — and refreshes the visible screen. At start it asks for the run-time
+permissions (explained aloud first) and starts the radio with what was allowed. On Android the
+app also asks, now and then, whether TalkBack's touch exploration is on and switches the
+gesture surface to match.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from mobile.app.permissions import (
+    BLUETOOTH,
+    LOCATION,
+    MICROPHONE,
+    PermissionBackend,
+    PermissionFlow,
+)
 from mobile.app.ui import theme
 from mobile.app.ui.context import Controller, UiContext
 from mobile.app.ui.screens import MAIN_CYCLE, SCREENS
@@ -46,6 +55,7 @@ class LotseApp(App):
         start_params: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
         touch_exploration: Callable[[], bool] | None = None,
+        permissions: PermissionBackend | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -55,6 +65,8 @@ class LotseApp(App):
         self._start_params = start_params or {}
         self._clock = clock
         self._touch_exploration = touch_exploration
+        self._permissions = permissions
+        self._permission_flow: PermissionFlow | None = None
         self._last_error = ""
 
     def build(self) -> GestureSurface:
@@ -63,6 +75,8 @@ class LotseApp(App):
         self.surface.start_at(self._start, **self._start_params)
         Window.bind(on_keyboard=self._on_keyboard)
         Clock.schedule_interval(self.tick, getattr(self.controller, "tick_s", TICK_S))
+        if self._permissions is not None:
+            self.ask_permissions(self._permissions)
         if self._touch_exploration is not None:
             self.check_touch_exploration()
             Clock.schedule_interval(lambda _dt: self.check_touch_exploration(), TALKBACK_POLL_S)
@@ -89,6 +103,23 @@ class LotseApp(App):
         if surface is not None:
             surface.live_update()
             surface.ctx.announcer.pump()
+        if self._permission_flow is not None:
+            self._permission_flow.poll()
+
+    def ask_permissions(self, backend: PermissionBackend) -> None:
+        """Say why, ask Android, then start the radio with what was allowed; each refusal is
+        followed by a spoken fallback (GPS only, typing instead of dictation)."""
+        surface = self.surface
+        assert surface is not None
+        flow = PermissionFlow(backend, surface.ctx.say, surface.ctx.lang,
+                              quiet=surface.ctx.announcer.quiet)
+        self._permission_flow = flow
+
+        def granted(allowed: set[str]) -> None:
+            surface.ctx.microphone = MICROPHONE in allowed
+            self.controller.start_radio(ble=BLUETOOTH in allowed, gps=LOCATION in allowed)
+
+        flow.start(granted)
 
     def check_touch_exploration(self) -> None:
         try:

@@ -32,11 +32,12 @@ def app_data_dir() -> Path:
 def device_controller(voice: Any = None, settings_path: Path | None = None,
                       data_dir: Path | None = None) -> Any:
     """The app's controller: area bundle when the server has one (else the default extract and
-    the shipped beacon plan), real BLE scanner, platform GPS, the platform's voice."""
+    the shipped beacon plan), real BLE scanner, platform GPS and compass, the platform's voice."""
     from datetime import datetime
 
     from accessibility.voices import default_voice
     from mobile.app.bundle import BundleClient, BundleUnavailable, load_bundle_network
+    from mobile.app.compass import platform_compass
     from mobile.app.controller import GuideController
     from mobile.app.settings import load_settings
     from mobile.ble.scanner import BleakBeaconScanner
@@ -68,4 +69,4 @@ def device_controller(voice: Any = None, settings_path: Path | None = None,
         network=network, beacons=(bundle.beacons or None) if bundle else None,
         places=bundle.places if bundle else None, obstacles=bundle.obstacles if bundle else None,
         scanner=BleakBeaconScanner(), gps=platform_gps(), logger_factory=trip_logger,
-        bundle_fresh=bool(bundle and bundle.fresh))
+        bundle_fresh=bool(bundle and bundle.fresh), compass=platform_compass())

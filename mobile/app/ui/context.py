@@ -44,6 +44,14 @@ class Controller(Protocol):
     def status(self) -> dict: ...
     def start_simulation(self, origin: Any, destination: Any) -> Any: ...
     def add_favourite(self, name: str, lat: float, lon: float) -> Any: ...
+    def rename_favourite(self, name: str, new_name: str) -> Any: ...
+    def delete_favourite(self, name: str) -> Any: ...
+    def move_favourite(self, name: str, step: int) -> Any: ...
+    def ahead(self) -> list[dict]: ...
+    def around(self) -> list[dict]: ...
+    def nothing_near(self, ahead: bool = False) -> str: ...
+    def share_route(self) -> str: ...
+    def start_radio(self, ble: bool = True, gps: bool = True) -> Any: ...
     def tick(self, now: float) -> Any: ...
 
 
@@ -84,9 +92,20 @@ class Announcer:
             self._post(list(texts))
 
     def interrupt(self) -> None:
-        """The user acted: what the UI had not said yet is moot, what it is saying may stop."""
+        """The user acted: what the UI had not said yet is moot, what it is saying stops now
+        (as a screen reader falls silent when the finger lands) — the controller's never."""
         self._waiting = []
         self._cut = True
+        queue = self._queue
+        current = queue.current
+        if current is not None and is_ui(current) and all(is_ui(m) for m in queue.pending):
+            queue.clear()
+            self._cut = False
+
+    def quiet(self) -> bool:
+        """Nothing waiting, queued or playing: what was said has been heard."""
+        queue = self._queue
+        return not self._waiting and queue.current is None and not queue.pending
 
     def pump(self) -> None:
         """Hand the waiting UI speech to the queue once the controller's own speech allows.
@@ -133,6 +152,8 @@ class UiContext:
     controller: Controller
     announcer: Announcer
     navigator: Navigator | None = None
+    #: False when the microphone permission was refused: no dictation, typing still works
+    microphone: bool = True
     #: called after a setting changed, so every screen can relabel (language)
     on_settings_changed: list[Callable[[], None]] = field(default_factory=list)
 

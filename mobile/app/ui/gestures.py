@@ -4,8 +4,9 @@ Pure (no Kivy): positions in pixels and times in seconds go in, a `Gesture` come
 last finger lifts, so the rules can be tested without a window. Thresholds are named here and
 given in pixels by the caller (who converts from dp for the screen's density).
 
-Vocabulary (after TalkBack): touch or slow slide = explore, double tap = activate, one-finger
-swipe left/right = previous/next element, up/down or any two-finger swipe = between screens.
+Vocabulary (after TalkBack): single tap, press or slow slide = explore, double tap = activate
+the focused element, one-finger swipe left/right = previous/next element, up/down or any
+two-finger swipe = between screens.
 A slide and a swipe differ by speed, as in TalkBack: a finger that stays down and moves slowly
 explores (the surface says each element it crosses) and ends in no gesture.
 """
@@ -111,6 +112,11 @@ class GestureRecognizer:
             speed = math.hypot(x - track.x0, y - track.y0) / (t - track.t0)
             track.exploring = speed < self.swipe_min_speed_px_s
         return track.exploring
+
+    def is_exploring(self, touch_id: object) -> bool:
+        """Whether this finger has been exploring (what it crossed has been said)."""
+        track = self._tracks.get(touch_id)
+        return track is not None and track.exploring
 
     def up(self, touch_id: object, x: float, y: float, t: float) -> Gesture | None:
         """A finger lifted; returns the gesture when it was the last one, else None."""

@@ -1,8 +1,10 @@
 """The root widget: every touch lands here first and becomes explore, activate or navigate.
 
 Two touch modes, because Android's TalkBack changes what the app receives:
-- direct (no screen reader): a touch says the element under the finger (explore by touch), a
-  double tap uses the focused element, large swipes move the focus or change screens;
+- direct (no screen reader), TalkBack's own gesture model: a single tap (once it is clear no
+  second tap follows), a held or slowly sliding finger say the element under the finger and
+  focus it; a double tap anywhere uses the focused element, never the one under the finger;
+  swipes move the focus without saying what they started on;
 - exploration (TalkBack touch exploration on): TalkBack eats single touches and passes the
   user's double tap on as one tap and two-finger swipes as one-finger swipes, so here a tap
   activates the focused element and swipes mean the same as in direct mode.
@@ -24,13 +26,22 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from mobile.app.ui import theme
 from mobile.app.ui.context import UiContext
 from mobile.app.ui.focus import FocusRing
-from mobile.app.ui.gestures import DOUBLE_TAP, SWIPE, TAP, Gesture, GestureRecognizer
+from mobile.app.ui.gestures import (
+    DOUBLE_TAP,
+    DOUBLE_TAP_S,
+    SWIPE,
+    TAP,
+    Gesture,
+    GestureRecognizer,
+)
 from mobile.app.ui.screens.base import VoicedScreen
 
 log = logging.getLogger(__name__)
 
 #: Kivy key codes: Escape is also Android's back button
 KEY_BACK = 27
+#: a destructive element armed by one double tap acts on a second one within this time (s)
+CONFIRM_S = 10.0
 KEY_GESTURES = {
     275: Gesture(SWIPE, 1, "right"),  # arrow right: next element
     276: Gesture(SWIPE, 1, "left"),  # arrow left: previous element
@@ -64,6 +75,10 @@ class GestureSurface(FloatLayout):
         self._main_cycle = tuple(main_cycle)
         self._recognizer = GestureRecognizer.for_density(dp)
         self._focus_before: Any = None
+        #: a single tap waiting to be explored once no second tap can follow: (x, y, t)
+        self._pending_tap: tuple[float, float, float] | None = None
+        #: the destructive element a first double tap armed, and when
+        self._armed: tuple[Any, float] | None = None
         self._stack: list[str] = []
         self.ring = FocusRing(ctx.say, ctx.lang)
         self.manager = ScreenManager(transition=NoTransition())
@@ -122,21 +137,27 @@ class GestureSurface(FloatLayout):
         self.ring.set_items(self.screen.focusables(), keep=keep)
 
     def live_update(self) -> None:
+        self.poll()
         self.screen.live_update()
+
+    def poll(self) -> None:
+        """Say the element of a single tap once no second tap can follow (called every tick)."""
+        tap = self._pending_tap
+        if tap is not None and self._clock() - tap[2] > DOUBLE_TAP_S:
+            self._pending_tap = None
+            self._explore(tap[0], tap[1], repeat=True)
 
     # --- touches --------------------------------------------------------------------------------
     def on_touch_down(self, touch) -> bool:
         if getattr(touch, "is_mouse_scrolling", False):
             return super().on_touch_down(touch)  # a desktop mouse wheel scrolls the list
+        self.poll()  # a tap long enough ago is a single tap: say its element first
         now = self._clock()
-        second_tap = self._recognizer.may_be_second_tap(touch.x, touch.y, now)
         fingers = self._recognizer.down(touch.uid, touch.x, touch.y, now)
         touch.grab(self)
         if fingers == 1:
             self.ctx.announcer.interrupt()
             self._focus_before = self.ring.current
-            if not self.exploration_mode:
-                self._explore(touch.x, touch.y, repeat=not second_tap)
         return True
 
     def on_touch_move(self, touch) -> bool:
@@ -150,20 +171,26 @@ class GestureSurface(FloatLayout):
         if touch.grab_current is not self:
             return True
         touch.ungrab(self)
+        exploring = self._recognizer.is_exploring(touch.uid)
         gesture = self._recognizer.up(touch.uid, touch.x, touch.y, self._clock())
         if gesture is not None:
             self.handle(gesture)
+        elif not self._recognizer.active and not exploring and not self.exploration_mode:
+            self._explore(touch.x, touch.y, repeat=True)  # a press held still: say it
         return True
 
     def handle(self, gesture: Gesture) -> None:
         """Act on a recognised gesture (public so a hardware key or test can drive it too)."""
         log.debug("gesture %s", gesture)
         if gesture.kind == TAP and not self.exploration_mode:
-            return  # the touch itself already said the element
+            self._pending_tap = (gesture.x, gesture.y, self._clock())
+            return  # said once it is clear that no second tap follows (`poll`)
+        self._pending_tap = None
         self.ctx.announcer.interrupt()  # what the touch began to say is moot now
         if gesture.kind in (DOUBLE_TAP, TAP):
             self.activate()
         elif gesture.kind == SWIPE:
+            self._armed = None
             self.ring.restore(self._focus_before)
             if gesture.fingers == 1 and gesture.direction == "right":
                 self.ring.next()
@@ -211,16 +238,30 @@ class GestureSurface(FloatLayout):
         if getattr(item, "action", True) is None:
             self.ring.announce()
             return
+        if getattr(item, "confirm", False) and not self._confirmed(item):
+            self.ctx.say(self.ctx.t("common.confirm", label=item.label))
+            return
         screen_before = self.manager.current
         self.ctx.call(item.activate)
         if self.manager.current == screen_before and item in self.ring.items:
             self.refresh_focusables()
+
+    def _confirmed(self, item: Any) -> bool:
+        """A destructive element acts on the second double tap while it keeps the focus."""
+        now = self._clock()
+        armed = self._armed
+        if armed is not None and armed[0] is item and now - armed[1] <= CONFIRM_S:
+            self._armed = None
+            return True
+        self._armed = (item, now)
+        return False
 
     def _explore(self, x: float, y: float, repeat: bool) -> None:
         """Focus and say the element under the finger (again, unless a double tap is coming)."""
         for item in self.ring.items:
             if item.collide_point(*item.to_widget(x, y)) and self._visible(item, x, y):
                 if item is not self.ring.current:
+                    self._armed = None
                     self.ctx.announcer.interrupt()  # a new element: its name cuts the last one
                     self.ring.focus(item)
                 elif repeat:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.button import Button
@@ -21,6 +22,27 @@ from mobile.app.ui import theme
 from mobile.app.ui.strings import t
 
 log = logging.getLogger(__name__)
+
+
+def fit_words(widget: Label, base_size: float) -> None:
+    """Wrap by word, never inside one: when the longest word of the text is wider than the
+    row (a long street name at 200 % font scale), shrink this row's type until it fits."""
+    room = widget.width - 2 * theme.padding()
+    words = widget.text.split()
+    size = base_size
+    if words and room > 0:
+        probe = CoreLabel(font_size=base_size, bold=widget.bold)
+        widest = max(probe.get_extents(word)[0] for word in words)
+        if widest > room:  # below the floor a giant word is split rather than made unreadable
+            size = base_size * max(room / widest * WORD_FIT_MARGIN, MIN_WORD_FIT_SHARE)
+    if abs(widget.font_size - size) > 0.5:
+        widget.font_size = size
+
+
+#: shrink a little below the exact fit, so rounding in the text layout never splits the word
+WORD_FIT_MARGIN = 0.97
+#: never shrink a row's type below this share of the user's size
+MIN_WORD_FIT_SHARE = 0.5
 
 
 def _draw_border(widget, *_args) -> None:
@@ -36,6 +58,8 @@ class VoicedButton(Button):
     """A button, list entry or setting row; `action` runs on activation."""
 
     voiced = True
+    #: destructive: the first double tap asks, the second acts (the gesture surface decides)
+    confirm = False
     label = StringProperty("")
     value_text = StringProperty("")
     focused = BooleanProperty(False)
@@ -55,11 +79,16 @@ class VoicedButton(Button):
         )
         self.label = label
         self.action = action
+        self._base_font = self.font_size
         self.bind(label=self._refresh, value_text=self._refresh, focused=self._refresh)
         self.bind(pos=self._redraw, size=self._redraw, focused=self._redraw)
-        self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.bind(width=self._wrap, text=self._wrap)
         self.bind(texture_size=self._grow)
         self._refresh()
+
+    def _wrap(self, *_args) -> None:
+        self.text_size = (self.width, None)
+        fit_words(self, self._base_font)
 
     def spoken(self, lang: str) -> str:
         return f"{self.label}: {self.value_text}" if self.value_text else self.label
@@ -154,4 +183,14 @@ class Title(Label):
             valign="middle",
             **kwargs,
         )
-        self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self._base_font = self.font_size
+        self.bind(width=self._wrap, text=self._wrap)
+        self.bind(texture_size=self._grow)
+
+    def _wrap(self, *_args) -> None:
+        self.text_size = (self.width, None)
+        fit_words(self, self._base_font)
+
+    def _grow(self, *_args) -> None:
+        """A long heading ("Route nach …") wraps and makes the title taller."""
+        self.height = max(theme.row_height(), self.texture_size[1] + 2 * theme.padding())

@@ -77,7 +77,7 @@ class TestRealEngine(UiTest):
         self.walk(8)
         assert expected in self.said and expected != "Position unbekannt."
         self.double_tap(self.element("Was ist in der Nähe?"))
-        around = self.real.around_me()
+        around = [item["label"] for item in self.real.around()]
         assert [i.label for i in self.ui.ring.items][:len(around)] == around
         self.double_tap(self.element("Neu abfragen"))
         self.walk(5)
@@ -85,8 +85,10 @@ class TestRealEngine(UiTest):
 
         self.ui.show("guidance")
         self.double_tap(self.element("Führung beenden"))
+        assert self.real.status()["guiding"]  # the first double tap only asks
+        self.double_tap(self.element("Führung beenden"))
         self.walk(5)
-        assert "Führung beendet." in self.said
+        assert "Führung beendet." in self.said, "\n".join(self.said[-10:])
         assert self.ui.manager.current == "start" and not self.real.status()["guiding"]
 
     def test_search_finds_real_places_and_a_hit_opens_the_preview(self):

@@ -14,9 +14,11 @@ SCREENS = {
     "start": {},
     "search": {},
     "favourites": {},
+    "favourite": {"favourite": {"name": "Zuhause", "lat": 49.4452, "lon": 7.7655}},
     "preview": {"destination": {"name": "Stiftsplatz", "lat": 49.4441, "lon": 7.7698}},
     "guidance": {},
     "around": {},
+    "ahead": {},
     "settings": {},
     "simulate": {},
 }
@@ -40,6 +42,7 @@ def contrast_of(path) -> tuple[float, float]:
 class TestEveryScreen(UiTest):
     def test_each_screen_renders_large_targets_and_a_legible_screenshot(self):
         self.controller.guiding = SCREENS["preview"]["destination"]
+        self.controller.last_guidance = "In 40 Metern rechts abbiegen, dann 30 Meter geradeaus."
         for name, params in SCREENS.items():
             self.ui.show(name, **params)
             self.frames(3)
@@ -81,8 +84,8 @@ class TestFlows(UiTest):
     def test_search_preview_and_guidance(self):
         self.type_and_search("stifts")
         assert self.controller.called("search") == [("stifts",)]
-        assert self.said[-1] == "1 Treffer: Stiftsplatz, Platz"
-        assert self.ui.ring.current.label == "Stiftsplatz, Platz"
+        assert self.said[-1] == "1 Treffer: Stiftsplatz, Marktplatz, 300 Meter nach Norden"
+        assert self.ui.ring.current.label == "Stiftsplatz, Marktplatz, 300 Meter nach Norden"
 
         self.double_tap(self.ui.ring.current)
         assert self.ui.manager.current == "preview"
@@ -109,6 +112,9 @@ class TestFlows(UiTest):
         self.double_tap(self.element("Pause"))
         assert self.controller.called("resume") and self.element("Pause").value_text == "aus"
         self.double_tap(self.element("Führung beenden"))
+        assert not self.controller.called("stop")  # a destructive action asks first
+        assert self.said[-1] == "Führung beenden? Zum Bestätigen noch einmal doppeltippen."
+        self.double_tap((self.Window.width / 2, 20))  # anywhere: the focus is still on it
         assert self.controller.called("stop") and self.ui.manager.current == "start"
 
     def test_an_empty_search_and_one_without_hits_are_said(self):
@@ -138,16 +144,21 @@ class TestFlows(UiTest):
         self.settle()
         assert self.said[-2:] == ["Favoriten. 1 Elemente", "Zuhause"]
         self.double_tap(self.element("Zuhause"))
+        assert self.ui.manager.current == "favourite"
+        self.double_tap(self.element("Route anzeigen"))
         assert self.controller.called("preview")[-1] == (
             {"name": "Zuhause", "lat": 49.4452, "lon": 7.7655},)
 
-    def test_around_me_lists_what_the_controller_knows(self):
+    def test_around_me_lists_what_the_controller_knows_and_any_row_is_a_destination(self):
         self.double_tap(self.element("Was ist in der Nähe?"))
-        first = self.element("Stadtbibliothek, 40 Meter auf 2 Uhr, geöffnet bis 19 Uhr")
+        first = self.element("Stadtbibliothek, Bibliothek, 40 Meter auf 2 Uhr")
         self.touch(first)
         assert self.said[-1] == first.label
         self.double_tap(self.element("Neu abfragen"))
-        assert len(self.controller.called("around_me")) == 2
+        assert len(self.controller.called("around")) == 2
+        self.double_tap(self.element("Ampel mit Tonsignal, Fackelstraße, 15 Meter auf 12 Uhr"))
+        assert self.ui.manager.current == "preview"
+        assert self.controller.called("preview")[-1][0]["name"] == "Fackelstraße"
 
     def test_simulate_mode_runs_the_controllers_simulated_walk(self):
         self.double_tap(self.element("Simulation für Tester"))

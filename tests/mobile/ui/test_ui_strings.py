@@ -23,7 +23,8 @@ TEXTS = catalogue_keys("ui.")
 
 UI_DIR = ROOT / "mobile" / "app" / "ui"
 #: t("key") / ctx.t("key") / self.button("key") / self.keyed(widget, "key") in the screens
-PREFIXES = "start|search|favourites|preview|guidance|around|settings|simulate|common|mode|value"
+PREFIXES = ("start|search|favourites|favourite|preview|guidance|around|ahead|settings|simulate"
+            "|common|mode|value|share")
 KEY_USE = re.compile(rf"""["']((?:{PREFIXES})\.[a-z_]+)["']""")
 
 

@@ -11,15 +11,18 @@ from typing import Any
 
 from accessibility.speech import Message, Priority, SpeechQueue
 from accessibility.voices import RecorderVoice
+from mobile.app import favourites as favourite_list
+from mobile.app.controller import ControllerError
 from mobile.app.settings import AppSettings, Favourite
 
 #: inner-city place names (approximate coordinates) for the canned search
 PLACES = [
-    {"name": "Stiftsplatz", "category": "Platz", "kind": "place", "lat": 49.4441, "lon": 7.7698},
-    {"name": "Hauptbahnhof", "category": "Bahnhof", "kind": "station", "lat": 49.4366,
-     "lon": 7.7688},
-    {"name": "Stadtbibliothek", "category": "Bibliothek", "kind": "amenity", "lat": 49.4447,
-     "lon": 7.7710},
+    {"name": "Stiftsplatz", "category": "marketplace", "kind": "amenity", "lat": 49.4441,
+     "lon": 7.7698, "label": "Stiftsplatz, Marktplatz, 300 Meter nach Norden"},
+    {"name": "Hauptbahnhof", "category": "station", "kind": "railway", "lat": 49.4366,
+     "lon": 7.7688, "label": "Hauptbahnhof, 500 Meter nach Süden"},
+    {"name": "Stadtbibliothek", "category": "library", "kind": "amenity", "lat": 49.4447,
+     "lon": 7.7710, "label": "Stadtbibliothek, Bibliothek, 350 Meter nach Nordosten"},
 ]
 
 
@@ -49,6 +52,8 @@ class ControllerDouble:
         self.guiding: Any = None
         self.paused = False
         self.mode = "online"
+        self.last_guidance: str | None = None
+        self.radio: dict[str, bool] | None = None
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -71,10 +76,19 @@ class ControllerDouble:
         self._record("where_am_i")
         return "Ungefähr an der Fackelstraße, in der Nähe vom Stiftsplatz."
 
-    def around_me(self) -> list[str]:
-        self._record("around_me")
-        return ["Stadtbibliothek, 40 Meter auf 2 Uhr, geöffnet bis 19 Uhr",
-                "Ampel mit Tonsignal, 15 Meter geradeaus"]
+    def around(self) -> list[dict]:
+        self._record("around")
+        return [{"name": "Stadtbibliothek", "lat": 49.4447, "lon": 7.7710, "kind": "place",
+                 "label": "Stadtbibliothek, Bibliothek, 40 Meter auf 2 Uhr"},
+                {"name": "Fackelstraße", "lat": 49.4443, "lon": 7.7680, "kind": "crossing",
+                 "label": "Ampel mit Tonsignal, Fackelstraße, 15 Meter auf 12 Uhr"}]
+
+    def ahead(self) -> list[dict]:
+        self._record("ahead")
+        return self.around()[1:]
+
+    def nothing_near(self, ahead: bool = False) -> str:
+        return "Nichts verzeichnet."
 
     def search(self, q: str) -> list[dict]:
         self._record("search", q)
@@ -119,9 +133,41 @@ class ControllerDouble:
         return self.update_settings(
             favourites=(*self.favourites, Favourite(name=name, lat=lat, lon=lon)))
 
+    def guide(self, text: str) -> None:
+        """The engine's side: a guidance message of the route is said."""
+        self.last_guidance = text
+        self._say(text)
+
     def repeat(self) -> None:
+        """As the real controller: the last guidance message, never the UI's last words."""
         self._record("repeat")
-        self.speech.repeat_last()
+        self._say(self.last_guidance or "Noch keine Ansage zum Wiederholen.")
+
+    def rename_favourite(self, name: str, new_name: str) -> AppSettings:
+        self._record("rename_favourite", name, new_name)
+        return self._edit(favourite_list.renamed, name, new_name)
+
+    def delete_favourite(self, name: str) -> AppSettings:
+        self._record("delete_favourite", name)
+        return self._edit(favourite_list.removed, name)
+
+    def move_favourite(self, name: str, step: int) -> AppSettings:
+        self._record("move_favourite", name, step)
+        return self._edit(favourite_list.moved, name, step)
+
+    def _edit(self, change, *args) -> AppSettings:
+        try:
+            return self.update_settings(favourites=change(self.favourites, *args))
+        except favourite_list.FavouriteError as exc:
+            raise ControllerError(f"Das geht nicht: {exc}.") from None
+
+    def share_route(self) -> str:
+        self._record("share_route")
+        return "/tmp/route.txt"
+
+    def start_radio(self, ble: bool = True, gps: bool = True) -> None:
+        self._record("start_radio", ble, gps)
+        self.radio = {"ble": ble, "gps": gps}
 
     def mark_problem(self) -> None:
         self._record("mark_problem")
@@ -133,7 +179,7 @@ class ControllerDouble:
                     "position_source": None, "uncertainty_m": None, "paused": False}
         return {"mode": self.mode, "next": "In 40 Metern rechts abbiegen.", "distance_m": 38.6,
                 "position_quality": 0.55, "position_source": "beacon", "uncertainty_m": 14.6,
-                "paused": self.paused}
+                "paused": self.paused, "last_guidance": self.last_guidance}
 
     def tick(self, now: float) -> None:
         self._record("tick", now)

@@ -45,6 +45,7 @@ class UiTest(GraphicUnitTest):
         for _ in range(int(seconds)):
             self.clock.advance(1.0)
             self.controller.tick(self.clock())
+            self.ui.poll()
             self.ui.ctx.announcer.pump()
 
     # --- touches --------------------------------------------------------------------------
@@ -60,8 +61,16 @@ class UiTest(GraphicUnitTest):
         self.clock.advance(hold)
         touch.touch_up()
         self.clock.advance(after)
+        self.ui.poll()  # the app's tick: a single tap is said once no second tap can follow
 
     def double_tap(self, widget_or_pos) -> None:
+        """Double tap at a position, or use an element as a blind user does: touch it first
+        (unless it has the focus already) to hear it, then double tap (anywhere: on it)."""
+        if not isinstance(widget_or_pos, tuple) and self.ui.ring.current is not widget_or_pos:
+            if self.on_screen(widget_or_pos):
+                self.touch(widget_or_pos)
+            else:
+                self.reach(widget_or_pos.label)  # scrolled away: swipe to it
         self.frames(1)
         x, y = widget_or_pos if isinstance(widget_or_pos, tuple) else self.centre(widget_or_pos)
         for _ in range(2):
@@ -99,6 +108,17 @@ class UiTest(GraphicUnitTest):
             touch.touch_move(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
         touch.touch_up()
         self.clock.advance(1.0)
+
+    def on_screen(self, widget) -> bool:
+        """Whether the whole element is inside the window and its list's visible part."""
+        self.frames(1)
+        _, bottom = widget.to_window(*widget.pos)
+        scroll = self.ui.screen.scroll
+        _, scroll_bottom = scroll.to_window(*scroll.pos)
+        top = min(self.Window.height, scroll_bottom + scroll.height) \
+            if widget.parent is self.ui.screen.body else self.Window.height
+        return bottom >= max(0, scroll_bottom if widget.parent is self.ui.screen.body else 0) \
+            and bottom + widget.height <= top
 
     def element(self, label: str):
         """The focusable element of the current screen whose label is `label`."""

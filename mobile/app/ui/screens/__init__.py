@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mobile.app.ui.screens.around import AroundScreen
-from mobile.app.ui.screens.favourites import FavouritesScreen
+from mobile.app.ui.screens.around import AheadScreen, AroundScreen
+from mobile.app.ui.screens.favourites import FavouriteScreen, FavouritesScreen
 from mobile.app.ui.screens.guidance import GuidanceScreen
 from mobile.app.ui.screens.preview import PreviewScreen
 from mobile.app.ui.screens.search import SearchScreen
@@ -15,9 +15,11 @@ SCREENS = (
     StartScreen,
     SearchScreen,
     FavouritesScreen,
+    FavouriteScreen,
     PreviewScreen,
     GuidanceScreen,
     AroundScreen,
+    AheadScreen,
     SettingsScreen,
     SimulateScreen,
 )

@@ -1,4 +1,4 @@
-"""Guidance: the next maneuver, how far, how sure the position is; repeat, pause, stop.
+"""Guidance: the next maneuver, how far, how sure, the last message said; repeat, pause, stop.
 
 The rows show the controller's `status()` and are refreshed on every app tick; touching one
 says it. The controller speaks the maneuvers itself at the right moment; this screen only
@@ -25,10 +25,13 @@ class GuidanceScreen(VoicedScreen):
                                    "guidance.next")
         self.distance_row = self.keyed(self.add(VoicedButton()), "guidance.distance")
         self.quality_row = self.keyed(self.add(VoicedButton()), "guidance.quality")
+        # the last guidance message in full, as it was said (with its chained "then …")
+        self.last_row = self.keyed(self.add(VoicedButton()), "guidance.last")
         self.button("guidance.repeat", lambda: self.ctx.controller.repeat())
         self.pause_button = self.button("guidance.pause", self._toggle_pause)
         self.mark_button = self.button("guidance.mark", self._mark)
         self.stop_button = self.button("guidance.stop", self._stop)
+        self.stop_button.confirm = True  # ending the guidance asks for a second double tap
         self.paused = False
 
     def show(self, **params: Any) -> None:
@@ -51,6 +54,7 @@ class GuidanceScreen(VoicedScreen):
             else t("guidance.unknown")
         )
         self.quality_row.value_text = position_text(status, t)
+        self.last_row.value_text = str(status.get("last_guidance") or "–")
         self.paused = bool(status.get("paused", self.paused))
         self.pause_button.value_text = t("value.on") if self.paused else t("value.off")
 

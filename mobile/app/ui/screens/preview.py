@@ -25,6 +25,7 @@ class PreviewScreen(VoicedScreen):
         self._go = self.button("preview.go", self._start)
         self.button("preview.read_all", self.read_all)
         self._save = self.button("preview.save", self._save_favourite)
+        self.button("preview.share", self._share)
         self._back = self.button("common.back", lambda: self.ctx.navigator.back())
 
     def show(self, **params: Any) -> None:
@@ -61,6 +62,15 @@ class PreviewScreen(VoicedScreen):
         self.ctx.controller.start_guidance(self.destination)
         self.ctx.navigator.show("guidance")
 
+    def _share(self) -> None:
+        """The steps as text to Android's share sheet, or a file on a desktop."""
+        if not self.steps:
+            self.ctx.say(self.ctx.t("preview.none"))
+            return
+        shared = self.ctx.call(self.ctx.controller.share_route)
+        if shared is not None:
+            self.ctx.say(self.ctx.t("share.saved", path=shared) if shared
+                         else self.ctx.t("share.sent"))
 
     def _save_favourite(self) -> None:
         place = self.destination

@@ -1,4 +1,5 @@
-"""Destination search: type (or dictate) a name, hear the hits, double tap one to preview."""
+"""Destination search: type (each character said) or dictate a name or a category word, hear
+the hits nearest first, double tap one to preview its route."""
 
 from __future__ import annotations
 
@@ -10,9 +11,25 @@ from mobile.app.ui.widgets import VoicedButton, VoicedTextInput
 
 
 def result_label(hit: dict) -> str:
-    """A hit as it is said: name, then what it is when the search knows."""
-    kind = hit.get("category") or hit.get("kind")
-    return f"{hit.get('name', '?')}, {kind}" if kind else str(hit.get("name", "?"))
+    """A hit as it is said: the controller's label (name, what it is in the user's language,
+    distance and direction); the bare name when a hit comes without one."""
+    return str(hit.get("label") or hit.get("name") or "?")
+
+
+def typed_echo(before: str, after: str, t) -> str | None:
+    """What a screen reader says for an edit: the character typed, "x gelöscht", or the whole
+    new text (dictation, a paste); None when nothing changed."""
+    if after == before:
+        return None
+    if after.startswith(before) and len(after) == len(before) + 1:
+        char = after[-1]
+        return t("search.space") if char.isspace() else char
+    if before.startswith(after) and len(before) == len(after) + 1:
+        char = before[-1]
+        return t("search.deleted", char=t("search.space") if char.isspace() else char)
+    if not after:
+        return t("common.empty")
+    return after if after.strip() else t("search.space")
 
 
 class SearchScreen(VoicedScreen):
@@ -22,6 +39,8 @@ class SearchScreen(VoicedScreen):
     def build(self) -> None:
         self.field = self.keyed(self.add(VoicedTextInput()), "search.field")
         self.field.bind(on_text_validate=lambda *_: self.search())
+        self.field.bind(text=self._echo)
+        self._typed = ""
         self.button("search.go", self.search)
         self.button("search.dictate", self._dictate)
         self._results: list[VoicedButton] = []
@@ -30,6 +49,14 @@ class SearchScreen(VoicedScreen):
 
     def show(self, **params: Any) -> None:
         self.field.focus = False
+
+    def _echo(self, _field: Any, text: str) -> None:
+        """Every typed character is said at once, cutting the one before (as TalkBack does)."""
+        said = typed_echo(self._typed, text, self.ctx.t)
+        self._typed = text
+        if said is not None:
+            self.ctx.announcer.interrupt()
+            self.ctx.say(said)
 
     def search(self) -> None:
         query = self.field.text.strip()
@@ -55,6 +82,9 @@ class SearchScreen(VoicedScreen):
         return lambda: self.ctx.navigator.show("preview", destination=hit)
 
     def _dictate(self) -> None:
+        if not self.ctx.microphone:  # the permission was refused: typing still works
+            self.ctx.say(self.ctx.t("search.no_dictation"))
+            return
         if self._dictation is None:
             self._dictation = Dictation()
         if not self._dictation.start(self._dictated):

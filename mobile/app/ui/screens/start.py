@@ -1,4 +1,4 @@
-"""The first screen: where am I, choose a destination, favourites, repeat, and the rest."""
+"""The first screen: where am I, destination, favourites, repeat, ahead, around, and the rest."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class StartScreen(VoicedScreen):
         self.button("start.search", nav("search"))
         self.button("start.favourites", nav("favourites"))
         self.button("start.repeat", lambda: self.ctx.controller.repeat())
+        self.button("start.ahead", nav("ahead"))
         self.button("start.around", nav("around"))
         self.button("start.settings", nav("settings"))
         self.button("start.simulate", nav("simulate"))
