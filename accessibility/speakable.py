@@ -44,7 +44,7 @@ def speakable(text: str, lang: str) -> str:
     out = _PARENTHESES.sub(lambda m: f", {m.group(1).strip()},", out)
     for symbol, key in _SYMBOLS.items():
         out = out.replace(symbol, f" {messages.text(key, lang)} ")
-    out = _DROPPED.sub("", out).replace("/", " ")
+    out = re.sub(r"\s+/\s+", ", ", _DROPPED.sub("", out)).replace("/", " ")  # "A / B": a pause
     if lang == "de":
         out = _GERMAN_TIME.sub(_german_time, out)
         out = _GERMAN_ONE_OCLOCK.sub(messages.text("speak.one_oclock", "de"), out)

@@ -8,6 +8,7 @@ from kivy.metrics import Metrics
 from ui_double import ControllerDouble
 from ui_harness import UiTest
 
+from accessibility.speakable import speakable
 from mobile.app.kivy_app import LotseApp, build_ui
 from mobile.app.permissions import BLUETOOTH, LOCATION, MICROPHONE
 
@@ -112,7 +113,8 @@ class TestShare(UiTest):
                                              "lon": 7.7698})
         self.double_tap(self.reach("Route teilen"))
         assert self.controller.called("share_route")
-        assert self.said[-1] == "Route als Text gespeichert: /tmp/route.txt"
+        # the voice reads the speakable form; the screen keeps the written path
+        assert self.said[-1] == speakable("Route als Text gespeichert: /tmp/route.txt", "de")
 
 
 class FakePermissions:

@@ -9,6 +9,7 @@ import pytest
 from ui_double import HandClock
 from ui_harness import UiTest
 
+from accessibility.speakable import speakable
 from accessibility.voices import RecorderVoice
 from lotse_common.geodesy import haversine_m, to_latlon, to_xy
 from mobile.app.controller import GuideController
@@ -88,9 +89,9 @@ class TestWhereAmI(RealAnswers):
         self.double_tap(self.element("Wo bin ich?"))
         self.walk(20)
         answer = next(text for text in self.said if text.startswith("Position auf etwa"))
-        assert answer == ("Position auf etwa 10 Meter genau. Sie sind in der Maxstraße. "
-                          "Gehrichtung Norden. "
-                          "Nächste Querung: Ampel, Burgstraße / Maxstraße, 25 Meter auf 1 Uhr.")
+        assert answer == speakable("Position auf etwa 10 Meter genau. Sie sind in der Maxstraße. "
+                                   "Gehrichtung Norden. Nächste Querung: Ampel, "
+                                   "Burgstraße / Maxstraße, 25 Meter auf 1 Uhr.", "de")
         assert "Maxstraße" in self.street_names_at(*MAXSTRASSE)  # the map agrees
 
     def street_names_at(self, lat: float, lon: float) -> set[str]:
@@ -205,7 +206,8 @@ class TestShareRealRoute(RealAnswers):
                                              "lon": 7.7688})
         steps = self.ui.screen.steps
         self.double_tap(self.reach("Route teilen"))
-        path = self.said[-1].removeprefix("Route als Text gespeichert: ")
+        assert self.said[-1].startswith("Route als Text gespeichert")
+        (path,) = (str(p) for p in self.tmp_path.rglob("route-*.txt"))
         text = open(path, encoding="utf-8").read()
         lines = text.splitlines()
         assert lines[0] == "Route mit Lotse" and lines[2] == steps[1]  # the summary
