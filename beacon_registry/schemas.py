@@ -7,11 +7,22 @@ because that is the clock city staff think in.
 
 from __future__ import annotations
 
+import operator
 import uuid as uuidlib
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from functools import reduce
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 from shapely.geometry import shape
 
 from beacon_registry.input_rules import Lat, Lon, RecordId, SafeStr
@@ -180,17 +191,54 @@ class ObstacleIn(_Window):
         return self
 
 
-def patch_model(base: type[BaseModel]) -> type[BaseModel]:
-    """Partial update: every field optional, plus the `version` the client last read."""
-    from pydantic import create_model
+def _constrained(base: type[BaseModel], name: str) -> Any:
+    """A field's type with its constraints and validators (Patch: each may be left out)."""
+    info = base.model_fields[name]
+    return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
 
-    fields = {name: (Any, None) for name in base.model_fields}
-    return create_model(
-        f"{base.__name__[:-2]}Patch",
-        __config__=ConfigDict(extra="forbid"),
-        version=(RecordId, ...),
-        **fields,
-    )
+
+def _plain(tp: Any) -> Any:
+    """A type without constraints or validators: what a stored value is, not what may be sent."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _plain(get_args(tp)[0])
+    if origin in (Union, UnionType):
+        return reduce(operator.or_, (_plain(arg) for arg in get_args(tp)))
+    return tp
+
+
+def patch_model(base: type[BaseModel]) -> type[BaseModel]:
+    """Partial update: every field of ``base`` optional with its own type and rules, plus the
+    `version` the client last read. Rules between fields run on the merged record (`service`)."""
+    fields: dict[str, Any] = {name: (_constrained(base, name) | None, None)
+                              for name in base.model_fields}
+    return create_model(f"{base.__name__[:-2]}Patch", __config__=ConfigDict(extra="forbid"),
+                        version=(RecordId, ...), **fields)
+
+
+def out_model(base: type[BaseModel], **extra: Any) -> type[BaseModel]:
+    """What the API returns for a stored record: ``base``'s fields with plain types, no rules.
+
+    Stored rows passed the rules when they were written; re-running them on every read would
+    turn a row into a 500 as soon as a rule is tightened.
+    """
+    fields: dict[str, Any] = {}
+    for name, info in base.model_fields.items():
+        if name == "status":
+            continue
+        default = ... if info.is_required() else info.get_default(call_default_factory=True)
+        fields[name] = (_plain(info.annotation), default)
+    return create_model(f"{base.__name__[:-2]}Out", __base__=_Out, **fields, **extra)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+    id: int
+    version: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
 
 
 BeaconPatch = patch_model(BeaconIn)
@@ -205,48 +253,7 @@ class Retire(BaseModel):
     version: RecordId
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    version: int
-    status: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class BeaconOut(_Out, BeaconIn):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
-    status: str
-    last_seen_at: datetime | None = None
-
-    @model_validator(mode="after")
-    def _identity(self):  # stored rows are already canonical
-        return self
-
-
-class PlaceOut(_Out, PlaceIn):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
-    status: str
-
-    @model_validator(mode="after")
-    def _hours(self):
-        return self
-
-
-class NoticeOut(_Out, NoticeIn):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
-    status: str
-
-    @model_validator(mode="after")
-    def _window_order(self):
-        return self
-
-
-class ObstacleOut(_Out, ObstacleIn):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
-    status: str
-
-    @model_validator(mode="after")
-    def _window_order(self):
-        return self
+BeaconOut = out_model(BeaconIn, last_seen_at=(datetime | None, None))
+PlaceOut = out_model(PlaceIn)
+NoticeOut = out_model(NoticeIn)
+ObstacleOut = out_model(ObstacleIn)
