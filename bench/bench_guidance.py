@@ -61,8 +61,6 @@ MIN_ROUTE_M = 250.0
 LEAVE_AT = 0.4
 #: a re-route that says which way: one of these words (German, the default language)
 DIRECTION = re.compile(r"umdrehen|links|rechts|geradeaus|Uhr|Norden|Süden|Osten|Westen", re.I)
-#: site path-loss exponents fitted on the UJI recordings (uji_data.fit_radio, rounded)
-UJI_EXPONENT = {"lib": 2.8, "geo": 1.8}
 
 
 def routes(net, router: Router, n: int) -> list[tuple[str, str, dict]]:
@@ -187,11 +185,11 @@ def uji(args: argparse.Namespace) -> dict:
     for rec in recs:
         beacons = [BeaconInfo.make(b[0], b[1], b[2], -59) for b in rec.beacons]
         truth = np.array([(t, *to_xy(lat, lon)) for t, lat, lon, _, _ in rec.truth])
-        setting = PositionSettings(path_loss_exponent=UJI_EXPONENT[rec.zone])
+        setting = PositionSettings()  # the phone's defaults: nothing fitted to the site
         real = locate(beacons, [Advert(*a) for a in rec.adverts], truth, None, setting,
                       keep_errors=True)
-        twin_radio = RadioModel.make(args.radio, path_loss_exponent=UJI_EXPONENT[rec.zone])
-        sim = locate(beacons, [Advert(*a) for a in simulated_twin(rec, twin_radio, 0)], truth,
+        twin = simulated_twin(rec, RadioModel.make(args.radio), 0)
+        sim = locate(beacons, [Advert(*a) for a in twin], truth,
                      None, setting, keep_errors=True)
         slot = per_phone.setdefault(f"phone{rec.phone}", {"real": [], "cov": [], "sim": []})
         slot["real"] += real["errors"]

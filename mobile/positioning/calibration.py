@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 #: what is known of a phone's offset before the first fix (dB, σ): phones and unknown beacon
 #: power settings together
-PHONE_PRIOR_DB = 6.0
+PHONE_PRIOR_DB = 3.0
 #: the offset is never taken as known better than this (dB, σ): it drifts with how the phone is held
 PHONE_FLOOR_DB = 1.0
 #: each fix counts as this share of independent information (shadowing repeats at a place)
@@ -28,7 +28,7 @@ BEACON_PRIOR_DB = 2.0
 #: a beacon's bias is shrunk as if it had this many readings of zero bias
 BIAS_PRIOR_COUNT = 8.0
 #: only fixes at least this sure teach the calibration (m)
-LEARN_BELOW_M = 4.0
+LEARN_BELOW_M = 8.0
 #: a residual beyond this (dB) is a reflection or a wrong fix, not a bias
 MAX_RESIDUAL_DB = 12.0
 

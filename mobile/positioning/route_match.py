@@ -34,6 +34,10 @@ from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
 
 log = logging.getLogger(__name__)
 
+#: the particles' spread × this is the stated along-route radius (measured: 1.0 covered the truth
+#: for 72 % of fixes of a simulated street walk on the realistic radio)
+RADIUS_SCALE = 1.5
+
 
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
@@ -64,7 +68,7 @@ class MatchSettings:
     #: … and than this (m: a walker on the far pavement is not off route) …
     off_route_m: float = 4.0
     #: … for this long (s)
-    off_route_after_s: float = 5.0
+    off_route_after_s: float = 4.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -180,14 +184,15 @@ class RouteMatcher:
         return float(math.sqrt(np.sum(self._w * (self._s - mean) ** 2)))
 
     def radius_m(self, coverage: float = 0.9) -> float:
-        """Metres along the route within which the truth lies with probability `coverage`,
-        by the particles (at least 0.5 m: the walker is not on the line itself)."""
+        """Metres along the route within which the truth lies with probability `coverage`: the
+        particles' radius × `RADIUS_SCALE` (packets share the shadowing of a place, which the
+        filter treats as independent, so its particles are too sure), at least 0.5 m."""
         mean = float(np.sum(self._w * self._s))
         dist = np.abs(self._s - mean)
         order = np.argsort(dist)
         mass = np.cumsum(self._w[order])
         k = min(int(np.searchsorted(mass, coverage)), len(dist) - 1)
-        return max(float(dist[order][k]), 0.5)
+        return max(RADIUS_SCALE * float(dist[order][k]), 0.5)
 
     # --- off route ------------------------------------------------------------------------
     def update_fix(self, fix: PositionFix) -> RouteState:

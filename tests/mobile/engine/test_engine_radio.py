@@ -1,4 +1,4 @@
-"""The simulator's realistic radio has the parts real recordings show, and the ideal one has none."""
+"""The simulator's realistic radio has the parts real recordings show; the ideal one has none."""
 
 from __future__ import annotations
 
