@@ -38,9 +38,10 @@ class GuidanceTimings:
     position_lost_s: float = 8.0  # s without any position: say so
     position_pending_s: float = 3.0  # s into a route with no first fix yet: "wird bestimmt"
     #: m: the matched position's 90 % radius above this for `position_poor_s` is too poor to
-    #: guide on: "Position ungenau, bitte kurz stehen bleiben", no instructions until it is
-    #: back below 70 % of it
-    position_poor_m: float = 10.0
+    #: guide on (it cannot tell one junction from the next): "Position ungenau, bitte kurz
+    #: stehen bleiben", no instructions until it is back below 70 % of it. GPS alone (±5 m)
+    #: stays below it and still guides.
+    position_poor_m: float = 20.0
     position_poor_s: float = 3.0
     arrival_m: float = 3.0  # m before the destination: arrival
     expire_after_m: float = 8.0  # m: a guidance message not started by then is dropped
