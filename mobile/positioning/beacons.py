@@ -245,16 +245,16 @@ class BeaconPositioner:
 
     def _silent(self, t: float, x: float, y: float, half_m: float, heard: Iterable[str] = ()
                 ) -> tuple[tuple[float, float, float], ...]:
-        """(x, y, seconds) of known beacons around (x, y) not heard for `SILENT_AFTER_S`
+        """(x, y, seconds) of beacons around (x, y) heard before but not for `SILENT_AFTER_S`
         (the beacons in `heard` are being used as readings)."""
         if self._tree is None or self._listening_since is None or not self.settings.use_silence:
             return ()
         out, used = [], set(heard)
         for i in self._tree.query_ball_point((x, y), half_m * 1.42 + SILENT_REACH_M):
             b = self.beacons[self._keys[i]]
-            if b.key in used:
-                continue
-            quiet = t - self._heard_t.get(b.key, self._listening_since)
+            if b.key in used or b.key not in self._heard_t:
+                continue  # never heard: it may be dead (battery), so its silence says nothing
+            quiet = t - max(self._heard_t[b.key], self._listening_since)
             if quiet >= SILENT_AFTER_S:
                 out.append((b.x, b.y, min(quiet, SILENT_MAX_S)))
         return tuple(out)

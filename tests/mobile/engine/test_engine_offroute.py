@@ -75,3 +75,28 @@ def test_a_walker_who_turns_off_is_told_within_15_s_and_rerouted(
     assert pipeline.reroutes >= 1 and left["reroute_text"].startswith("Neue Route:")
     types = [e["type"] for e in logger.events]
     assert types.index("off_route") < types.index("reroute")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_too_poor_a_position_is_said_instead_of_guiding_on_a_guess(hbf_stiftsplatz, when, lang):
+    """No beacon and GPS of ±40 m: the matched position cannot tell one junction from the next.
+    The walker hears "Position ungenau, bitte kurz stehen bleiben" once, and no instruction."""
+    from accessibility.speech import SpeechQueue
+    from accessibility.voices import RecorderVoice
+    from mobile.guidance.callouts import Voice
+    from mobile.guidance.pipeline import GuidancePipeline
+    from mobile.simulation.run import SimClock
+
+    clock = SimClock()
+    voice = RecorderVoice(clock=clock)
+    pipeline = GuidancePipeline(SpeechQueue(voice, clock=clock), [], voice=Voice(lang=lang),
+                                wall_clock=lambda: when)
+    pipeline.set_route(0.0, hbf_stiftsplatz)
+    walk = SimulatedWalk(pipeline.route.line, [], RadioModel(gps_sigma_m=40.0), seed=2)
+    result = run_walk(pipeline, walk, clock, max_s=120.0)
+    poor = {"de": "Position ungenau, bitte kurz stehen bleiben.",
+            "en": "Position uncertain, please stop for a moment."}[lang]
+    said = [a for a in result.announcements if a["text"] == poor]
+    assert len(said) == 1 and said[0]["kind"] == "position"
+    after = [a for a in result.announcements if a["t_s"] > said[0]["t_s"]]
+    assert not [a for a in after if a["kind"] in ("instruction", "prep", "confirm")], after
