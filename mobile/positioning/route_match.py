@@ -217,8 +217,8 @@ class RouteMatcher:
             outside = float(ps[np.isfinite(near)].sum()) < st.off_route_mass * float(ps.sum())
         else:
             outside = self._offset > max(st.off_route_m, st.off_route_scale * self._unc)
-        if outside and settled:
-            self._off_for += dt
+        if outside and settled:  # one fix is at most a second of evidence, however old the last
+            self._off_for += min(dt, 1.0)
         else:
             self._off_for = max(self._off_for - st.off_route_recover * dt, 0.0)
         self.state = RouteState(t, self.progress_at(t), self.speed_mps, round(self._offset, 1),
