@@ -1,12 +1,12 @@
 """Phone engine hot paths on a full simulated walk, against baselines measured in the same run.
 
 Data: the real route Hauptbahnhof → Stiftsplatz on the inner-city extract, the shipped beacon plan,
-the simulator's radio defaults (σ 5 dB, exponent 2.7, 25 % lost, 1 Hz per beacon). Every packet
+the simulator's realistic radio (docs/RADIO.md). Every packet
 and every 0.25 s tick of the walk is timed where the app would spend it:
 
 - `parse_advert`: bleak AdvertisementData → beacon frame (the cheapest step; baseline 1)
 - `on_advertisement`: parse + RSSI Kalman filter + route particle filter for one packet
-- `position_fix`: one weighted least-squares fix from the current ranges (scipy)
+- `position_fix`: one grid-posterior fix from the current readings (`grid_fix`)
 - `pipeline_tick`: a full tick (fix when due, route match, off-route, guidance, speech queue)
 - `queue_tick`: the speech queue's own tick with nothing to do (baseline 2)
 
@@ -79,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
             timings["parse_advert"].append(s1 - s0)
             timings["on_advertisement"].append(s2 - s1)
         clock.now = t
-        if k % 4 == 0:  # one forced fix per second: the least-squares cost alone
+        if k % 4 == 0:  # one forced fix per second: the grid posterior's cost alone
             ranges = pipeline.positioner.ranges(t)
             if len(ranges) >= 2:
                 s0 = perf()
-                pipeline.positioner._trilaterate(t, ranges)
+                pipeline.positioner.locate(t, ranges)
                 timings["position_fix"].append(perf() - s0)
         s0 = perf()
         pipeline.tick(t)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "walk": ("mobile.simulation.cli", "simulated walk through the full guidance pipeline"),
     "app": ("mobile.app.cli", "start the phone app on this desktop"),
     "replay": ("tester_log.review.cli", "re-run a tester log and write a report"),
+    "locate": ("mobile.positioning.locate_cli", "positioning on a recorded BLE trace (+ error)"),
 }
 
 

@@ -124,6 +124,8 @@ class GuidancePipeline:
         self.destination_name: str | None = None
         self._last_voice_t = 0.0
         self._track: list[tuple[float, float, float]] = []  # (t, x, y) of recent fixes
+        self._poor_since: float | None = None
+        self._poor_said = False
 
     # --- the voice ------------------------------------------------------------------------
     @property
@@ -164,9 +166,10 @@ class GuidancePipeline:
                 used += 1
                 if self.matcher is not None:
                     b = self.positioner.beacons[frame.key]
-                    power = b.measured_power if b.measured_power is not None \
-                        else frame.measured_power
-                    self.matcher.on_packet(t, b, float(rssi), float(power))
+                    power = self.positioner.power_dbm(frame.key)
+                    power = frame.measured_power if power is None else power
+                    offset = self.positioner.calibration.offset_db
+                    self.matcher.on_packet(t, b, float(rssi) - offset, float(power))
         self._heard += used
         return used
 
@@ -321,6 +324,8 @@ class GuidancePipeline:
             if t - self._last_reroute_t >= self.timings.reroute_cooldown_s:
                 self._reroute(t)
                 return
+        if progress is not None and self._position_poor(t):
+            return
         current = self.speech.current
         waiting = self.speech.pending
         if current is not None or waiting:
@@ -340,6 +345,23 @@ class GuidancePipeline:
             where = {"lat": self.fix.lat, "lon": self.fix.lon} if self.fix is not None else {}
             self.logger.event("arrival", t=t, distance_m=float(self.route.length_m),
                               route_id=self.route_id, **where)
+
+    def _position_poor(self, t: float) -> bool:
+        """True while the matched position is too unsure to guide on (said once each time)."""
+        assert self.matcher is not None
+        tm = self.timings
+        radius = self.matcher.radius_m(self.positioner.settings.coverage)
+        if radius > tm.position_poor_m:
+            self._poor_since = t if self._poor_since is None else self._poor_since
+        elif radius < 0.7 * tm.position_poor_m:
+            self._poor_since, self._poor_said = None, False
+        if self._poor_since is None or t - self._poor_since < tm.position_poor_s:
+            return False
+        if not self._poor_said:
+            self._poor_said = True
+            self._say(t, say("position.poor", self.voice.lang), Priority.GUIDANCE,
+                      f"position-poor-{self.route_id}-{t:.0f}", "position")
+        return True
 
     def _reroute(self, t: float) -> None:
         assert self.fix is not None and self.state is not None

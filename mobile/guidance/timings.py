@@ -33,11 +33,18 @@ class GuidanceTimings:
     info_quiet_m: float = 40.0  # m: no place information this close before a decision point
     info_gap_s: float = 60.0  # s between two place informations
     # --- position and route ---
-    off_route_m: float = 6.0  # m off the route … (NavCog)
-    off_route_s: float = 10.0  # … for this long means off route
+    #: m: the route must be farther than this and than the position's uncertainty …
+    off_route_m: float = 4.0
+    off_route_s: float = 4.0  # … for this long means off route
     reroute_cooldown_s: float = 15.0  # s: no second re-route sooner than this
     position_lost_s: float = 8.0  # s without any position: say so
     position_pending_s: float = 3.0  # s into a route with no first fix yet: "wird bestimmt"
+    #: m: the matched position's 90 % radius above this for `position_poor_s` is too poor to
+    #: guide on (it cannot tell one junction from the next): "Position ungenau, bitte kurz
+    #: stehen bleiben", no instructions until it is back below 70 % of it. GPS alone (±5 m)
+    #: stays below it and still guides.
+    position_poor_m: float = 20.0
+    position_poor_s: float = 3.0
     arrival_m: float = 3.0  # m before the destination: arrival
     arrival_prep_m: float = 20.0  # m before the destination: "In 20 Metern erreichen Sie …"
     expire_after_m: float = 8.0  # m: a guidance message not started by then is dropped

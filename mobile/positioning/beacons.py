@@ -1,23 +1,25 @@
-"""Where the phone is: filtered beacon ranges combined by weighted least squares, GPS as fallback.
+"""Where the phone is: filtered beacon readings placed on a likelihood grid, GPS as fallback.
 
-Each known beacon's RSSI runs through its own Kalman filter (`positioning_rssi`), becomes a distance
-with that beacon's measured power, and the nearest few ranges are combined. Near beacons count more:
-shadowing makes the range error proportional to the range, so each residual is divided by its range.
-scipy's `least_squares` with a soft-L1 loss keeps one reflected, far-too-strong packet from dragging
-the estimate. With no beacon heard recently, the latest GPS fix is used and its accuracy reported.
+Each known beacon's RSSI runs through its own Kalman filter (`positioning_rssi`); the strongest
+few readings go to `grid_fix`, which weighs every candidate place by how well the log-distance
+model explains them with real radio's errors in it (fixed shadowing, beacon power off by a few
+dB, an unknown phone offset) and states the radius that covers the truth `coverage` of the time.
+`RadioCalibration` learns the phone's offset and beacons that read high or low from good fixes.
+With no beacon heard recently, or a GPS fix surer than the beacons, GPS is the position.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
-from scipy.optimize import least_squares
+from scipy.spatial import cKDTree
 
 from lotse_common.geodesy import to_latlon, to_xy
+from mobile.positioning.calibration import RadioCalibration
+from mobile.positioning.grid_fix import Prior, Reading, circle_coverage_scale, grid_fix
 from mobile.positioning.rssi import (
     DEFAULT_PATH_LOSS_EXPONENT,
     KalmanRssi,
@@ -26,6 +28,14 @@ from mobile.positioning.rssi import (
 )
 
 log = logging.getLogger(__name__)
+
+#: a beacon not heard for this long counts as silent (s): at 40 % a second, 2.5 s of silence
+#: from a near beacon happens to one in four
+SILENT_AFTER_S = 2.5
+#: silence longer than this adds nothing (s): the walker may have just arrived
+SILENT_MAX_S = 5.0
+#: silent beacons this far beyond the grid are not considered (m)
+SILENT_REACH_M = 12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +61,30 @@ class BeaconInfo:
 class PositionSettings:
     path_loss_exponent: float = DEFAULT_PATH_LOSS_EXPONENT
     rssi: RssiFilterSettings = field(default_factory=RssiFilterSettings)
-    #: only the nearest ranges take part (far ones add noise, not information)
-    max_beacons: int = 6
+    #: only the nearest ranges take part: beyond a few metres the log-distance model explains
+    #: little (on the UJI recordings 3-4 beacons gave smaller errors than 6-10)
+    max_beacons: int = 4
     #: a GPS fix older than this is no position at all (s)
     gps_stale_after_s: float = 10.0
     #: a beacon fix is recomputed at most this often (s): the ranges change slowly
     fix_interval_s: float = 0.5
-    #: relative range error from shadowing, used to turn ranges into uncertainty (fraction)
-    relative_range_error: float = 0.35
+    #: shadowing fixed at a place (dB, σ): it does not average away by filtering packets
+    fixed_sigma_db: float = 5.0
+    #: the stated uncertainty is the radius holding this share of the posterior (and of GPS)
+    coverage: float = 0.9
     #: a beacon fix is trusted over fresh GPS only when its nearest range is this close (m).
     #: Far beacons are heard only through the packets that shadowing lifts above the phone's
     #: sensitivity, so their ranges read too near, and a fix made of them alone was 40-50 m
     #: off at the start of walks that began away from the beacons.
     near_range_m: float = 15.0
+    #: a beacon fix less sure than this (m) takes a fresh GPS fix in as a prior: a line of
+    #: beacons cannot tell one side of the street from the other, GPS can
+    gps_joins_above_m: float = 4.0
+    #: use the silence of known beacons as evidence (see `grid_fix`)
+    use_silence: bool = True
+    #: a recording (not the phone, which always listens) may stop scanning: a pause in all
+    #: packets longer than this (s) means it did, and silence counts only from the end of it
+    listening_gap_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +108,9 @@ class PositionFix:
     source: str  # "beacon" or "gps"
     beacons: int = 0
     nearest_beacon: str | None = None
+    #: where else the phone may be: (x, y, weight) arrays of the posterior (None: only the
+    #: circle is known, as for a plain GPS fix)
+    cloud: tuple[Any, Any, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def quality(self) -> float:
@@ -107,12 +131,24 @@ class BeaconPositioner:
         self._packets = 0
         self._packets_at_fix = -1
         self._last_fix: PositionFix | None = None
+        self._gps_fix: PositionFix | None = None
+        self.calibration = RadioCalibration()
+        self._keys = list(self.beacons)
+        self._tree = cKDTree([(b.x, b.y) for b in self.beacons.values()]) if self.beacons \
+            else None
+        self._heard_t: dict[str, float] = {}
+        self._listening_since: float | None = None
 
     def on_sighting(self, t: float, key: str, rssi: float, frame_power: int | None = None) -> bool:
         """Feed one packet; False (and nothing else) for a beacon not in the plan/bundle."""
         if key not in self.beacons:
             self.unknown_heard.add(key)
             return False
+        gap = self.settings.listening_gap_s
+        if self._listening_since is None or (
+                gap is not None and t - max(self._heard_t.values(), default=t) > gap):
+            self._listening_since = t
+        self._heard_t[key] = t
         f = self._filters.get(key)
         if f is None or f.is_stale(t):
             self._filters[key] = KalmanRssi(t, rssi, self.settings.rssi)
@@ -124,8 +160,12 @@ class BeaconPositioner:
         return True
 
     def on_gps(self, t: float, lat: float, lon: float, accuracy_m: float) -> None:
+        """A GPS fix; its accuracy (the 68 % radius phones report) is widened to `coverage`."""
         x, y = to_xy(lat, lon)
-        self._gps = PositionFix(t, lat, lon, x, y, max(float(accuracy_m), 1.0), "gps")
+        radius = max(float(accuracy_m), 1.0) * circle_coverage_scale(self.settings.coverage)
+        self._gps = PositionFix(t, lat, lon, x, y, round(radius, 1), "gps")
+        if self._listening_since is None:
+            self._listening_since = t
 
     @property
     def gps(self) -> PositionFix | None:
@@ -140,13 +180,21 @@ class BeaconPositioner:
                 del self._filters[key]
                 continue
             b = self.beacons[key]
-            power = b.measured_power if b.measured_power is not None else self._frame_power.get(key)
+            power = self.power_dbm(key)
             if power is None:
                 continue
-            d = distance_from_rssi(f.value, power, self.settings.path_loss_exponent)
+            d = distance_from_rssi(f.value - self.calibration.offset_db, power,
+                                   self.settings.path_loss_exponent)
             out.append(Range(key, b.x, b.y, d))
         out.sort(key=lambda r: r.distance_m)
         return out[: self.settings.max_beacons]
+
+    def power_dbm(self, key: str) -> float | None:
+        """What this beacon reads at 1 m: the stored (or advertised) power plus its learned bias;
+        the phone's offset is `calibration.offset_db` on top."""
+        b = self.beacons[key]
+        power = b.measured_power if b.measured_power is not None else self._frame_power.get(key)
+        return None if power is None else power + self.calibration.bias_db(key)
 
     def estimate(self, t: float) -> PositionFix | None:
         """A near beacon first; the latest fresh GPS fix otherwise; far beacons when nothing
@@ -156,16 +204,60 @@ class BeaconPositioner:
         """
         ranges = self.ranges(t)
         gps = self.fresh_gps(t)
-        if ranges and (gps is None or ranges[0].distance_m <= self.settings.near_range_m):
-            last = self._last_fix
-            if last is not None and last.source == "beacon" and (
-                    self._packets == self._packets_at_fix
-                    or t - last.t < self.settings.fix_interval_s):
-                return last
-            self._last_fix = self._trilaterate(t, ranges)
+        if not ranges:
+            return None if gps is None else self._gps_with_silence(t, gps)
+        last = self._last_fix
+        if last is None or last.source != "beacon" or (
+                self._packets != self._packets_at_fix
+                and t - last.t >= self.settings.fix_interval_s):
+            self._last_fix = self.locate(t, ranges)
             self._packets_at_fix = self._packets
-            return self._last_fix
-        return gps
+        fix = self._last_fix
+        assert fix is not None
+        if gps is not None and (fix.uncertainty_m > self.settings.gps_joins_above_m
+                                or ranges[0].distance_m > self.settings.near_range_m):
+            # weak beacons: GPS and beacons together (the beacons' silence included)
+            last = self._gps_fix
+            if last is None or last.t != t:
+                self._gps_fix = self.locate(t, ranges, gps)
+            return self._gps_fix
+        return fix
+
+    def _gps_with_silence(self, t: float, gps: PositionFix) -> PositionFix:
+        """The GPS fix, moved away from beacons that should be heard there and are not."""
+        last = self._gps_fix
+        if last is not None and last.t == t:
+            return last
+        sigma = self._gps_sigma(gps)
+        half = min(2.5 * sigma, 40.0)
+        silent = self._silent(t, gps.x, gps.y, half)
+        if not silent:
+            return gps
+        g = grid_fix([], self.settings.path_loss_exponent, 0.0, 1.0, self.settings.coverage,
+                     half, Prior(gps=(gps.x, gps.y, sigma), silent=silent))
+        lat, lon = to_latlon(g.x, g.y)
+        self._gps_fix = PositionFix(t, lat, lon, g.x, g.y, round(max(g.radius_m, 1.0), 1), "gps",
+                                    cloud=g.cloud)
+        return self._gps_fix
+
+    def _gps_sigma(self, gps: PositionFix) -> float:
+        return gps.uncertainty_m / circle_coverage_scale(self.settings.coverage, 0.39)
+
+    def _silent(self, t: float, x: float, y: float, half_m: float, heard: Iterable[str] = ()
+                ) -> tuple[tuple[float, float, float], ...]:
+        """(x, y, seconds) of beacons around (x, y) heard before but not for `SILENT_AFTER_S`
+        (the beacons in `heard` are being used as readings)."""
+        if self._tree is None or self._listening_since is None or not self.settings.use_silence:
+            return ()
+        out, used = [], set(heard)
+        for i in self._tree.query_ball_point((x, y), half_m * 1.42 + SILENT_REACH_M):
+            b = self.beacons[self._keys[i]]
+            if b.key in used or b.key not in self._heard_t:
+                continue  # never heard: it may be dead (battery), so its silence says nothing
+            quiet = t - max(self._heard_t[b.key], self._listening_since)
+            if quiet >= SILENT_AFTER_S:
+                out.append((b.x, b.y, min(quiet, SILENT_MAX_S)))
+        return tuple(out)
 
     def fresh_gps(self, t: float) -> PositionFix | None:
         """The latest GPS fix if it is recent enough to be a position."""
@@ -178,36 +270,39 @@ class BeaconPositioner:
         ranges = self.ranges(t)
         return bool(ranges) and ranges[0].distance_m <= self.settings.near_range_m
 
-    def _trilaterate(self, t: float, ranges: list[Range]) -> PositionFix:
-        pts = np.array([(r.x, r.y) for r in ranges])
-        d = np.array([r.distance_m for r in ranges])
-        w = 1.0 / np.maximum(d, 1.0) ** 2
-        start = (pts * w[:, None]).sum(axis=0) / w.sum()  # weighted centroid
-        if len(ranges) >= 2:
-            scale = np.maximum(d, 1.0)
-
-            def residuals(p: np.ndarray) -> np.ndarray:
-                return (np.hypot(*(pts - p).T) - d) / scale
-
-            def jacobian(p: np.ndarray) -> np.ndarray:
-                diff = p - pts
-                dist = np.maximum(np.hypot(*diff.T), 1e-6)
-                return diff / (dist * scale)[:, None]
-
-            fit = least_squares(residuals, start, jac=jacobian, loss="soft_l1", f_scale=0.5)
-            x, y = float(fit.x[0]), float(fit.x[1])
-            resid = np.hypot(*(pts - fit.x).T) - d
-            misfit = float(np.sqrt(np.sum(w * resid**2) / w.sum()))  # near beacons count most
-        else:
-            x, y = float(start[0]), float(start[1])
-            misfit = float(d[0])
-        rel = self.settings.relative_range_error
-        uncertainty = max(1.0, misfit, rel * float(d[0]) * (2.0 / math.sqrt(len(ranges))))
-        if d[0] > self.settings.near_range_m:  # far beacons only: their ranges read too near
-            uncertainty = max(uncertainty, float(d[0]))
-        lat, lon = to_latlon(x, y)
-        return PositionFix(t, lat, lon, x, y, round(uncertainty, 1), "beacon", len(ranges),
-                           ranges[0].key)
+    def locate(self, t: float, ranges: list[Range], gps: PositionFix | None = None
+               ) -> PositionFix:
+        """A beacon fix from the filtered readings of `ranges` (see `grid_fix`), with the GPS
+        fix `gps` as a prior when given (then its source is "gps")."""
+        st, cal = self.settings, self.calibration
+        readings = []
+        for r in ranges:
+            f = self._filters[r.key]
+            power = self.power_dbm(r.key)
+            assert power is not None
+            var = f.variance + st.fixed_sigma_db**2 + cal.bias_var_db2(r.key)
+            readings.append(Reading(r.key, r.x, r.y, f.value, var, power))
+        half = min(max(2.0 * ranges[0].distance_m + 8.0, 12.0), 40.0)
+        gps_prior = None
+        if gps is not None:
+            gps_prior = (gps.x, gps.y, self._gps_sigma(gps))
+            half = min(max(half, 2.5 * gps_prior[2]), 40.0)
+        # silence only beside GPS: on its own it misleads where shelves or walls hide beacons
+        # that are near (the UJI library), but it does tell a walker in a side street from one
+        # on the beaconed route when GPS cannot
+        silent = self._silent(t, ranges[0].x, ranges[0].y, half, (r.key for r in ranges)) \
+            if gps is not None else ()
+        g = grid_fix(readings, st.path_loss_exponent, cal.offset_db, cal.offset_var_db2,
+                     st.coverage, half, Prior(gps=gps_prior, silent=silent))
+        if gps is not None:
+            lat, lon = to_latlon(g.x, g.y)
+            return PositionFix(t, lat, lon, g.x, g.y, round(max(g.radius_m, 1.0), 1), "gps",
+                               len(ranges), ranges[0].key, g.cloud)
+        if len(readings) >= 2:
+            cal.learn(g.offset_db, g.offset_weight, g.residuals_db, g.radius_m)
+        lat, lon = to_latlon(g.x, g.y)
+        return PositionFix(t, lat, lon, g.x, g.y, round(max(g.radius_m, 1.0), 1), "beacon",
+                           len(ranges), ranges[0].key, g.cloud)
 
 
 def position_phrase(fix: PositionFix | None, near: str | None, lang: str = "de") -> str:

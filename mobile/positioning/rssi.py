@@ -35,8 +35,9 @@ def rssi_at_distance(
 
 @dataclass(frozen=True, slots=True)
 class RssiFilterSettings:
-    #: measurement noise: shadowing of a single packet (dB, standard deviation)
-    measurement_sigma_db: float = 5.0
+    #: measurement noise: the part of shadowing that changes packet to packet (dB, σ; the part
+    #: fixed at a place does not average away and is added in `grid_fix`)
+    measurement_sigma_db: float = 4.0
     #: how fast the true RSSI can drift while walking (dB per sqrt(second))
     drift_db_per_sqrt_s: float = 2.5
     #: a beacon not heard for this long is forgotten (s)

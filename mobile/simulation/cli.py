@@ -29,11 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--log", type=Path, help="write the tester log (JSON Lines) to FILE")
-    p.add_argument("--rssi-sigma", type=float, default=5.0, metavar="DB",
-                   help="shadowing per packet (dB, default 5)")
-    p.add_argument("--path-loss-exponent", type=float, default=2.7, metavar="N")
-    p.add_argument("--drop-rate", type=float, default=0.25, metavar="P",
-                   help="share of lost packets (default 0.25)")
+    p.add_argument("--radio", choices=("realistic", "ideal"), default="realistic",
+                   help="simulated radio (default realistic; ideal = i.i.d. noise, flat loss)")
+    p.add_argument("--rssi-sigma", type=float, metavar="DB",
+                   help="shadowing of one packet (dB; default 6 realistic, 5 ideal)")
+    p.add_argument("--path-loss-exponent", type=float, metavar="N", help="default 2.7")
+    p.add_argument("--drop-rate", type=float, metavar="P",
+                   help="share of packets lost up close (default 0.35 realistic, 0.25 ideal)")
+    p.add_argument("--leave-route-at", type=float, metavar="METRES",
+                   help="turn off into the wrong street at the first junction after METRES")
     p.add_argument("--speed", type=float, default=1.2, metavar="M_PER_S")
     p.add_argument("--lang", choices=("de", "en"), default="de")
     p.add_argument("--beacons", type=Path, help="beacon plan GeoJSON (default: shipped plan)")
@@ -49,12 +53,14 @@ class WalkError(Exception):
 
 
 def _check(args: argparse.Namespace) -> None:
-    if not 0.0 <= args.drop_rate < 1.0:
+    if args.drop_rate is not None and not 0.0 <= args.drop_rate < 1.0:
         raise WalkError("--drop-rate must be at least 0 and below 1")
-    if not 0.0 <= args.rssi_sigma <= 20.0:
+    if args.rssi_sigma is not None and not 0.0 <= args.rssi_sigma <= 20.0:
         raise WalkError("--rssi-sigma must be between 0 and 20 dB")
-    if not 1.5 <= args.path_loss_exponent <= 5.0:
+    if args.path_loss_exponent is not None and not 1.5 <= args.path_loss_exponent <= 5.0:
         raise WalkError("--path-loss-exponent must be between 1.5 and 5")
+    if args.leave_route_at is not None and args.leave_route_at < 0:
+        raise WalkError("--leave-route-at must be 0 or more metres")
     if not 0.2 <= args.speed <= 3.0:
         raise WalkError("--speed must be between 0.2 and 3 m/s")
     if args.wav is not None and args.wav.exists() and not args.wav.is_dir():
@@ -104,8 +110,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from mobile.guidance.pipeline import GuidancePipeline
     from mobile.guidance.timings import GuidanceTimings
     from mobile.positioning.beacons import PositionSettings
+    from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
+    from mobile.simulation.detour import NoDetour, wrong_turn
     from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
-    from mobile.simulation.run import SimClock, run_walk
+    from mobile.simulation.run import SimClock, left_route_report, run_walk
     from routing_service.errors import LotseRoutingError
     from routing_service.ingest import load_network
     from routing_service.router import Router
@@ -133,24 +141,33 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      tick_s=tick_s)
     pipeline = GuidancePipeline(
         SpeechQueue(voice, clock=clock), beacon_infos(records), voice=Voice(lang=args.lang),
-        position_settings=PositionSettings(path_loss_exponent=args.path_loss_exponent),
+        position_settings=PositionSettings(
+            path_loss_exponent=args.path_loss_exponent or DEFAULT_PATH_LOSS_EXPONENT),
         places=net.places, logger=logger, wall_clock=lambda: when,
         rerouter=lambda lat, lon: router.route((lat, lon), (d_lat, d_lon), lang=args.lang,
                                                when=when).to_dict())
-    radio = RadioModel(path_loss_exponent=args.path_loss_exponent,
-                       shadowing_sigma_db=args.rssi_sigma, drop_rate=args.drop_rate)
+    radio = RadioModel.make(args.radio, args.rssi_sigma, args.path_loss_exponent, args.drop_rate)
     pipeline.log_setup(0.0, radio=asdict(radio), seed=args.seed)
     coordinates = len(args.destination.split(",")) == 2 and d_name == args.destination
     pipeline.set_route(0.0, body, destination_name=None if coordinates else d_name)
     assert pipeline.route is not None
-    walk = SimulatedWalk(pipeline.route.line, sim_beacons(records), radio, speed=args.speed,
-                         seed=args.seed)
+    path, detour = pipeline.route.line, None
+    if args.leave_route_at is not None:
+        try:
+            detour = wrong_turn(net, path, args.leave_route_at)
+        except NoDetour as exc:
+            raise WalkError(str(exc)) from None
+        path = detour.path
+    walk = SimulatedWalk(path, sim_beacons(records), radio, speed=args.speed, seed=args.seed)
     try:
         result = run_walk(pipeline, walk, clock, logger=logger, tick_s=tick_s)
     finally:
         if logger is not None:
             logger.close()
     out = result.to_json()
+    out["radio"] = args.radio
+    if detour is not None:
+        out["left_route"] = left_route_report(result.announcements, walk, detour)
     out.update({"from": {"name": o_name, "lat": o_lat, "lon": o_lon},
                 "to": {"name": d_name, "lat": d_lat, "lon": d_lon},
                 "route_distance_m": round(float(body["distance_m"]), 1),
@@ -172,6 +189,11 @@ def _print_text(out: dict[str, Any]) -> None:
         said = "never announced" if d["announced_m_before"] is None \
             else f"{d['announced_m_before']:.1f} m before"
         print(f"  #{d['index']:<3} {d['type']:<12} at {d['at_m']:7.1f} m: {said}")
+    left = out.get("left_route")
+    if left is not None:
+        told = "never" if left["told_after_s"] is None else f"after {left['told_after_s']} s"
+        print(f"left the route at {left['at_m']} m (t = {left['t_s']} s): told {told}; "
+              f"re-route: {left['reroute_text'] or 'none'}")
     print(f"arrived: {'yes' if out['arrived'] else 'no'} after {out['duration_s']} s, "
           f"re-routes: {out['reroutes']}  ({out['attribution']})")
 

@@ -44,6 +44,8 @@ class WalkResult:
     errors_m: list[float] = field(default_factory=list)
     #: the free beacon/GPS fix (no route knowledge) vs the truth
     fix_errors_m: list[float] = field(default_factory=list)
+    #: the uncertainty the free fix stated, beside each of `fix_errors_m`
+    fix_uncertainty_m: list[float] = field(default_factory=list)
     arrived: bool = False
     duration_s: float = 0.0
     reroutes: int = 0
@@ -56,8 +58,17 @@ class WalkResult:
         dist = distribution(errors)
         return {"median": round(dist["median"], 2), "p95": round(dist["p95"], 2)}
 
+    @property
+    def coverage(self) -> float | None:
+        """Share of fixes whose stated uncertainty covered the true position."""
+        if not self.fix_errors_m:
+            return None
+        return round(float(np.mean(np.array(self.fix_uncertainty_m)
+                                   >= np.array(self.fix_errors_m))), 3)
+
     def to_json(self) -> dict[str, Any]:
         return {"announcements": self.announcements, "decision_points": self.decision_points,
+                "uncertainty_coverage": self.coverage,
                 "position_error_m": self.error_stats(),
                 "fix_error_m": self.error_stats(free_fix=True), "arrived": self.arrived,
                 "duration_s": round(self.duration_s, 1), "reroutes": self.reroutes,
@@ -98,6 +109,7 @@ def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *
             if fix is not None and walk.progress_at(t) < walk.path.length_m:
                 tx, ty = walk.xy_at(t)
                 result.fix_errors_m.append(float(math.hypot(fix.x - tx, fix.y - ty)))
+                result.fix_uncertainty_m.append(fix.uncertainty_m)
                 ex, ey = fix.x, fix.y
                 if pipeline.route is not None and pipeline.progress_m is not None:
                     ex, ey = pipeline.route.line.xy_at(pipeline.progress_m)
@@ -142,3 +154,17 @@ def _decision_points(route: Any, announcements: list[dict[str, Any]],
                     "chained_with": said[0]["maneuver"] if said and said[0]["maneuver"] != m.index
                     else None})
     return out
+
+
+def left_route_report(announcements: list[dict[str, Any]], walk: SimulatedWalk,
+                      detour: Any) -> dict[str, Any]:
+    """When a walker who turned off (`mobile.simulation.detour`) was told, and the new way."""
+    t_left = walk.start_delay_s + (detour.junction_m - walk.start_m) / walk.speed
+    told = [a for a in announcements if a["kind"] == "off_route" and a["t_s"] >= t_left]
+    again = [a for a in announcements if a["kind"] == "reroute"]
+    return {"at_m": round(detour.junction_m, 1), "t_s": round(t_left, 1),
+            "told_after_s": round(told[0]["t_s"] - t_left, 1) if told else None,
+            "false_before": sum(a["kind"] == "off_route" and a["t_s"] < t_left
+                                for a in announcements),
+            "reroute_text": again[0]["text"] if again else None}
+

@@ -23,8 +23,9 @@ logger = logging.getLogger(__name__)
 
 #: a walker passing within this distance of a decision point has reached it (m)
 REACHED_RADIUS_M = 8.0
-#: a planned beacon this close to the route should be heard on the walk (m)
-EXPECTED_BEACON_RADIUS_M = 25.0
+#: a planned beacon this close to the route should be heard on the walk (m): real phones hear
+#: almost nothing of a beacon beyond ~16 m (docs/RADIO.md), so a farther one is not missed
+EXPECTED_BEACON_RADIUS_M = 10.0
 #: maneuvers of two routes this close, of the same type, are the same decision point (m)
 SAME_POINT_M = 8.0
 #: an instruction this long after the walker reached the point came late (s)

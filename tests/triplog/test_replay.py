@@ -120,13 +120,14 @@ def test_lotse_walk_log_replays_to_the_same_announcements(cc_osm, tmp_path, caps
 
 
 def test_a_rotated_log_replays_as_one(walk, tmp_path, capsys):
-    """Written again through TripLogger with a 100 kB limit, the walk is many files; replay
+    """Written again through TripLogger with an eighth of its size as limit, the walk is many
+    files; replay
     given the current file reads the older parts first and reports the same walk."""
     from tester_log.writer import TripLogger
 
     common = ("v", "t", "session", "type")
     path = tmp_path / "trip.jsonl"
-    with TripLogger(path, max_bytes=100_000) as log:
+    with TripLogger(path, max_bytes=walk.log.stat().st_size // 8) as log:
         for e in read_log(walk.log).events:
             log.event(e["type"], t=e["t"], **{k: v for k, v in e.items() if k not in common})
     assert len(list(tmp_path.glob("trip.*.jsonl"))) > 5

@@ -57,3 +57,26 @@ def test_walk_errors_are_one_line(capsys):
         assert lotse(["walk", *case]) == 1
         err = capsys.readouterr().err
         assert err.startswith("lotse walk: ") and err.count("\n") == 1, err
+
+
+def test_walk_leaving_the_route_is_told_and_rerouted(capsys):
+    rc = lotse(["walk", "--from", "Stiftsplatz", "--to", "Fruchthalle", "--leave-route-at", "100",
+                "--seed", "1", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 0 and data["radio"] == "realistic"
+    left = data["left_route"]
+    assert left["at_m"] >= 100.0 and left["false_before"] == 0
+    assert left["told_after_s"] is not None and left["told_after_s"] <= 15.0
+    assert left["reroute_text"].startswith("Neue Route:") and data["reroutes"] >= 1
+    assert not data["arrived"]  # the walker kept walking the wrong way
+
+
+def test_walk_ideal_radio_and_bad_leave_point(capsys):
+    assert lotse(["walk", "--from", "Stiftsplatz", "--to", "Fruchthalle", "--radio", "ideal",
+                  "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["radio"] == "ideal" and data["arrived"]
+    assert 0.0 < data["uncertainty_coverage"] <= 1.0
+    assert lotse(["walk", "--from", "Stiftsplatz", "--to", "Fruchthalle",
+                  "--leave-route-at", "-5"]) == 1
+    assert capsys.readouterr().err == "lotse walk: --leave-route-at must be 0 or more metres\n"

@@ -1,0 +1,236 @@
+"""Guidance quality on the realistic radio: inner-city walks, walkers who leave, real recordings.
+
+Simulated (the realistic radio of `mobile.simulation.model`, the shipped beacon plan, real routes
+between inner-city places on the OSM extract):
+
+- on-route walks (`--walks` place pairs × `--seeds`): false off-route alarms (the walker never
+  leaves), on-route position error (median, p95), decision points whose instruction started
+  6 ± 2 m before them, and uncertainty coverage (share of free fixes whose stated uncertainty
+  covered the truth);
+- leave-route walks (the same pairs, `--leave-seeds` seeds): the walker turns off at the first
+  junction after 40 % of the route (`mobile.simulation.detour`); seconds until "Sie haben die
+  Route verlassen", and whether the re-route that follows says which way to go.
+
+Real (`bench/uji_data.py`, the UJI BLE RSS database, CC BY 4.0, DOI 10.5281/zenodo.1618692):
+free-fix error and coverage per phone through `lotse locate`'s function, beside the simulator's
+figure for the same beacons, points and scan times.
+
+    .venv/bin/python bench/bench_guidance.py [--walks 32] [--seeds 3] [--leave-seeds 1]
+        [--radio realistic|ideal] [--no-uji] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from accessibility.speech import SpeechQueue  # noqa: E402
+from accessibility.voices import RecorderVoice  # noqa: E402
+from lotse_common.geodesy import to_xy  # noqa: E402
+from lotse_common.settings import settings  # noqa: E402
+from mobile.ble.plan import beacon_infos, load_plan  # noqa: E402
+from mobile.guidance.pipeline import GuidancePipeline  # noqa: E402
+from mobile.positioning.beacons import BeaconInfo, PositionSettings  # noqa: E402
+from mobile.positioning.locate import Advert, locate  # noqa: E402
+from mobile.simulation.detour import NoDetour, wrong_turn  # noqa: E402
+from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
+from mobile.simulation.run import SimClock, left_route_report, run_walk  # noqa: E402
+from routing_service.ingest import load_network  # noqa: E402
+from routing_service.router import Router  # noqa: E402
+
+WHEN = datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+#: inner-city places (the routing core's place search finds each)
+PLACES = ("Hauptbahnhof", "Stiftsplatz", "Rathaus", "Fackelbrunnen", "Schillerplatz",
+          "Marktplatz", "Fruchthalle", "Altenhof", "Kerststraße", "Stiftskirche",
+          "Pfalzbibliothek", "Eisenbahnstraße", "Kaiserpfalz", "Union")
+#: walks shorter than this say little (m)
+MIN_ROUTE_M = 250.0
+#: a leaving walker turns off after this share of the route
+LEAVE_AT = 0.4
+#: a re-route that says which way: one of these words (German, the default language)
+DIRECTION = re.compile(r"umdrehen|links|rechts|geradeaus|Uhr|Norden|Süden|Osten|Westen", re.I)
+
+
+def routes(net, router: Router, n: int) -> list[tuple[str, str, dict]]:
+    """`n` routes between the places, spread over all ordered pairs (every k-th pair)."""
+    pairs = list(itertools.permutations(PLACES, 2))
+    out = []
+    for a, b in pairs[::max(len(pairs) // n, 1)] + pairs[1::2]:
+        pa, pb = net.search_places(a, limit=1)[0], net.search_places(b, limit=1)[0]
+        body = router.route((pa["lat"], pa["lon"]), (pb["lat"], pb["lon"]), when=WHEN).to_dict()
+        if float(body["distance_m"]) >= MIN_ROUTE_M and (a, b) not in [o[:2] for o in out]:
+            out.append((a, b, body))
+        if len(out) >= n:
+            break
+    return out
+
+
+def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[float, float],
+             radio: RadioModel, seed: int, leave: bool) -> dict:
+    clock = SimClock()
+    pipeline = GuidancePipeline(
+        SpeechQueue(RecorderVoice(clock=clock), clock=clock), beacon_infos(plan),
+        places=net.places, wall_clock=lambda: WHEN,
+        position_settings=PositionSettings(path_loss_exponent=radio.path_loss_exponent),
+        rerouter=lambda lat, lon: router.route((lat, lon), dest, when=WHEN).to_dict())
+    pipeline.set_route(0.0, body)
+    assert pipeline.route is not None
+    path, detour = pipeline.route.line, None
+    if leave:
+        detour = wrong_turn(net, path, LEAVE_AT * float(body["distance_m"]))
+        path = detour.path
+    walk = SimulatedWalk(path, sim_beacons(plan), radio, seed=seed)
+    result = run_walk(pipeline, walk, clock)
+    out = {"errors": result.errors_m, "fix_errors": result.fix_errors_m,
+           "fix_unc": result.fix_uncertainty_m,
+           "alarms": sum(a["kind"] == "off_route" for a in result.announcements),
+           "poor": sum(a["kind"] == "position" and "ungenau" in a["text"]
+                       for a in result.announcements)}
+    if detour is not None:
+        out["left"] = left_route_report(result.announcements, walk, detour)
+    else:
+        out["points"] = [_in_window(p, result.decision_points) for p in result.decision_points]
+    return out
+
+
+def _in_window(p: dict, points: list[dict]) -> bool:
+    """Instruction 6 ± 2 m before the point (a chained point: its leader's instruction; one
+    said with the departure is within reach of the start)."""
+    if p["chained_with"] is not None:
+        lead = [q for q in points if q["index"] == p["chained_with"]]
+        if not lead:
+            return True
+        p = lead[0]
+    return p["announced_m_before"] is not None and 4.0 <= p["announced_m_before"] <= 8.0
+
+
+def simulated(args: argparse.Namespace) -> dict:
+    cfg = settings()
+    net = load_network(cfg.osm_path, cache_dir=cfg.cache_dir)
+    router = Router(net)
+    plan = load_plan()
+    radio = RadioModel.make(args.radio)
+    pairs = routes(net, router, args.walks)
+    errors, fix_errors, fix_unc, windows, alarms, leaves, poor = [], [], [], [], [], [], 0
+    started = time.perf_counter()
+    for (a, b, body), seed in itertools.product(pairs, range(args.seeds)):
+        dest = tuple(body["geometry"]["coordinates"][-1][::-1])
+        w = one_walk(net, router, plan, body, dest, radio, seed, leave=False)
+        errors += w["errors"]
+        fix_errors += w["fix_errors"]
+        fix_unc += w["fix_unc"]
+        windows += w["points"]
+        poor += w["poor"]
+        alarms.append(w["alarms"])
+        if w["alarms"]:
+            print(f"  false alarm: {a} → {b} seed {seed}: {w['alarms']}", flush=True)
+    for (a, b, body), seed in itertools.product(pairs, range(args.leave_seeds)):
+        dest = tuple(body["geometry"]["coordinates"][-1][::-1])
+        try:
+            w = one_walk(net, router, plan, body, dest, radio, seed, leave=True)
+        except NoDetour:
+            continue
+        left = w["left"]
+        left["walk"] = f"{a} → {b} seed {seed}"
+        left["direction"] = bool(left["reroute_text"] and DIRECTION.search(left["reroute_text"]))
+        leaves.append(left)
+    told = [x["told_after_s"] for x in leaves]
+    errs = np.array(errors)
+    return {
+        "radio": args.radio, "walks": len(pairs), "seeds": args.seeds,
+        "wall_s": round(time.perf_counter() - started, 1),
+        "false_alarms": int(sum(alarms)), "walks_with_false_alarm": int(sum(x > 0 for x in alarms)),
+        "position_poor_said": poor,
+        "on_route_error_m": {"median": round(float(np.median(errs)), 2),
+                             "p95": round(float(np.percentile(errs, 95)), 2)},
+        "free_fix_error_m": {"median": round(float(np.median(fix_errors)), 2),
+                             "p95": round(float(np.percentile(fix_errors, 95)), 2)},
+        "uncertainty_coverage": round(float(np.mean(np.array(fix_unc) >= np.array(fix_errors))),
+                                      3),
+        "decision_points_6pm2_share": round(float(np.mean(windows)), 3),
+        "decision_points": len(windows),
+        "leave_walks": len(leaves),
+        "left_told_within_15s": sum(t is not None and t <= 15.0 for t in told),
+        "left_told_after_s": {"median": _median(told), "max": max(
+            (t for t in told if t is not None), default=None),
+                              "never": sum(t is None for t in told)},
+        "left_rerouted_with_direction": sum(x["direction"] for x in leaves),
+        "left_false_before": sum(x["false_before"] for x in leaves),
+        "leave_details": leaves,
+    }
+
+
+def _median(values: list) -> float | None:
+    got = [v for v in values if v is not None]
+    return round(float(np.median(got)), 1) if got else None
+
+
+def uji(args: argparse.Namespace) -> dict:
+    from uji_data import fit_radio, recordings, simulated_twin
+
+    recs = recordings()
+    per_phone: dict[str, dict[str, list]] = {}
+    for rec in recs:
+        beacons = [BeaconInfo.make(b[0], b[1], b[2], -59) for b in rec.beacons]
+        truth = np.array([(t, *to_xy(lat, lon)) for t, lat, lon, _, _ in rec.truth])
+        setting = PositionSettings()  # the phone's defaults: nothing fitted to the site
+        real = locate(beacons, [Advert(*a) for a in rec.adverts], truth, None, setting,
+                      keep_errors=True)
+        twin = simulated_twin(rec, RadioModel.make(args.radio), 0)
+        sim = locate(beacons, [Advert(*a) for a in twin], truth,
+                     None, setting, keep_errors=True)
+        slot = per_phone.setdefault(f"phone{rec.phone}", {"real": [], "cov": [], "sim": []})
+        slot["real"] += real["errors"]
+        slot["cov"].append((real["uncertainty_coverage"], real["scored"]))
+        slot["sim"] += sim["errors"]
+    out = {}
+    for phone, slot in sorted(per_phone.items()):
+        cov = sum(c * n for c, n in slot["cov"]) / sum(n for _, n in slot["cov"])
+        out[phone] = {"real_median_m": round(float(np.median(slot["real"])), 2),
+                      "real_p95_m": round(float(np.percentile(slot["real"], 95)), 2),
+                      "real_coverage": round(cov, 3),
+                      "sim_median_m": round(float(np.median(slot["sim"])), 2),
+                      "sim_p95_m": round(float(np.percentile(slot["sim"], 95)), 2)}
+    return {"per_phone": out, "fit": fit_radio(recs)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--walks", type=int, default=32)
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--leave-seeds", type=int, default=1)
+    p.add_argument("--radio", choices=("realistic", "ideal"), default="realistic")
+    p.add_argument("--no-uji", action="store_true")
+    p.add_argument("--no-sim", action="store_true")
+    p.add_argument("--json", type=Path)
+    args = p.parse_args(argv)
+    out: dict = {}
+    if not args.no_uji:
+        out["uji"] = uji(args)
+        print(json.dumps(out["uji"]["per_phone"], indent=1), flush=True)
+    if not args.no_sim:
+        out["simulated"] = simulated(args)
+        print(json.dumps({k: v for k, v in out["simulated"].items() if k != "leave_details"},
+                         indent=1, ensure_ascii=False))
+        for x in out["simulated"]["leave_details"]:
+            print(f"  left {x['walk']}: told after {x['told_after_s']} s; "
+                  f"{x['reroute_text']}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
