@@ -95,8 +95,8 @@ BREAKS: tuple[Break, ...] = (
     Break("constant-uncertainty", "the position uncertainty replaced by a constant 3 m "
           "(beacon and GPS fixes)",
           "mobile/positioning/beacons.py",
-          (('x, y, round(uncertainty, 1), "beacon"', 'x, y, 3.0, "beacon"'),
-           ('max(float(accuracy_m), 1.0), "gps")', '3.0, "gps")')),
+          (('g.x, g.y, round(max(g.radius_m, 1.0), 1), "beacon"', 'g.x, g.y, 3.0, "beacon"'),
+           ('round(radius, 1), "gps")', '3.0, "gps")')),
           (POSITIONING,)),
     Break("no-settle", "no settle time: off-route is judged from the first fix of a walk",
           "mobile/positioning/route_match.py",

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from lotse_common.stats import distribution
 from mobile.guidance.pipeline import Announcement, GuidancePipeline
 from mobile.simulation.model import SimulatedWalk

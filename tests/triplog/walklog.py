@@ -61,9 +61,10 @@ def moved_beacon(records: list[dict], line: RouteLine) -> dict:
 
 
 def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000_000,
-             moved_m: float = 0.0) -> Walk:
+             moved_m: float = 0.0, radio: RadioModel | None = None) -> Walk:
     """``moved_m``: the beacon a third of the way along really hangs this far north of where
-    the plan (the phone's and the report's) says — a beacon staff must visit."""
+    the plan (the phone's and the report's) says — a beacon staff must visit. ``radio``:
+    the simulator's default (realistic) unless given."""
     records = load_plan(PLAN_PATH)
     line = RouteLine(route["geometry"]["coordinates"], route["distance_m"])
     dead = _dead_beacon(records, line)
@@ -75,7 +76,7 @@ def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000
         x, y = to_xy(float(moved["lat"]), float(moved["lon"]))
         lat, lon = to_latlon(x, y + moved_m)
         alive = [r if r is not moved else {**r, "lat": lat, "lon": lon} for r in alive]
-    walk = SimulatedWalk(line, sim_beacons(alive), RadioModel(), seed=seed)
+    walk = SimulatedWalk(line, sim_beacons(alive), radio or RadioModel(), seed=seed)
     clock = SimClock(0.0)
     voice = RecorderVoice(clock=clock)
     with TripLogger(log_path, max_bytes=max_bytes, clock=clock) as log:
