@@ -30,7 +30,7 @@ from mobile.app.settings import AppSettings, Favourite, load_settings, save_sett
 from mobile.app.surroundings import Surroundings
 from mobile.ble.plan import beacon_infos, load_plan
 from mobile.ble.scanner import BeaconScanner, BluetoothUnavailable, Reading, Sighting
-from mobile.guidance.callouts import Voice
+from mobile.guidance.callouts import SpeechPreferences
 from mobile.guidance.pipeline import GuidancePipeline
 from mobile.guidance.route_source import RoutePlanner
 from mobile.guidance.texts import say
@@ -102,9 +102,9 @@ class GuideController(Asking, FavouriteEditing):
                              lambda: self.pipeline, self.wall_clock)
 
     # --- set-up -----------------------------------------------------------------------------
-    def _voice(self) -> Voice:
+    def _voice(self) -> SpeechPreferences:
         s = self.settings
-        return Voice(lang=s.lang, verbosity=s.verbosity, clock_face=s.clock_face)
+        return SpeechPreferences(lang=s.lang, verbosity=s.verbosity, clock_face=s.clock_face)
 
     def _apply_rate(self) -> None:
         """The speech-rate setting, on voices that take a rate (all of accessibility's do)."""

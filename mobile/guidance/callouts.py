@@ -23,9 +23,9 @@ from mobile.guidance.places import is_place, place_phrase
 from mobile.guidance.talk import longest_fitting, side_of, signed_angle
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
-from mobile.guidance.wording import Voice, chainable, instruction_text, phrase, wordings
+from mobile.guidance.wording import SpeechPreferences, chainable, instruction_text, phrase, wordings
 
-__all__ = ["Callout", "GuidanceContext", "GuidanceLoop", "Voice"]
+__all__ = ["Callout", "GuidanceContext", "GuidanceLoop", "SpeechPreferences"]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class Callout:
 class GuidanceContext:
     t: float
     progress_m: float | None  # None: no position matched to the route
-    voice: Voice
+    voice: SpeechPreferences
     #: a SAFETY message is playing or waiting (then no place information)
     safety_active: bool = False
     #: anything of GUIDANCE or higher is playing or waiting
@@ -76,7 +76,7 @@ class DepartCallouts:
                  enabled: bool = True) -> None:
         self.route, self.decisions, self.done = route, decisions, not enabled
 
-    def start(self, voice: Voice, facing_deg: float | None = None,
+    def start(self, voice: SpeechPreferences, facing_deg: float | None = None,
               wrap: str | None = None) -> tuple[str, tuple[int, ...]]:
         """The first maneuver's text and the decision points chained to it."""
         first = self.route.maneuvers[0]
@@ -326,12 +326,12 @@ class ArrivalCallouts:
                         maneuver=last.index if last else None,
                         haptic=Pattern.ARRIVE)] if text else []
 
-    def arrival_text(self, voice: Voice) -> str:
+    def arrival_text(self, voice: SpeechPreferences) -> str:
         last = self.route.arrival
         assert last is not None
         return longest_fitting([phrase(last, w, "at") for w in wordings(voice)], voice.lang)
 
-    def prep_text(self, voice: Voice, remaining_m: float) -> str:
+    def prep_text(self, voice: SpeechPreferences, remaining_m: float) -> str:
         last = self.route.arrival
         assert last is not None
         return longest_fitting([phrase(last, w, "prep", remaining_m) for w in wordings(voice)],
@@ -386,14 +386,14 @@ class GuidanceLoop:
     def arrived(self) -> bool:
         return self.arrival.arrived
 
-    def first_text(self, voice: Voice, facing_deg: float | None = None,
+    def first_text(self, voice: SpeechPreferences, facing_deg: float | None = None,
                    wrap: str | None = None) -> str:
         """The route's first maneuver, phrased for this user (said after a re-route) with the
         way to walk (relative to `facing_deg` when known), and the decision point too close to
         the start for its own instruction; `wrap` frames it ("Neue Route: {first}")."""
         return self.depart.start(voice, facing_deg, wrap)[0]
 
-    def next_step_text(self, voice: Voice, progress_m: float | None) -> str | None:
+    def next_step_text(self, voice: SpeechPreferences, progress_m: float | None) -> str | None:
         """The next decision point (or the arrival) with its distance, in `voice`'s wording."""
         p = progress_m or 0.0
         nxt = self.route.next_decision(p) or self.route.arrival

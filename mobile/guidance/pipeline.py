@@ -20,7 +20,7 @@ from accessibility.speech import Message, Priority, SpeechQueue
 from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertisement
 from mobile.ble.scanner import Sighting
 from mobile.guidance.active_route import ActiveRoute
-from mobile.guidance.callouts import Callout, GuidanceContext, GuidanceLoop, Voice
+from mobile.guidance.callouts import Callout, GuidanceContext, GuidanceLoop, SpeechPreferences
 from mobile.guidance.talk import signed_angle
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
@@ -75,7 +75,7 @@ class GuidancePipeline:
         speech: SpeechQueue,
         beacons: Iterable[BeaconInfo] = (),
         *,
-        voice: Voice | None = None,
+        voice: SpeechPreferences | None = None,
         timings: GuidanceTimings | None = None,
         position_settings: PositionSettings | None = None,
         places: Sequence[dict[str, Any]] = (),
@@ -85,7 +85,7 @@ class GuidancePipeline:
         haptics: Haptics | None = None,
     ) -> None:
         self.speech = speech
-        self._voice = voice or Voice()
+        self._voice = voice or SpeechPreferences()
         self.timings = timings or GuidanceTimings()
         self.positioner = BeaconPositioner(beacons, position_settings)
         self.places = list(places)
@@ -129,11 +129,11 @@ class GuidancePipeline:
 
     # --- the voice ------------------------------------------------------------------------
     @property
-    def voice(self) -> Voice:
+    def voice(self) -> SpeechPreferences:
         return self._voice
 
     @voice.setter
-    def voice(self, voice: Voice) -> None:
+    def voice(self, voice: SpeechPreferences) -> None:
         """A new language or verbosity applies at once: the route is phrased again, what waits
         in the old wording is dropped, and the next step is said in the new wording."""
         old, self._voice = self._voice, voice

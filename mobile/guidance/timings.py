@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mobile.positioning.route_match import MatchSettings
+
+#: the route matcher's off-route rule is the one definition; guidance may tune it per walk
+_MATCH = MatchSettings()
+
 
 @dataclass(frozen=True, slots=True)
 class GuidanceTimings:
@@ -34,8 +39,8 @@ class GuidanceTimings:
     info_gap_s: float = 60.0  # s between two place informations
     # --- position and route ---
     #: m: the route must be farther than this and than the position's uncertainty …
-    off_route_m: float = 4.0
-    off_route_s: float = 4.0  # … for this long means off route
+    off_route_m: float = _MATCH.off_route_m
+    off_route_s: float = _MATCH.off_route_after_s  # … for this long means off route
     reroute_cooldown_s: float = 15.0  # s: no second re-route sooner than this
     position_lost_s: float = 8.0  # s without any position: say so
     position_pending_s: float = 3.0  # s into a route with no first fix yet: "wird bestimmt"

@@ -16,7 +16,7 @@ from mobile.guidance.texts import say
 
 
 @dataclass(frozen=True, slots=True)
-class Voice:
+class SpeechPreferences:
     """How the user wants to be spoken to (from AppSettings)."""
 
     lang: str = "de"
@@ -24,19 +24,19 @@ class Voice:
     clock_face: bool = False
 
 
-def phrase(m: Maneuver, v: Voice, form: str, distance_to_m: float | None = None,
+def phrase(m: Maneuver, v: SpeechPreferences, form: str, distance_to_m: float | None = None,
            facing_deg: float | None = None) -> str:
     return maneuver_text(m.facts, lang=v.lang, form=form, clock_face=v.clock_face,
                          verbosity=v.verbosity, distance_to_m=distance_to_m,
                          facing_deg=facing_deg)
 
 
-def wordings(v: Voice) -> list[Voice]:
+def wordings(v: SpeechPreferences) -> list[SpeechPreferences]:
     """The user's verbosity first, then shorter ones (a message must fit in the time limit)."""
     return [v] if v.verbosity == "brief" else [v, replace(v, verbosity="brief")]
 
 
-def instruction_text(first: Maneuver, chained: list[Maneuver], v: Voice,
+def instruction_text(first: Maneuver, chained: list[Maneuver], v: SpeechPreferences,
                      facing_deg: float | None = None, wrap: str | None = None,
                      ) -> tuple[str, list[Maneuver]]:
     """The richest wording of `first` (with "Danach: …" for `chained`) that is said within

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from accessibility.voices import RecorderVoice
     from lotse_common.settings import settings
     from mobile.ble.plan import beacon_infos
-    from mobile.guidance.callouts import Voice
+    from mobile.guidance.callouts import SpeechPreferences
     from mobile.guidance.pipeline import GuidancePipeline
     from mobile.guidance.timings import GuidanceTimings
     from mobile.positioning.beacons import PositionSettings
@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         logger.event("app_start", t=0.0, lang=args.lang, started_at=when.isoformat(),
                      tick_s=tick_s)
     pipeline = GuidancePipeline(
-        SpeechQueue(voice, clock=clock), beacon_infos(records), voice=Voice(lang=args.lang),
+        SpeechQueue(voice, clock=clock), beacon_infos(records),
+        voice=SpeechPreferences(lang=args.lang),
         position_settings=PositionSettings(
             path_loss_exponent=args.path_loss_exponent or DEFAULT_PATH_LOSS_EXPONENT),
         places=net.places, logger=logger, wall_clock=lambda: when,

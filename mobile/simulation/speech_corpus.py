@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import beacon_infos
-from mobile.guidance.callouts import Voice
+from mobile.guidance.callouts import SpeechPreferences
 from mobile.guidance.pipeline import GuidancePipeline
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
 from mobile.simulation.run import SimClock, WalkResult, run_walk
@@ -75,7 +75,7 @@ def walk_route(router: Any, plan_records: list[dict[str, Any]], origin: str, des
     clock = SimClock()
     voice = RecorderVoice(clock=clock)
     pipeline = GuidancePipeline(SpeechQueue(voice, clock=clock), beacon_infos(plan_records),
-                                voice=Voice(lang=lang, verbosity=verbosity),
+                                voice=SpeechPreferences(lang=lang, verbosity=verbosity),
                                 places=net.places, wall_clock=lambda: WHEN,
                                 rerouter=lambda lat, lon: router.route(
                                     (lat, lon), goal, lang=lang, when=WHEN).to_dict())

@@ -254,7 +254,7 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
     from mobile.ble.plan import beacon_infos
-    from mobile.guidance.callouts import Voice
+    from mobile.guidance.callouts import SpeechPreferences
     from mobile.guidance.pipeline import GuidancePipeline
     from mobile.guidance.timings import GuidanceTimings
     from mobile.positioning.beacons import PositionSettings
@@ -276,7 +276,8 @@ def _build_pipeline(setup: RerunSetup, plan: Sequence[dict], capture: MemoryLogg
         return setup.started_at + timedelta(seconds=clock.now - t_start)
 
     speech = SpeechQueue(RecorderVoice(clock=clock), clock=clock)
-    voice = Voice(lang=setup.lang, verbosity=setup.verbosity, clock_face=setup.clock_face)
+    voice = SpeechPreferences(lang=setup.lang, verbosity=setup.verbosity,
+                              clock_face=setup.clock_face)
     return GuidancePipeline(speech, beacon_infos(list(plan)), voice=voice, logger=capture,
                             places=places, rerouter=rerouter if queue else None,
                             wall_clock=wall_clock,

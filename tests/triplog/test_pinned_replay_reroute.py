@@ -15,7 +15,7 @@ import pytest
 
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
-from mobile.guidance.callouts import Voice
+from mobile.guidance.callouts import SpeechPreferences
 from mobile.guidance.pipeline import GuidancePipeline
 from mobile.positioning.geo import RouteLine
 from mobile.simulation.model import RadioModel, SimulatedWalk
@@ -67,7 +67,7 @@ def rerouted_walk(tmp_path_factory) -> ReroutedWalk:
         log.event("settings", settings={"lang": "de", "verbosity": "normal",
                                         "clock_face": False, "logging_enabled": True})
         pipeline = GuidancePipeline(SpeechQueue(RecorderVoice(clock=clock), clock=clock), [],
-                                    voice=Voice("de"), logger=log,
+                                    voice=SpeechPreferences("de"), logger=log,
                                     rerouter=lambda lat, lon: second)
         pipeline.set_route(0.0, first)
         walk = SimulatedWalk(path, [], RadioModel(), seed=2)

@@ -17,7 +17,7 @@ from pathlib import Path
 from accessibility.speech import SpeechQueue
 from accessibility.voices import RecorderVoice
 from mobile.ble.plan import PLAN_PATH, beacon_infos, load_plan, record_key
-from mobile.guidance.callouts import Voice
+from mobile.guidance.callouts import SpeechPreferences
 from mobile.guidance.pipeline import GuidancePipeline
 from mobile.positioning.geo import RouteLine, to_latlon, to_xy
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
@@ -87,7 +87,7 @@ def simulate(log_path: Path, route: dict, seed: int = 7, max_bytes: int = 50_000
         log.event("route_requested", origin=list(ORIGIN), destination=list(DESTINATION),
                   profile="blind")
         pipe = GuidancePipeline(SpeechQueue(voice, clock=clock), beacon_infos(records),
-                                voice=Voice("de"), logger=log)
+                                voice=SpeechPreferences("de"), logger=log)
         pipe.set_route(0.0, route)
 
         def mark(t: float) -> None:
@@ -128,7 +128,8 @@ def simulate_departure(log_path: Path, route: dict, router, seed: int = 5) -> Wa
         log.event("app_start", app_version="test", lang="de", started_at=STARTED_AT,
                   tick_s=WALK_TICK_S)
         pipe = GuidancePipeline(
-            SpeechQueue(voice, clock=clock), beacon_infos(records), voice=Voice("de"), logger=log,
+            SpeechQueue(voice, clock=clock), beacon_infos(records),
+            voice=SpeechPreferences("de"), logger=log,
             rerouter=lambda lat, lon: router.route((lat, lon), DESTINATION, profile="blind",
                                                    lang="de").to_dict())
         pipe.log_setup(0.0, radio={"drop_rate": RadioModel().drop_rate}, seed=seed)

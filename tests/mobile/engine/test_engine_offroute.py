@@ -83,13 +83,14 @@ def test_too_poor_a_position_is_said_instead_of_guiding_on_a_guess(hbf_stiftspla
     The walker hears "Position ungenau, bitte kurz stehen bleiben" once, and no instruction."""
     from accessibility.speech import SpeechQueue
     from accessibility.voices import RecorderVoice
-    from mobile.guidance.callouts import Voice
+    from mobile.guidance.callouts import SpeechPreferences
     from mobile.guidance.pipeline import GuidancePipeline
     from mobile.simulation.run import SimClock
 
     clock = SimClock()
     voice = RecorderVoice(clock=clock)
-    pipeline = GuidancePipeline(SpeechQueue(voice, clock=clock), [], voice=Voice(lang=lang),
+    pipeline = GuidancePipeline(SpeechQueue(voice, clock=clock), [],
+                                voice=SpeechPreferences(lang=lang),
                                 wall_clock=lambda: when)
     pipeline.set_route(0.0, hbf_stiftsplatz)
     walk = SimulatedWalk(pipeline.route.line, [], RadioModel(gps_sigma_m=40.0), seed=2)

@@ -19,7 +19,7 @@ import pytest
 from accessibility.grammar import noun_phrase
 from accessibility.messages import text as msg
 from accessibility.streets import landmark_at, street_into
-from mobile.guidance.callouts import Voice
+from mobile.guidance.callouts import SpeechPreferences
 from mobile.simulation.speech_corpus import ROUTES, WHEN, place_point, walk_route
 
 LANGS = ("de", "en")
@@ -117,7 +117,7 @@ def test_no_decision_point_chains_more_than_one_other(corpus, lang):
         for m in loop.route.decisions:
             chain = loop.decisions._chain(m)
             assert len(chain) <= 1
-            text, used = instruction_text(m, chain, Voice(lang=lang))
+            text, used = instruction_text(m, chain, SpeechPreferences(lang=lang))
             assert text.count(":") <= 1 and len(used) <= len(chain)
             close += bool(chain)
             if m.facts.type == "cross" and m.facts.island:
@@ -180,10 +180,10 @@ def test_every_instruction_fits_in_five_seconds_of_real_speech(walks, corpus, tm
     # and its arrival, prepared and said, naming the destination the walker chose
     for body, (_, destination) in zip(corpus[lang], ROUTES, strict=True):
         loop = GuidanceLoop(ActiveRoute(body, destination))
-        texts.add(loop.first_text(Voice(lang=lang)))
-        texts.add(loop.first_text(Voice(lang=lang), wrap="reroute.done"))
-        texts.add(loop.arrival.prep_text(Voice(lang=lang), 20.0))
-        texts.add(loop.arrival.arrival_text(Voice(lang=lang)))
+        texts.add(loop.first_text(SpeechPreferences(lang=lang)))
+        texts.add(loop.first_text(SpeechPreferences(lang=lang), wrap="reroute.done"))
+        texts.add(loop.arrival.prep_text(SpeechPreferences(lang=lang), 20.0))
+        texts.add(loop.arrival.arrival_text(SpeechPreferences(lang=lang)))
     longest = (0.0, "")
     for i, text in enumerate(sorted(texts)):
         wav = synthesize(speakable(text, lang), lang, tmp_path / f"{i}.wav")
@@ -201,7 +201,7 @@ def test_a_language_switch_rephrases_the_route_at_once(router, plan_records):
             pipeline.reassure(t)
             asked.append(t)
         if t >= 40.0 and not switched:
-            pipeline.voice = Voice(lang="en")
+            pipeline.voice = SpeechPreferences(lang="en")
             switched.append(t)
 
     w = walk_route(router, plan_records, *WALKED[0], on_tick=switch)
