@@ -97,7 +97,7 @@ def test_shared_link_reopens_the_same_route(browser, web_server, check_page):
     WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element(By.TAG_NAME, "html")
                                          .get_attribute("lang") == "de")
     german = _steps(browser)
-    assert len(german) == len(steps) and german != steps and german[0].startswith("Gehen Sie los")
+    assert len(german) == len(steps) and german != steps and german[0].startswith("Gehen Sie ")
 
 
 def test_print_view_keeps_steps_and_map_and_drops_the_form(browser):
