@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from accessibility import messages
 from accessibility.facts import ManeuverFacts
 from lotse_common import ATTRIBUTION
 from routing_service.compiled import WalkNetwork
@@ -179,8 +180,7 @@ def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter
                 overlays = list(provider.overlays(when))
             except Exception:  # a broken registry must not stop guidance; say so instead
                 log.exception("overlay provider failed")
-                warnings.append("Hinweise zu Hindernissen sind gerade nicht verfügbar."
-                                if body.lang == "de" else "Obstacle information is unavailable.")
+                warnings.append(messages.text("route.warning.obstacles_unavailable", body.lang))
         try:
             route = router.route((body.origin.lat, body.origin.lon), (body.to.lat, body.to.lon),
                                  profile=body.profile, options=body.options, lang=body.lang,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from accessibility import messages
 from lotse_common import ATTRIBUTION
 from lotse_common.geodesy import distance_m
 from routing_service.bidirectional import BidirectionalGraph, kernel_available
@@ -57,16 +58,9 @@ SEARCH_SLACK_M = 50.0
 #: great-circle, the line is equirectangular: this margin keeps the bound safely below the truth
 CROW_BOUND_SHARE, CROW_BOUND_SLACK_M = 0.99, 1.0
 
-WARNINGS = {
-    "detour": {"de": "Der barrierearme Weg wäre zu lang; es folgt der kürzere Weg. Bitte Vorsicht.",
-               "en": "The accessible route would be too long; this is the shorter route. "
-                     "Take care."},
-    "option_range": {"de": "Umwegfaktor außerhalb des Bereichs, Standardwert {value} verwendet.",
-                     "en": "Detour factor out of range, default {value} used."},
-    "steps": {"de": "Der Weg enthält Stufen.", "en": "The route includes steps."},
-    "unmarked": {"de": "Der Weg quert eine Straße ohne Ampel.",
-                 "en": "The route crosses a road without traffic lights."},
-}
+def _warning(key: str, lang: str, **values: object) -> str:
+    """A route warning in the walker's language, from the catalogue (`route.warning.*`)."""
+    return messages.text(f"route.warning.{key}", lang, **values)
 
 
 @dataclass
@@ -144,7 +138,7 @@ class Router:
         warnings: list[str] = []
         factor, out_of_range = MAX_DETOUR_FACTOR.resolve(options.max_detour_factor)
         if out_of_range:
-            warnings.append(WARNINGS["option_range"][lang].format(value=factor))
+            warnings.append(_warning("option_range", lang, value=factor))
 
         o_snap = self.net.snap(*origin)
         d_snap = self.net.snap(*destination)
@@ -166,16 +160,16 @@ class Router:
             plain = self._plain_within(options, active, o_snap, d_snap, path, factor)
             if plain is not None:
                 path = plain
-                warnings.append(WARNINGS["detour"][lang])
+                warnings.append(_warning("detour", lang))
         leg = build_leg(self.net, path.pieces)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
         edges = [p.edge for p in leg.pieces]
         steps = int(np.count_nonzero(self.model.features.steps[edges]))
         if steps:
-            warnings.append(WARNINGS["steps"][lang])
+            warnings.append(_warning("steps", lang))
         if any(m.get("crossing") == "unmarked" for m in maneuvers):
-            warnings.append(WARNINGS["unmarked"][lang])
+            warnings.append(_warning("unmarked", lang))
         duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
         return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings, edges)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from scipy.spatial import cKDTree
 
+from accessibility import messages
 from lotse_common.geodesy import to_latlon, to_xy
 from mobile.positioning.calibration import RadioCalibration
 from mobile.positioning.grid_fix import Prior, Reading, circle_coverage_scale, grid_fix
@@ -36,6 +37,11 @@ SILENT_AFTER_S = 2.5
 SILENT_MAX_S = 5.0
 #: silent beacons this far beyond the grid are not considered (m)
 SILENT_REACH_M = 12.0
+
+
+#: (largest uncertainty in metres, sentence) from the surest wording down
+POSITION_WORDS = ((4.0, "app.position.at"), (12.0, "app.position.near"),
+                  (30.0, "app.position.roughly"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,15 +313,10 @@ class BeaconPositioner:
 
 def position_phrase(fix: PositionFix | None, near: str | None, lang: str = "de") -> str:
     """Say how sure the position is: "Sie sind bei …", "in der Nähe von …", "ungefähr bei …"."""
-    de = lang != "en"
     if fix is None:
-        return "Position unbekannt." if de else "Position unknown."
-    where = near or ("einer unbekannten Stelle" if de else "an unknown place")
-    if fix.uncertainty_m <= 4:
-        return f"Sie sind bei {where}." if de else f"You are at {where}."
-    if fix.uncertainty_m <= 12:
-        return f"Sie sind in der Nähe von {where}." if de else f"You are near {where}."
-    if fix.uncertainty_m <= 30:
-        return f"Sie sind ungefähr bei {where}." if de else f"You are roughly at {where}."
-    return (f"Position ungenau, ungefähr bei {where}." if de
-            else f"Position uncertain, roughly at {where}.")
+        return messages.text("app.position.unknown", lang)
+    where = near or messages.text("app.position.unknown_place", lang)
+    for limit_m, key in POSITION_WORDS:
+        if fix.uncertainty_m <= limit_m:
+            return messages.text(key, lang, where=where)
+    return messages.text("app.position.uncertain_at", lang, where=where)
