@@ -45,3 +45,19 @@ def mini(tmp_path_factory):
         return loaded[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def hand_map(tmp_path_factory):
+    """A Router over a hand-made map given as OSM XML text (built once per distinct text)."""
+    from osm_maps import write
+
+    tmp = tmp_path_factory.mktemp("hand-maps")
+    built: dict[str, Router] = {}
+
+    def get(text: str) -> Router:
+        if text not in built:
+            built[text] = Router(load_network(write(tmp, text), cache_dir=tmp))
+        return built[text]
+
+    return get

@@ -8,24 +8,9 @@ a node in its middle; the known right answer is the 460 m detour when the rule f
 from __future__ import annotations
 
 import pytest
-from osm_maps import EAST, PROFILES, WEST, bypass_map, write
+from osm_maps import EAST, PROFILES, WEST, bypass_map
 
-from routing_service.ingest import load_network
 from routing_service.router import Router
-
-
-@pytest.fixture(scope="session")
-def hand_map(tmp_path_factory):
-    """A Router over the map written from an XML text (built once per distinct text)."""
-    tmp = tmp_path_factory.mktemp("access-maps")
-    built: dict[str, Router] = {}
-
-    def get(text: str) -> Router:
-        if text not in built:
-            built[text] = Router(load_network(write(tmp, text), cache_dir=tmp))
-        return built[text]
-
-    return get
 
 
 def names(router: Router, route) -> set[str]:

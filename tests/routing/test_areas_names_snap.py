@@ -6,24 +6,7 @@ Each on a small hand-made map (tests/routing/osm_maps.py) with the known right a
 from __future__ import annotations
 
 import pytest
-from osm_maps import EAST, PROFILES, WEST, layers_map, link_map, loop_map, sidewalk_map, write
-
-from routing_service.ingest import load_network
-from routing_service.router import Router
-
-
-@pytest.fixture(scope="session")
-def hand_map(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("area-maps")
-    built: dict[str, Router] = {}
-
-    def get(text: str) -> Router:
-        if text not in built:
-            built[text] = Router(load_network(write(tmp, text), cache_dir=tmp))
-        return built[text]
-
-    return get
-
+from osm_maps import EAST, PROFILES, WEST, layers_map, link_map, loop_map, sidewalk_map
 
 LINKS = {
     "platform-line": ([2, 20, 3], {"railway": "platform", "name": "Gleis 1"}),
