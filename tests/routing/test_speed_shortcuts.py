@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import routing_service.router as router_module
-from accessibility import phrasing
+from accessibility import messages, phrasing
 from accessibility.facts import ManeuverFacts
 from routing_service.options import RouteOptions
 from routing_service.overlays import Overlay
@@ -50,7 +50,7 @@ def test_straight_line_bound_skips_only_searches_that_find_nothing(cc_router, mo
     slow = [answer(cc_router, a, b, options=options) for a, b in pairs]
     assert fast == slow
     if factor == 1.0:  # the comparison must have met real fallbacks to the plain walk
-        detour = router_module.WARNINGS["detour"]["de"]
+        detour = messages.text("route.warning.detour", "de")
         assert any(detour in body["warnings"] for _, body in fast)
 
 
