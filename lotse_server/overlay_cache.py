@@ -59,6 +59,11 @@ class CachedRegistryOverlays:
     def invalidate(self) -> None:
         self._writes += 1
 
+    def stale(self) -> bool:
+        """Whether the next `overlays` call would ask the database (an async caller then makes
+        that call in a worker thread, so the event loop never waits for a connection)."""
+        return self._writes != self._seen or self._clock() - self._checked_at >= self._interval
+
     def overlays(self, when: datetime) -> Sequence[Overlay]:
         self._refresh_if_stale()
         return [o for o in self._overlays if o.valid_at(when)]

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
+from starlette.concurrency import run_in_threadpool
 
 from accessibility import messages
 from accessibility.facts import ManeuverFacts
@@ -177,7 +178,11 @@ def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter
         overlays = []
         if provider is not None:
             try:
-                overlays = list(provider.overlays(when))
+                stale = getattr(provider, "stale", None)
+                if stale is not None and stale():  # a database read: never on the event loop
+                    overlays = list(await run_in_threadpool(provider.overlays, when))
+                else:
+                    overlays = list(provider.overlays(when))
             except Exception:  # a broken registry must not stop guidance; say so instead
                 log.exception("overlay provider failed")
                 warnings.append(messages.text("route.warning.obstacles_unavailable", body.lang))
