@@ -79,3 +79,34 @@ def test_html_gets_a_same_origin_csp(app, client):
     csp = client.get("/page").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp and "img-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_liveness_answers_while_every_thread_and_connection_is_taken(db_url, cc_network):
+    """/healthz runs on the event loop: with the only request thread blocked (holding the
+    database), it still answers, and a sync endpoint is what waits."""
+    import threading
+
+    app = build_app(database_url=db_url, network=cc_network,
+                    capacity=Capacity(threads=1, max_in_flight=64))
+    release, entered, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def blocker():
+        with app.state.registry.session_factory() as session:
+            session.connection()
+            entered.set()
+            release.wait(10)
+        finished.set()
+        return {"done": True}
+
+    app.add_api_route("/block", blocker)
+    with TestClient(app) as client:
+        worker = threading.Thread(target=lambda: client.get("/block"))
+        worker.start()
+        assert entered.wait(30)
+        try:
+            r = client.get("/healthz")
+            assert r.status_code == 200 and not finished.is_set()
+        finally:
+            release.set()
+            worker.join(30)
+    app.state.registry.session_factory.kw["bind"].dispose()
