@@ -60,10 +60,8 @@ def _number(value: Any, info: ValidationInfo) -> Any:
 SafeStr = Annotated[str, AfterValidator(check_text)]
 Lat = Annotated[float, BeforeValidator(_number), Field(ge=-90, le=90, allow_inf_nan=False)]
 Lon = Annotated[float, BeforeValidator(_number), Field(ge=-180, le=180, allow_inf_nan=False)]
-#: an id of a record (path, query or body)
+#: an id or version of a record (path, query or body)
 RecordId = Annotated[int, Field(ge=1, le=INT32_MAX)]
-#: a version counter, an offset: anything else stored in an integer column
-Int32 = Annotated[int, Field(ge=0, le=INT32_MAX)]
 
 
 def position(value: Any) -> list[float]:

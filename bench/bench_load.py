@@ -136,8 +136,12 @@ async def _connection(port: int, deck, start: int, stop_at: float, out: dict, co
         t0 = time.perf_counter()
         try:
             if writer is None:
-                reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection("127.0.0.1", port), TIMEOUT_S)
+                try:
+                    reader, writer = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", port), TIMEOUT_S)
+                except (TimeoutError, OSError):
+                    codes["connect_failed"] += 1
+                    continue
             status, headers = await asyncio.wait_for(
                 _exchange(reader, writer, method, target, body, etag.get("v")), TIMEOUT_S)
         except (TimeoutError, OSError, ConnectionError, ValueError, IndexError,
@@ -200,6 +204,7 @@ async def load(port: int, deck, connections: int, duration: float) -> dict:
                                 and c != 503),
         "errors_4xx": sum(n for c, n in codes.items() if isinstance(c, int) and 400 <= c < 500),
         "timeouts": codes.get("timeout/conn", 0),
+        "connect_failed": codes.get("connect_failed", 0),
         "healthz_max_ms": round(max(health) * 1e3, 1) if health else None,
     }
 
