@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from accessibility.places import opening_text, place_status_text
 from beacon_registry.area import ServiceArea
 from beacon_registry.errors import NotFound
 from beacon_registry.models import Beacon, Notice, Place
 from beacon_registry.opening import opening_state
-from beacon_registry.phrasing import place_sentence, status_text
 from lotse_common.geodesy import haversine_m as distance_m
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,8 @@ def place_view(
         "opening_hours": place.opening_hours,
         "open_now": state.is_open if state else None,
         "next_change": change.isoformat() if change else None,
-        "status_text": status_text(state, lang),
-        "spoken": place_sentence(place.name, place.category, state, lang, offers, events),
+        "status_text": opening_text(state, lang),
+        "spoken": place_status_text(place.name, place.category, state, lang, offers, events),
         "phone": place.phone,
         "notes": place.notes,
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-from functools import lru_cache
 from importlib import resources
 
 from babel.messages.mofile import write_mo
@@ -37,24 +36,57 @@ def babel_locale(lang: str) -> str:
     return BABEL_LOCALES[check_lang(lang)]
 
 
+class PoCatalogue:
+    """The `.po` files of one package folder, compiled into gettext `Translations` in memory.
+
+    The walker's speech catalogue is one instance; other readers with words of their own (the
+    tester report) make their own instance over their own folder, so every catalogue is read
+    and compiled the same way.
+    """
+
+    def __init__(self, package: str, folder: str = "") -> None:
+        self._root = resources.files(package)
+        if folder:
+            self._root = self._root.joinpath(folder)
+        self._catalogs: dict[str, object] = {}
+        self._translations: dict[str, Translations] = {}
+
+    def po_text(self, lang: str) -> str:
+        """The raw `.po` source for `lang`."""
+        return self._root.joinpath(f"{check_lang(lang)}.po").read_text("utf-8")
+
+    def catalog(self, lang: str):
+        """The Babel `Catalog` parsed from the `.po` file (tests inspect it for completeness)."""
+        if lang not in self._catalogs:
+            self._catalogs[lang] = read_po(io.StringIO(self.po_text(lang)), locale=lang)
+        return self._catalogs[lang]
+
+    def translations(self, lang: str) -> Translations:
+        """A gettext `Translations` object for `lang`, compiled in memory from the `.po` file."""
+        if lang not in self._translations:
+            buf = io.BytesIO()
+            write_mo(buf, self.catalog(lang))
+            buf.seek(0)
+            self._translations[lang] = Translations(fp=buf)
+        return self._translations[lang]
+
+
+_SPEECH = PoCatalogue(__package__)
+
+
 def po_text(lang: str) -> str:
-    """The raw `.po` source for `lang` (packaged beside this module)."""
-    return resources.files(__package__).joinpath(f"{check_lang(lang)}.po").read_text("utf-8")
+    """The raw `.po` source of the speech catalogue for `lang` (packaged beside this module)."""
+    return _SPEECH.po_text(lang)
 
 
-@lru_cache(maxsize=len(LANGS))
 def catalog(lang: str):
-    """The Babel `Catalog` parsed from the `.po` file (tests inspect it for completeness)."""
-    return read_po(io.StringIO(po_text(lang)), locale=lang)
+    """The Babel `Catalog` of the speech catalogue for `lang`."""
+    return _SPEECH.catalog(lang)
 
 
-@lru_cache(maxsize=len(LANGS))
 def translations(lang: str) -> Translations:
-    """A gettext `Translations` object for `lang`, compiled in memory from the `.po` file."""
-    buf = io.BytesIO()
-    write_mo(buf, catalog(lang))
-    buf.seek(0)
-    return Translations(fp=buf)
+    """The speech catalogue's gettext `Translations` for `lang`."""
+    return _SPEECH.translations(lang)
 
 
 def text(key: str, lang: str, **values: object) -> str:

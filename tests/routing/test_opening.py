@@ -13,10 +13,10 @@ from datetime import datetime
 
 import pytest
 
+from accessibility.places import opening_text
 from beacon_registry.errors import InvalidField
 from beacon_registry.opening import opening_state as registry_state
 from beacon_registry.opening import validate as registry_validate
-from beacon_registry.phrasing import status_text
 from lotse_common.opening import TZ, InvalidOpeningHours, opening_state, validate
 from mobile.guidance.places import opening_state as phone_state
 from mobile.guidance.places import place_phrase
@@ -65,7 +65,7 @@ def test_corpus_christi_is_said_alike():
     """The sentence of the original bug: the phone said "open" on Fronleichnam."""
     when = at("2026-06-04 12:00")
     phone = place_phrase({"name": "Reformhaus Escher", "opening_hours": SHOP}, when)
-    registry = status_text(registry_state(SHOP, when))
+    registry = opening_text(registry_state(SHOP, when), "de")
     assert "heute geschlossen" in phone and "heute geschlossen" in registry
     assert "geöffnet" not in phone
 
