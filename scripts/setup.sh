@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(espeak-ng libespeak-ng1 sox postgresql postgresql-contrib
               libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libmtdev1 libgles2 xclip
               gcc libc6-dev  # gcc: the route search kernel (setup.py) is compiled on install
-              chromium chromium-driver fonts-dejavu-core)
+              chromium chromium-driver fonts-dejavu-core
+              wrk)  # wrk: the benchmarks' load generator (bench/wrk_driver.py)
 # npm (for axe-core in the browser tests) only when no Node.js is installed at all
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
