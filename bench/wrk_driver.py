@@ -18,24 +18,58 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-_SCRIPT = """
-local bodies = {}
-for line in io.lines("%(bodies)s") do bodies[#bodies + 1] = line end
-local n = 0
-wrk.method = "%(method)s"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  n = n %% #bodies + 1
-  return wrk.format(nil, "%(path)s", nil, bodies[n])
+_SCRIPT = r"""
+local reqs = {}
+for line in io.lines("%(requests)s") do
+  local method, path, head, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+  local headers = {}
+  for name, value in head:gmatch("([^|:]+): ([^|]*)") do headers[name] = value end
+  if body == "" then body = nil end
+  reqs[#reqs + 1] = wrk.format(method, path, headers, body)
 end
+local n = 0
+request = function()
+  n = n %% #reqs + 1
+  return reqs[n]
+end
+codes = {}
+response = function(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+end
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
 done = function(summary, latency, requests)
-  io.write(string.format("LOTSE %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+  io.write(string.format("LOTSE %%d %%d %%d %%d %%d %%d\n", summary.requests,
     summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     latency.max))
-  io.write(string.format("ERRORS %%d %%d %%d %%d %%d\\n", summary.errors.connect,
+  io.write(string.format("ERRORS %%d %%d %%d %%d %%d\n", summary.errors.connect,
     summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("codes")) do
+      io.write(string.format("STATUS %%d %%d\n", status, count))
+    end
+  end
 end
 """
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of the round-robin: method, path, JSON body (or None) and headers."""
+
+    method: str
+    path: str
+    body: dict | list | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def line(self) -> str:
+        head = "|".join(f"{k}: {v}" for k, v in self.headers)
+        if self.body is not None:
+            head = "|".join(filter(None, [head, "Content-Type: application/json"]))
+        body = "" if self.body is None else json.dumps(self.body, separators=(",", ":"))
+        if any(c in "\t\n|" for k, v in self.headers for c in k + v):
+            raise ValueError("a header may not contain a tab, newline or '|'")
+        return f"{self.method}\t{self.path}\t{head}\t{body}\n"
 
 
 @dataclass(frozen=True)
@@ -49,6 +83,7 @@ class WrkResult:
     p99_ms: float
     max_ms: float
     errors: dict[str, int]
+    statuses: dict[int, int]
 
     @property
     def per_second(self) -> float:
@@ -59,18 +94,17 @@ def available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run(url: str, path: str, bodies: list[dict], *, connections: int, seconds: float,
-        threads: int = 1, method: str = "POST", timeout_s: float = 10.0) -> WrkResult:
-    """Send ``bodies`` round-robin to ``url + path`` from ``connections`` keep-alive
-    connections for ``seconds``; raise RuntimeError when wrk is missing or prints no summary."""
+def run(url: str, requests: list[Request], *, connections: int, seconds: float,
+        threads: int = 1, timeout_s: float = 10.0) -> WrkResult:
+    """Send ``requests`` round-robin to ``url`` from ``connections`` keep-alive connections for
+    ``seconds``; raise RuntimeError when wrk is missing or prints no summary."""
     if not available():
         raise RuntimeError("wrk is not installed (scripts/setup.sh installs the Debian package)")
     with tempfile.TemporaryDirectory(prefix="lotse-wrk-") as tmp:
-        body_file = Path(tmp, "bodies.jsonl")
-        body_file.write_text("".join(json.dumps(b, separators=(",", ":")) + "\n"
-                                     for b in bodies))
+        request_file = Path(tmp, "requests.tsv")
+        request_file.write_text("".join(r.line() for r in requests))
         script = Path(tmp, "lotse.lua")
-        script.write_text(_SCRIPT % {"bodies": body_file, "method": method, "path": path})
+        script.write_text(_SCRIPT % {"requests": request_file})
         out = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
              f"--timeout={max(1, round(timeout_s))}s", "-s", str(script), url],
@@ -88,4 +122,6 @@ def parse(text: str) -> WrkResult:
     names = ("connect", "read", "write", "status", "timeout")
     return WrkResult(requests=requests, duration_s=duration_us / 1e6, median_ms=p50 / 1000,
                      p95_ms=p95 / 1000, p99_ms=p99 / 1000, max_ms=top / 1000,
-                     errors=dict(zip(names, (int(g) for g in e.groups()), strict=True)))
+                     errors=dict(zip(names, (int(g) for g in e.groups()), strict=True)),
+                     statuses={int(a): int(b) for a, b in
+                               re.findall(r"^STATUS (\d+) (\d+)$", text, re.M)})
