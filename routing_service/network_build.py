@@ -166,9 +166,10 @@ def reverse_edges(us: np.ndarray, vs: np.ndarray, coords: np.ndarray,
 
     The opposite edge is the one whose geometry is this one's reversed: never the edge itself
     (a closed way attached at one node is a loop u -> u in both directions) and never another
-    one-way way that happens to join the same two nodes the other way round. Of several equal
-    candidates the first free one (in edge order) is taken. Coordinates come from one reader,
-    so equal points are equal floats and geometries are compared byte for byte.
+    one-way way that happens to join the same two nodes the other way round. Pairs are mutual;
+    of several equal candidates (a way mapped twice) the first one not yet paired is taken.
+    Coordinates come from one reader, so equal points are equal floats and geometries are
+    compared byte for byte.
     """
     bounds = offsets.tolist()
     ends = list(zip(us.tolist(), vs.tolist(), strict=True))
@@ -177,10 +178,12 @@ def reverse_edges(us: np.ndarray, vs: np.ndarray, coords: np.ndarray,
         by_key.setdefault((u, v, coords[bounds[e]:bounds[e + 1]].tobytes()), []).append(e)
     rev = [-1] * len(ends)
     for e, (u, v) in enumerate(ends):
+        if rev[e] >= 0:
+            continue  # an earlier edge took this one as its opposite
         back = coords[bounds[e]:bounds[e + 1]][::-1].tobytes()
         for c in by_key.get((v, u, back), ()):
-            if c != e and rev[c] in (-1, e):
-                rev[e] = c
+            if c != e and rev[c] < 0:
+                rev[e], rev[c] = c, e
                 break
     return np.array(rev, dtype=np.int32)
 

@@ -254,3 +254,15 @@ def _places_from_features(feats: Any, graph: nx.MultiDiGraph) -> list[dict[str, 
     from routing_service.places import places_from_features, streets_from_graph
 
     return places_from_features(feats) + streets_from_graph(graph)
+
+
+def build_network_osmnx(path: Path, graph_hash: str, source_name: str = "") -> WalkNetwork:
+    """An extract built the networkx way (pyosmium stream, then osmnx's filter and
+    simplification): the reference ``network_build.build_network`` is tested against."""
+    from routing_service.places import KEPT_TAGS, PLACE_TAGS, streets_from_graph
+    from routing_service.stream_ingest import places
+
+    graph = build_graph_streaming(path)
+    return compile_graph(graph, graph_hash,
+                         places(path, PLACE_TAGS, KEPT_TAGS) + streets_from_graph(graph),
+                         source_name=source_name)
