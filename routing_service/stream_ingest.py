@@ -91,37 +91,67 @@ def read_ways(path: Path, edge_keys: tuple[str, ...], node_keys: tuple[str, ...]
         refs=ref_array, node_ids=node_ids,
         node_lon=np.array(lons, dtype=np.float64)[first],
         node_lat=np.array(lats, dtype=np.float64)[first],
-        node_tags={n: t for n, t in node_tags.items()})
+        node_tags=node_tags)
 
 
 def places(path: Path, place_keys: tuple[str, ...], kept: tuple[str, ...]
            ) -> list[dict[str, Any]]:
-    """Named destinations: tagged nodes at their point, ways at a point inside their outline.
+    """Named destinations: tagged nodes at their point, ways at a point inside their outline,
+    multipolygon relations (a station platform, a museum of several buildings) at a point
+    inside their area. Relations follow the nodes and ways, in file order.
 
-    Relations (multipolygons) are not read: a place mapped only as a relation is missing.
+    pyosmium assembles the multipolygons (a second, relations-only pass over the file); one
+    whose member ways are not all in the extract cannot be assembled and is left out.
     """
     import osmium
 
-    result: list[dict[str, Any]] = []
-    stream = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY) \
-        .with_locations().with_filter(osmium.filter.KeyFilter("name"))
+    found: list[dict[str, Any]] = []
+    from_relations: list[dict[str, Any]] = []
+    named = osmium.filter.KeyFilter("name")
+    everything = osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION
+    stream = osmium.FileProcessor(str(path), everything) \
+        .with_locations().with_areas(named).with_filter(named)
     for obj in stream:
         kind = next((k for k in place_keys if k in obj.tags), None)
         if kind is None:
             continue
         if obj.is_node():
-            lat, lon, element = obj.lat, obj.lon, "node"
-        else:
+            lat, lon, element, osm_id, into = obj.lat, obj.lon, "node", obj.id, found
+        elif obj.is_way():
             point = _inside_point([(n.lon, n.lat) for n in obj.nodes])
             if point is None:
                 continue
-            lat, lon, element = point.y, point.x, "way"
-        result.append({
+            lat, lon, element, osm_id, into = point.y, point.x, "way", obj.id, found
+        elif obj.is_area() and not obj.from_way():
+            point = _area_point(obj)
+            if point is None:
+                continue
+            lat, lon, element = point.y, point.x, "relation"
+            osm_id, into = obj.orig_id(), from_relations
+        else:
+            continue  # a closed way's area: the way itself was taken above
+        into.append({
             "name": obj.tags["name"], "kind": kind, "category": obj.tags[kind],
-            "lat": round(lat, 7), "lon": round(lon, 7), "osm_id": f"{element}/{obj.id}",
+            "lat": round(lat, 7), "lon": round(lon, 7), "osm_id": f"{element}/{osm_id}",
             "tags": {t: obj.tags[t] for t in kept if t in obj.tags},
         })
-    return result
+    return found + from_relations
+
+
+def _area_point(area: Any) -> Any:
+    """A point inside an assembled multipolygon (None if it has no usable ring)."""
+    import shapely
+
+    polygons = []
+    for outer in area.outer_rings():
+        holes = [[(n.lon, n.lat) for n in inner] for inner in area.inner_rings(outer)]
+        polygons.append(shapely.Polygon([(n.lon, n.lat) for n in outer], holes))
+    if not polygons:
+        return None
+    try:
+        return shapely.MultiPolygon(polygons).representative_point()
+    except shapely.errors.GEOSException:
+        return polygons[0].exterior.representative_point()
 
 
 def _inside_point(coords: list[tuple[float, float]]) -> Any:
