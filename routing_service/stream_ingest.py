@@ -11,6 +11,7 @@ is plain arrays (``Extract``): way ids, kept tags, node references, node locatio
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ import numpy as np
 
 from routing_service.access import walkable_highway
 from routing_service.errors import OsmLoadError
+
+log = logging.getLogger(__name__)
 
 #: a way needs one of these keys to be walkable (access.walkable_highway)
 WAY_KEYS = ("highway", "railway", "public_transport", "man_made")
@@ -101,16 +104,28 @@ def places(path: Path, place_keys: tuple[str, ...], kept: tuple[str, ...]
     inside their area. Relations follow the nodes and ways, in file order.
 
     pyosmium assembles the multipolygons (a second, relations-only pass over the file); one
-    whose member ways are not all in the extract cannot be assembled and is left out.
+    whose member ways are not all in the extract cannot be assembled and is left out. The
+    assembly needs a file sorted by id, as extracts are; an unsorted one (a hand-written map)
+    is read without relations.
     """
+    try:
+        return _places(path, place_keys, kept, areas=True)
+    except RuntimeError as exc:
+        log.warning("places of %s read without relations: %s", path, exc)
+        return _places(path, place_keys, kept, areas=False)
+
+
+def _places(path: Path, place_keys: tuple[str, ...], kept: tuple[str, ...], areas: bool
+            ) -> list[dict[str, Any]]:
     import osmium
 
     found: list[dict[str, Any]] = []
     from_relations: list[dict[str, Any]] = []
     named = osmium.filter.KeyFilter("name")
     everything = osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION
-    stream = osmium.FileProcessor(str(path), everything) \
-        .with_locations().with_areas(named).with_filter(named)
+    stream = osmium.FileProcessor(str(path), everything).with_locations().with_filter(named)
+    if areas:
+        stream = stream.with_areas(named)
     for obj in stream:
         kind = next((k for k in place_keys if k in obj.tags), None)
         if kind is None:
