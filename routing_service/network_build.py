@@ -121,26 +121,24 @@ def _edge_tags(seg: Segments, table: WayTable, way_ids: np.ndarray, edges: Simpl
     codes[SQUARE], vocab[SQUARE] = _column(list(SQUARE_VALUES), seg.square[first])
     row_way = way_ids[seg.way[edges.path]]
     row_backward = seg.backward[edges.path]
-    osmid = _merged_value(row_way.tolist(), edges.offsets)
-    backward = _merged_value(row_backward.tolist(), edges.offsets)
+    osmid = _merged_value(row_way, edges.offsets)
+    backward = _merged_value(row_backward, edges.offsets)
     codes["osmid"], vocab["osmid"] = _column([str(v) for v in osmid], None)
     codes["reversed"], vocab["reversed"] = _column([str(v) for v in backward], None)
     order = [*EDGE_KEYS, SQUARE, CROSSING, "osmid", "reversed"]
     return TagColumns({k: codes[k] for k in order}, {k: vocab[k] for k in order})
 
 
-def _merged_value(rows: list[Any], offsets: np.ndarray) -> list[Any]:
+def _merged_value(rows: np.ndarray, offsets: np.ndarray) -> list[Any]:
     """One value per edge of a per-segment attribute that is not compared by simplification
     (the way id, the direction flag): the segments' value where they agree; where they differ,
     the first of osmnx's set of them (``list(set(values))[0]``), which the compiled graph has
     always carried, so that merged edges keep their way id."""
-    bounds = offsets.tolist()
-    out = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        if b - a == 1 or len(set(rows[a:b])) == 1:
-            out.append(rows[a])
-        else:
-            out.append(next(iter(set(rows[a:b]))))
+    starts = offsets[:-1]
+    same = np.minimum.reduceat(rows, starts) == np.maximum.reduceat(rows, starts)
+    out = rows[starts].tolist()
+    for e in np.flatnonzero(~same).tolist():
+        out[e] = next(iter(set(rows[offsets[e]:offsets[e + 1]].tolist())))
     return out
 
 

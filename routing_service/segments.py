@@ -91,7 +91,7 @@ def way_table(ex: Extract, edge_keys: tuple[str, ...],
             continue
         direction = walk_direction(tags)
         forward[w], backward[w] = direction != "backward", direction != "forward"
-        key_values = (*(tags.get(k) for k in edge_keys), crossing[w])
+        key_values = (*map(tags.get, edge_keys), crossing[w])
         way_class[w] = classes.setdefault(key_values, len(classes))
     values["lotse:crossing"] = crossing
     return WayTable(values, way_class), forward, backward

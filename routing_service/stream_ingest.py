@@ -123,7 +123,8 @@ def _places(path: Path, place_keys: tuple[str, ...], kept: tuple[str, ...], area
     from_relations: list[dict[str, Any]] = []
     named = osmium.filter.KeyFilter("name")
     everything = osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION
-    stream = osmium.FileProcessor(str(path), everything).with_locations().with_filter(named)
+    stream = osmium.FileProcessor(str(path), everything).with_locations() \
+        .with_filter(named).with_filter(osmium.filter.KeyFilter(*place_keys))
     if areas:
         stream = stream.with_areas(named)
     for obj in stream:
