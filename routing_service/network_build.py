@@ -166,24 +166,75 @@ def reverse_edges(us: np.ndarray, vs: np.ndarray, coords: np.ndarray,
     (a closed way attached at one node is a loop u -> u in both directions) and never another
     one-way way that happens to join the same two nodes the other way round. Pairs are mutual;
     of several equal candidates (a way mapped twice) the first one not yet paired is taken.
-    Coordinates come from one reader, so equal points are equal floats and geometries are
-    compared byte for byte.
+    Coordinates come from one reader, so equal points are equal floats: geometries are matched
+    by a fingerprint of their points and then compared exactly; the few edges with several
+    candidates are paired one by one.
     """
+    sizes = np.diff(offsets)
+    own = _fingerprint(us, vs, coords, offsets, backwards=False)
+    wanted = _fingerprint(vs, us, coords, offsets, backwards=True)
+    order = np.argsort(own, kind="stable")
+    lo = np.searchsorted(own[order], wanted, side="left")
+    count = np.searchsorted(own[order], wanted, side="right") - lo
+    partner = np.where(count == 1, order[np.minimum(lo, len(order) - 1)], -1)
+    one = (partner >= 0) & (partner != np.arange(len(us)))
+    one &= (count[np.maximum(partner, 0)] == 1) & (sizes[np.maximum(partner, 0)] == sizes)
+    one[one] &= _same_reversed(coords, offsets, np.flatnonzero(one), partner[one])
+    rev = np.where(one, partner, -1).astype(np.int32)
+    rest = np.flatnonzero(~one & (count > 0))
+    for e, c in _pair_one_by_one(us, vs, coords, offsets, rest):
+        rev[e] = c
+    return rev
+
+
+def _fingerprint(us: np.ndarray, vs: np.ndarray, coords: np.ndarray, offsets: np.ndarray,
+                 backwards: bool) -> np.ndarray:
+    """A 64-bit hash of (start node, end node, point sequence) per edge (arithmetic wraps)."""
+    sizes = np.diff(offsets)
+    edge = np.repeat(np.arange(len(sizes)), sizes)
+    step = np.arange(len(coords)) - offsets[edge]
+    if backwards:
+        step = sizes[edge] - 1 - step
+    bits = np.ascontiguousarray(coords).view(np.uint64)
+    point = bits[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)
+    weight = np.cumprod(np.full(max(int(sizes.max(initial=0)), 1), 0x100000001B3,
+                                dtype=np.uint64))
+    path = np.add.reduceat(point * weight[step], offsets[:-1]) if len(sizes) else point[:0]
+    ends = us.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD) + vs.astype(np.uint64)
+    return path ^ (ends * np.uint64(0xD6E8FEB86659FD93))
+
+
+def _same_reversed(coords: np.ndarray, offsets: np.ndarray, edges: np.ndarray,
+                   partners: np.ndarray) -> np.ndarray:
+    """Per (edge, partner) of equal size: is the partner's geometry the edge's reversed?"""
+    sizes = np.diff(offsets)[edges]
+    owner = np.repeat(np.arange(len(edges)), sizes)
+    step = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    mine = coords[offsets[edges][owner] + step]
+    theirs = coords[offsets[partners][owner] + sizes[owner] - 1 - step]
+    equal = np.all(mine == theirs, axis=1)
+    return np.bincount(owner, weights=~equal, minlength=len(edges)) == 0
+
+
+def _pair_one_by_one(us: np.ndarray, vs: np.ndarray, coords: np.ndarray, offsets: np.ndarray,
+                     edges: np.ndarray) -> list[tuple[int, int]]:
+    """Mutual pairs among ``edges`` (in edge order, first free candidate): the ways mapped
+    twice, and any fingerprint that two geometries happen to share."""
     bounds = offsets.tolist()
-    ends = list(zip(us.tolist(), vs.tolist(), strict=True))
     by_key: dict[tuple[int, int, bytes], list[int]] = {}
-    for e, (u, v) in enumerate(ends):
-        by_key.setdefault((u, v, coords[bounds[e]:bounds[e + 1]].tobytes()), []).append(e)
-    rev = [-1] * len(ends)
-    for e, (u, v) in enumerate(ends):
-        if rev[e] >= 0:
+    for e in edges.tolist():
+        key = (int(us[e]), int(vs[e]), coords[bounds[e]:bounds[e + 1]].tobytes())
+        by_key.setdefault(key, []).append(e)
+    partner: dict[int, int] = {}
+    for e in edges.tolist():
+        if e in partner:
             continue  # an earlier edge took this one as its opposite
         back = coords[bounds[e]:bounds[e + 1]][::-1].tobytes()
-        for c in by_key.get((v, u, back), ()):
-            if c != e and rev[c] < 0:
-                rev[e], rev[c] = c, e
+        for c in by_key.get((int(vs[e]), int(us[e]), back), ()):
+            if c != e and c not in partner:
+                partner[e], partner[c] = c, e
                 break
-    return np.array(rev, dtype=np.int32)
+    return list(partner.items())
 
 
 def streets(net: WalkNetwork, merged: np.ndarray) -> list[dict[str, Any]]:
