@@ -20,11 +20,9 @@ from routing_service.errors import OsmLoadError
 from routing_service.osm_tags import (
     CROSSING,
     EDGE_KEYS,
-    KEEP_NODE_KEYS,
     NODE_KEYS,
     SQUARE,
     crossing_type,
-    way_crossing,
 )
 from routing_service.segments import SQUARE_VALUES, Segments, WayTable, cut_segments, way_table
 from routing_service.simplify import Simplified, simplify
@@ -38,15 +36,12 @@ def build_network(path: Path, graph_hash: str, source_name: str = "") -> WalkNet
     from routing_service.stream_ingest import places, read_ways
 
     extract = read_ways(path, EDGE_KEYS, NODE_KEYS)
-    table, forward, backward = way_table(extract, EDGE_KEYS, way_crossing)
-    seg = cut_segments(extract, table, forward, backward)
+    table = way_table(extract)
+    seg = cut_segments(extract, table)
     if len(seg.u) == 0:
         raise OsmLoadError(f"no walkable ways in OSM file {path}",
                            f"Keine begehbaren Wege in der OSM-Datei {path}")
-    keep = np.zeros(seg.n_nodes, dtype=bool)
-    for node, tags in seg.node_tags.items():
-        keep[node] = any(k in tags for k in KEEP_NODE_KEYS)
-    edges = simplify(seg, keep)
+    edges = simplify(seg)
     net = compile_network(seg, table, extract.way_ids, edges, graph_hash, source_name)
     net.places = places(path, PLACE_TAGS, KEPT_TAGS) + streets(net, edges.merged)
     log.info("walk graph of %s: %d nodes, %d edges", path, net.n_nodes, net.n_edges)

@@ -24,6 +24,7 @@ from routing_service.access import (
     walk_direction,
     walkable_highway,
 )
+from routing_service.osm_tags import CROSSING, EDGE_KEYS, KEEP_NODE_KEYS, way_crossing
 from routing_service.stream_ingest import Extract
 
 #: mean earth radius in metres (osmnx's, so lengths equal those of its graphs)
@@ -36,11 +37,14 @@ NO_SQUARE, RIM, INTERIOR = 0, 1, 2
 @dataclass
 class WayTable:
     """What the ways say, one entry per way of the extract: the tag values that cost, speech and
-    simplification read (``highway`` and ``name`` as a walker hears them), and a class number
-    that is equal for two ways exactly when all those values are equal."""
+    simplification read (``highway`` and ``name`` as a walker hears them), a class number that
+    is equal for two ways exactly when all those values are equal, and whether walkers may use
+    the way along its node order (``forward``) and against it (``backward``)."""
 
     values: dict[str, list[str | None]]
     way_class: np.ndarray
+    forward: np.ndarray
+    backward: np.ndarray
 
 
 @dataclass
@@ -65,6 +69,8 @@ class Segments:
     square: np.ndarray
     #: equal for two segments exactly when every value simplification compares is equal
     attr_class: np.ndarray
+    #: per node: tagged with something the walker is told about (a crossing, kerb, barrier, ...)
+    keep: np.ndarray
     n_raw: int
 
     @property
@@ -72,12 +78,11 @@ class Segments:
         return len(self.node_ids)
 
 
-def way_table(ex: Extract, edge_keys: tuple[str, ...],
-              crossing_of: Any) -> tuple[WayTable, np.ndarray, np.ndarray]:
-    """Per way: its table entry and whether walkers may use it forward / backward."""
+def way_table(ex: Extract) -> WayTable:
+    """The table entry of every way of the extract."""
     n = len(ex.way_tags)
-    values: dict[str, list[str | None]] = {k: [None] * n for k in edge_keys}
-    crossing: list[str | None] = [None] * n
+    values: dict[str, list[str | None]] = {k: [None] * n for k in (*EDGE_KEYS, CROSSING)}
+    crossing = values[CROSSING]
     forward, backward = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     classes: dict[tuple[Any, ...], int] = {}
     way_class = np.full(n, -1, dtype=np.int64)
@@ -86,19 +91,17 @@ def way_table(ex: Extract, edge_keys: tuple[str, ...],
         tags["name"] = side_name(tags)
         for key, value in tags.items():
             values[key][w] = value
-        crossing[w] = crossing_of(tags)
+        crossing[w] = way_crossing(tags)
         if not is_walkable(tags):
             continue
         direction = walk_direction(tags)
         forward[w], backward[w] = direction != "backward", direction != "forward"
-        key_values = (*map(tags.get, edge_keys), crossing[w])
+        key_values = (*map(tags.get, EDGE_KEYS), crossing[w])
         way_class[w] = classes.setdefault(key_values, len(classes))
-    values["lotse:crossing"] = crossing
-    return WayTable(values, way_class), forward, backward
+    return WayTable(values, way_class, forward, backward)
 
 
-def cut_segments(ex: Extract, table: WayTable, forward: np.ndarray,
-                 backward: np.ndarray) -> Segments:
+def cut_segments(ex: Extract, table: WayTable) -> Segments:
     """The directed segments walkers may use, over the nodes they touch."""
     counts = np.diff(ex.way_offsets)
     n_ways = len(counts)
@@ -117,7 +120,8 @@ def cut_segments(ex: Extract, table: WayTable, forward: np.ndarray,
     pair_rank = _pair_rank(u * len(ex.node_ids) + v, raw)
 
     passable = _passable(ex)
-    keep = np.where(is_backward, backward[way], forward[way]) & passable[u] & passable[v]
+    keep = np.where(is_backward, table.backward[way], table.forward[way]) & \
+        passable[u] & passable[v]
     u, v, raw, way, is_backward, pair_rank = (
         x[keep] for x in (u, v, raw, way, is_backward, pair_rank))
     graph_nodes, inverse = np.unique(np.concatenate([u, v]), return_inverse=True)
@@ -127,11 +131,15 @@ def cut_segments(ex: Extract, table: WayTable, forward: np.ndarray,
     index = {int(n): i for i, n in enumerate(ids.tolist())}
     node_tags = {index[n]: t for n, t in ex.node_tags.items() if n in index}
     square = _squares(u, v, way, lon, lat, ex.way_ids, table)
+    told = np.zeros(len(ids), dtype=bool)
+    for node, tags in node_tags.items():
+        told[node] = any(k in tags for k in KEEP_NODE_KEYS)
     return Segments(
         node_ids=ids, node_lon=lon, node_lat=lat, node_tags=node_tags, u=u, v=v, raw=raw,
         pair_rank=pair_rank, way=way, backward=is_backward,
         length=great_circle(lat[u], lon[u], lat[v], lon[v]), square=square,
-        attr_class=table.way_class[way] * len(SQUARE_VALUES) + square, n_raw=2 * len(a))
+        attr_class=table.way_class[way] * len(SQUARE_VALUES) + square, keep=told,
+        n_raw=2 * len(a))
 
 
 def great_circle(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,

@@ -7,7 +7,8 @@ the one the tests and the cost rules were written against:
 
 * a node is an *endpoint* if it loops to itself, lacks incoming or outgoing segments, does not
   have exactly two neighbours with two or four segments, carries a tag the walker is told
-  about (``keep``), or its segments differ in any value cost or speech reads (``attr_class``);
+  about (``Segments.keep``), or its segments differ in any value cost or speech reads
+  (``attr_class``);
 * a *path* starts at an endpoint, goes to a neighbour that is no endpoint, and on through the
   one other neighbour of each node until it reaches an endpoint (or cannot go on); of parallel
   segments between two nodes the first inserted one is taken;
@@ -112,10 +113,10 @@ def _paths(seg: Segments, is_end: np.ndarray, first: _FirstSegment
     return path_no[order], segs[order]
 
 
-def simplify(seg: Segments, keep: np.ndarray) -> Simplified:
+def simplify(seg: Segments) -> Simplified:
     """Merge the paths between endpoints; drop rings and all but the largest part."""
     n = seg.n_nodes
-    is_end = endpoints(n, seg.u, seg.v, seg.attr_class, keep)
+    is_end = endpoints(n, seg.u, seg.v, seg.attr_class, seg.keep)
     first = _FirstSegment(seg)
     path_no, segs = _paths(seg, is_end, first)
     length = np.bincount(path_no)
@@ -138,7 +139,7 @@ def simplify(seg: Segments, keep: np.ndarray) -> Simplified:
         path=np.concatenate([direct, segs[kept[path_no]]]),
         merged=np.repeat([False, True], [len(direct), int(kept.sum())]))
     edges = _take(edges, _osmnx_order(seg, first, direct, starts[kept], eu, ev), edges.nodes)
-    return _largest_part(seg, edges, keep)
+    return _largest_part(seg, edges)
 
 
 def _osmnx_order(seg: Segments, first: _FirstSegment, direct: np.ndarray, path_starts: np.ndarray,
@@ -177,7 +178,7 @@ def _take(edges: Simplified, idx: np.ndarray, nodes: np.ndarray) -> Simplified:
                       path=edges.path[take], merged=edges.merged[idx])
 
 
-def _largest_part(seg: Segments, edges: Simplified, keep: np.ndarray) -> Simplified:
+def _largest_part(seg: Segments, edges: Simplified) -> Simplified:
     """Drop parts without any endpoint (rings), then keep the largest part."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -186,7 +187,7 @@ def _largest_part(seg: Segments, edges: Simplified, keep: np.ndarray) -> Simplif
     alive = np.zeros(n, dtype=bool)
     alive[edges.nodes] = True
     first_seg = edges.path[edges.offsets[:-1]]
-    is_end = endpoints(n, edges.u, edges.v, seg.attr_class[first_seg], keep)
+    is_end = endpoints(n, edges.u, edges.v, seg.attr_class[first_seg], seg.keep)
     adjacency = coo_matrix((np.ones(len(edges.u), dtype=np.int8), (edges.u, edges.v)),
                            shape=(n, n))
     _, label = connected_components(adjacency, directed=True, connection="weak")
