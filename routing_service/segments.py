@@ -106,9 +106,9 @@ def cut_segments(ex: Extract, table: WayTable) -> Segments:
     counts = np.diff(ex.way_offsets)
     n_ways = len(counts)
     way = np.repeat(np.arange(n_ways, dtype=np.int64), counts - 1)
-    is_first = np.ones(len(ex.refs), dtype=bool)
-    is_first[ex.way_offsets[1:] - 1] = False  # a segment starts at every node but a way's last
-    start = np.flatnonzero(is_first)
+    starts_segment = np.ones(len(ex.refs), dtype=bool)
+    starts_segment[ex.way_offsets[1:] - 1] = False  # every node but a way's last
+    start = np.flatnonzero(starts_segment)
     a = np.searchsorted(ex.node_ids, ex.refs[start])
     b = np.searchsorted(ex.node_ids, ex.refs[start + 1])
     fwd_raw = 2 * (ex.way_offsets[way] - way) + (start - ex.way_offsets[way])

@@ -34,6 +34,7 @@ def assert_same_network(ours: WalkNetwork, reference: WalkNetwork) -> None:
         assert list(mine.codes) == list(theirs.codes), kind
         assert mine.vocab == theirs.vocab, kind
         for key, codes in theirs.codes.items():
+            assert mine.codes[key].dtype == codes.dtype, f"{kind} {key}"
             assert np.array_equal(mine.codes[key], codes), f"{kind} {key}"
     assert ours.places == reference.places
 
