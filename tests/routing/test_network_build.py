@@ -62,6 +62,19 @@ def test_whole_city_equals_osmnx_build(city):
     assert_same_network(ours, reference)
 
 
+@pytest.mark.parametrize("profile", ["walk", "blind", "low_vision"])
+def test_whole_city_costs_equal_osmnx_build(city, profile):
+    """What the tags are for: every profile prices every edge the same, by day and night."""
+    from routing_service.costs import CostModel
+    from routing_service.options import RouteOptions
+
+    ours, reference = (CostModel(net) for net in city)
+    for night in (False, True):
+        options = RouteOptions()
+        assert np.array_equal(ours.costs(profile, options, night),
+                              reference.costs(profile, options, night))
+
+
 def test_reverse_pairs_are_mutual_and_complete(city):
     """Each edge's opposite runs the same geometry backwards, pairs are mutual, never an edge
     with itself, and no edge stays alone while an unpaired opposite exists (the city has ways
