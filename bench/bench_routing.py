@@ -65,8 +65,8 @@ def load() -> str:
     return f"load average {os.getloadavg()[0]:.1f}"
 
 
-def build(osm: Path, cache: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of ``lotse build-graph --force`` in a child process."""
+def build(osm: Path, cache: Path) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of ``lotse build-graph --force`` in a child process."""
     env = {**os.environ, "LOTSE_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
     t = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "lotse", "build-graph", "--force", "--osm",
@@ -74,7 +74,7 @@ def build(osm: Path, cache: Path) -> tuple[float, float]:
     _, status, usage = os.wait4(child.pid, 0)
     if status:
         raise SystemExit(f"build-graph failed for {osm}")
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+    return time.perf_counter() - t, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def random_pairs(net, n: int, seed: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
@@ -261,8 +261,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="lotse-bench-"))
     cache = work / "cache"
     print(f"extract {args.osm.name}; compiled search kernel: {kernel_available()}; {load()}")
-    secs, peak = build(args.osm, cache)
-    print(f"build-graph: {secs:.1f} s, peak memory {peak:.0f} MB   ({load()})")
+    secs, cpu, peak = build(args.osm, cache)
+    print(f"build-graph: {secs:.1f} s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB   ({load()})")
     net = open_compiled(args.osm, cache)
     print(f"graph: {net.n_nodes} nodes, {net.n_edges} directed edges")
     pairs = random_pairs(net, args.pairs, args.seed)
@@ -304,10 +304,11 @@ def main() -> int:
 
         tiled = work / f"tiled-{args.tiles}.osm.pbf"
         write_tiled_city(args.osm, tiled, args.tiles, net.node_osmid.tolist())
-        secs, peak = build(tiled, cache)
+        secs, cpu, peak = build(tiled, cache)
         big = open_compiled(tiled, cache)
         print(f"\nsynthetic {args.tiles}x city: {big.n_nodes} nodes, {big.n_edges} edges; "
-              f"build-graph {secs:.1f} s, peak memory {peak:.0f} MB   ({load()})")
+              f"build-graph {secs:.1f} s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB   "
+              f"({load()})")
         many = in_process(big, shifted_pairs(pairs, args.tiles, args.seed))
         print(f"  in-process CPU: {pct(many['cpu'])}")
         print(f"  search only, CPU, kernel: {pct(many['kernel'])}; scipy: {pct(many['scipy'])}")

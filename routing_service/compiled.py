@@ -25,7 +25,7 @@ from routing_service.errors import OsmLoadError
 log = logging.getLogger(__name__)
 
 #: bump when the arrays or the ingest rules change, so old cache files are not reused
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from routing_service.compiled import WalkNetwork
 from routing_service.errors import OsmLoadError
-from routing_service.ingest import content_hash, load_network
+from routing_service.ingest import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,17 @@ def open_compiled(osm_path: Path, cache_dir: Path) -> WalkNetwork:
 
 
 def build_compiled(osm_path: Path, cache_dir: Path, force: bool = False) -> tuple[Path, bool]:
-    """Compile the extract unless it is already; (directory, whether it was built now)."""
+    """Compile the extract unless it is already; (directory, whether it was built now).
+
+    Always built from the extract (a ``load_network`` cache file is neither read nor written:
+    compressing it would cost a quarter of the build, and servers map the directory)."""
+    from routing_service.network_build import build_network
+
     path = compiled_dir(osm_path, cache_dir)
     if (path / "meta.json").is_file() and not force:
         return path, False
-    if force:
-        (Path(cache_dir) / f"{path.name}.npz").unlink(missing_ok=True)
-    net = load_network(osm_path, cache_dir=cache_dir)
+    graph_hash = path.name.removeprefix("lotse-graph-")
+    net = build_network(Path(osm_path), graph_hash, source_name=Path(osm_path).name)
     net.save_dir(path)
     log.info("compiled graph written to %s", path)
     return path, True

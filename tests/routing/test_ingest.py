@@ -162,7 +162,7 @@ def test_bare_footway_crossing_counts_as_unmarked(tmp_path):
 
 def test_streaming_reader_builds_the_graph_osmnx_builds(cc_osm):
     """pyosmium's stream and osmnx's XML reader give the same simplified walk graph."""
-    from routing_service.ingest import build_graph, build_graph_streaming
+    from routing_service.osmnx_build import build_graph, build_graph_streaming
 
     ours, reference = build_graph_streaming(cc_osm), build_graph(cc_osm)
     assert set(ours.nodes) == set(reference.nodes)
