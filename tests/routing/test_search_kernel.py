@@ -104,3 +104,34 @@ def test_junction_precheck_says_what_visiting_every_junction_says(cc_network):
             a = fast.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
             b = slow.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
             assert a.maneuvers == b.maneuvers
+
+
+@pytest.mark.parametrize("profile", ["walk", "blind"])
+def test_astar_bound_never_overestimates(cc_network, profile):
+    """The A* factor times the straight line between an edge's ends is at most the edge's cost
+    (so the heuristic is consistent), and the bound is tight: some edge meets it."""
+    fast = BidirectionalGraph(cc_network)
+    cost = CostModel(cc_network).costs(profile, RouteOptions())
+    k = fast.astar_factor(cost)
+    straight = np.hypot(fast.node_x[fast.edge_v] - fast.node_x[fast.edge_u],
+                        fast.node_y[fast.edge_v] - fast.node_y[fast.edge_u])
+    assert np.all(k * straight <= cost)
+    assert np.all(k * fast.geom_length <= cost)
+    usable = fast.geom_length > 0
+    assert np.min(cost[usable] / fast.geom_length[usable]) == pytest.approx(k, rel=1e-5)
+    # the cheapest metre: plain pavement (1), or tactile paving for a blind walker (1/3)
+    assert {"walk": 1.0, "blind": 1 / 3}[profile] * 0.999 <= k <= 1.0
+
+
+def test_astar_settles_less_with_the_same_answer(cc_network):
+    """With a usable bound (plain walk: k = 1) the search gives scipy's costs while the
+    heuristic is on; switched off (k = 0) it gives the same, so the bound changes only speed."""
+    fast = BidirectionalGraph(cc_network)
+    cost = CostModel(cc_network).costs("walk", RouteOptions())
+    weights = fast.weights(cost)
+    pairs = random_snaps(cc_network, 60, seed=21)
+    with_bound = [fast.shortest(weights, o, d) for o, d in pairs]
+    entry = fast._cost_ptr[id(weights.cost)]
+    fast._cost_ptr[id(weights.cost)] = (*entry[:2], 0.0)
+    without = [fast.shortest(weights, o, d) for o, d in pairs]
+    assert [p.pieces for p in with_bound] == [p.pieces for p in without]
