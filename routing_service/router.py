@@ -25,7 +25,8 @@ from routing_service.bidirectional import BidirectionalGraph, kernel_available
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
-from routing_service.maneuvers import Describer, build_leg
+from routing_service.leg import build_leg
+from routing_service.maneuvers import Describer
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
 from routing_service.overlays import (
     Overlay,
@@ -164,8 +165,8 @@ class Router:
         leg = build_leg(self.net, path.pieces)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
-        edges = [p.edge for p in leg.pieces]
-        steps = int(np.count_nonzero(self.model.features.steps[edges]))
+        edges = leg.edges.tolist()
+        steps = int(np.count_nonzero(self.model.features.steps[leg.edges]))
         if steps:
             warnings.append(_warning("steps", lang))
         if any(m.get("crossing") == "unmarked" for m in maneuvers):
