@@ -190,14 +190,21 @@ class Router:
         if active:
             base, _ = self._costs(profile, options, night, [])
             cost, touched = apply_overlays(self.net, base.cost, active)
-            entry = (self.graph.weights(cost), touched)
+            entry = (self._weights(cost, base), touched)
         else:
-            entry = (self.graph.weights(self.model.costs(profile, options, night)), {})
+            entry = (self._weights(self.model.costs(profile, options, night)), {})
         with self._lock:
             entry = self._cache.setdefault(key, entry)  # one matrix per key, one lock
             if len(self._cache) > COST_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return entry
+
+    def _weights(self, cost: np.ndarray, base: Weights | None = None) -> Weights:
+        """Search weights of a cost vector; the compiled search reuses the landmark tables of
+        ``base`` (the same profile without overlays) when the overlays only add cost."""
+        if self.bounded_search:
+            return self.graph.weights(cost)
+        return self.graph.weights(cost, lower=base)
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:

@@ -135,3 +135,44 @@ def test_astar_settles_less_with_the_same_answer(cc_network):
     fast._cost_ptr[id(weights.cost)] = (*entry[:2], 0.0)
     without = [fast.shortest(weights, o, d) for o, d in pairs]
     assert [p.pieces for p in with_bound] == [p.pieces for p in without]
+
+
+def test_landmark_bounds_are_lower_bounds(cc_network):
+    """dist(L, t) - dist(L, v) and dist(v, L) - dist(t, L) never exceed dist(v, t) (scipy's),
+    with a tenth of the edges closed so that some distances are infinite (capped)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    rng = np.random.default_rng(8)
+    cost = CostModel(cc_network).costs("blind", RouteOptions())
+    cost[rng.random(len(cost)) < 0.1] = np.inf
+    fast = BidirectionalGraph(cc_network)
+    tables = fast.tables(cost)
+    assert tables.count == 8
+    n = cc_network.n_nodes
+    usable = np.isfinite(cost)
+    matrix = csr_matrix((cost[usable], (cc_network.edge_u[usable], cc_network.edge_v[usable])),
+                        shape=(n, n))
+    nodes = rng.choice(n, 40, replace=False)
+    truth = dijkstra(matrix, directed=True, indices=nodes)
+    for row, v in enumerate(nodes.tolist()):
+        for t in rng.choice(n, 200).tolist():
+            bound = max(0.0, *(tables.to_node[t] - tables.to_node[v]),
+                        *(tables.from_node[v] - tables.from_node[t]))
+            assert bound <= truth[row, t] + 1e-6
+
+
+def test_patched_costs_reuse_the_base_tables_only_when_dearer(cc_network):
+    """An obstacle that adds cost keeps the profile's tables (still lower bounds); one that
+    makes ways cheaper gets its own; both give scipy's costs."""
+    fast = BidirectionalGraph(cc_network)
+    base_cost = CostModel(cc_network).costs("blind", RouteOptions())
+    base = fast.weights(base_cost)
+    rng = np.random.default_rng(2)
+    dearer = base_cost * np.where(rng.random(len(base_cost)) < 0.2, 5.0, 1.0)
+    cheaper = base_cost * np.where(rng.random(len(base_cost)) < 0.2, 0.4, 1.0)
+    assert fast.weights(dearer, lower=base).bounds is base.bounds
+    assert fast.weights(cheaper, lower=base).bounds is not base.bounds
+    pairs = random_snaps(cc_network, 100, seed=6)
+    for cost in (dearer, cheaper):
+        assert compare(cc_network, cost, pairs) == len(pairs)
