@@ -41,6 +41,8 @@ AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
+#: junctions (pairs of whole edges) whose maneuvers are remembered; then it starts afresh
+JUNCTION_MEMO_SIZE = 20_000
 
 
 def _signed(angle: float) -> float:
@@ -78,6 +80,11 @@ class Describer:
         self.junctions = JunctionFilter(net, features, degree,
                                         np.array(self.crossing_way, dtype=bool))
         self.landmarks = Landmarks(net)
+        # what a route says at a junction between two whole edges, and the rounded bearing and
+        # place of a maneuver at a node, do not depend on the route: remembered once computed
+        self._junction_memo: dict[tuple[int, int], tuple[dict[str, Any], ...]] = {}
+        self._bearing: list[float | None] = [None] * net.n_edges
+        self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
     def _measure_headings(self, leg: Leg) -> None:
         """Headings of every piece, looked up once per route (the junction loop reads each
@@ -104,11 +111,11 @@ class Describer:
         found += self._hazards(0, first, touched, seen_overlays)
         if touched:  # an overlay can touch any piece: look at every junction and piece
             for i in range(1, len(pieces)):
-                found += [(i, facts) for facts in self._junction(leg, i)]
+                found += [(i, facts) for facts in self._junction_at(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         else:
             for i in self._may_speak(leg).tolist():
-                found += [(i, facts) for facts in self._junction(leg, i)]
+                found += [(i, facts) for facts in self._junction_at(leg, i)]
         found.append((len(pieces), self._arrival(leg, target_xy)))
         self.landmarks.add(found, leg, target_xy)
         at_list, n = at.tolist(), len(pieces)
@@ -117,6 +124,9 @@ class Describer:
         # where each maneuver is: the start of its piece, or the end of the line
         points = [leg.starts[i] if i < n else len(leg.coords) - 1 for i, _ in found]
         lonlat = leg.coords[points].tolist()
+        # from the second junction on (or the first, when the first piece is whole) a maneuver
+        # stands on a node, and a whole piece's bearing is its edge's
+        first_whole = pieces[0].start == 0.0
 
         out: list[dict[str, Any]] = []
         for k, (i, fields) in enumerate(found):
@@ -127,20 +137,49 @@ class Describer:
             body = {**FIELD_DEFAULTS, **fields, "distance_m": distance}
             # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
             facts = ManeuverFacts.trusted(body)
-            bearing = leg.head_start[i] if i < n else leg.head_end[n - 1]
-            lon, lat = lonlat[k]
             body["distance_m"] = round(distance, 1)
             body["text"] = maneuver_text(facts, lang=lang, form="at")
             body["at_m"] = round(at_list[i], 1)
-            body["bearing_deg"] = round(bearing, 1)
-            body["location"] = {"lat": round(lat, 7), "lon": round(lon, 7)}
-            body["geometry_index"] = int(point)
+            if i < n and pieces[i].start == 0.0 and pieces[i].end == 1.0:
+                edge = pieces[i].edge
+                bearing = self._bearing[edge]
+                if bearing is None:
+                    bearing = self._bearing[edge] = round(leg.head_start[i], 1)
+            else:
+                bearing = round(leg.head_start[i] if i < n else leg.head_end[n - 1], 1)
+            body["bearing_deg"] = bearing
+            if 0 < i < n and (i >= 2 or first_whole):
+                node = self.edge_u[pieces[i].edge]
+                lat, lon = self._location[node] or self._locate(node, lonlat[k])
+            else:
+                lat, lon = round(lonlat[k][1], 7), round(lonlat[k][0], 7)
+            body["location"] = {"lat": lat, "lon": lon}
+            body["geometry_index"] = point
             out.append(body)
         return out
 
     def _may_speak(self, leg: Leg) -> np.ndarray:
         """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
         return self.junctions.may_speak(leg.edges, leg.head_start, leg.head_end)
+
+    def _locate(self, node: int, lonlat: list[float]) -> tuple[float, float]:
+        location = self._location[node] = (round(lonlat[1], 7), round(lonlat[0], 7))
+        return location
+
+    def _junction_at(self, leg: Leg, i: int) -> list[dict[str, Any]]:
+        """``_junction``, remembered per pair of edges when both pieces are whole (their
+        headings are then the edges' own); always fresh copies, as later steps edit them."""
+        prev, cur = leg.pieces[i - 1], leg.pieces[i]
+        if prev.start != 0.0 or cur.end != 1.0:
+            return self._junction(leg, i)
+        key = (prev.edge, cur.edge)
+        said = self._junction_memo.get(key)
+        if said is None:
+            said = tuple(self._junction(leg, i))
+            if len(self._junction_memo) >= JUNCTION_MEMO_SIZE:
+                self._junction_memo.clear()
+            self._junction_memo[key] = said
+        return [dict(facts) for facts in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
