@@ -103,6 +103,7 @@ def check_ready(osm_path: Path | None = None, build: bool = False):
     registry.session_factory.kw["bind"].dispose()  # workers open their own connections
     router = Router(network)
     network.index  # noqa: B018 - the spatial index, built before the fork to be shared
+    router.prepare()  # the profiles' weights and search bounds, shared by the workers too
     return router
 
 

@@ -102,10 +102,12 @@ class _Scratch:
 class BidirectionalGraph:
     """Forward and backward adjacency of a network, searched by the compiled kernel."""
 
-    def __init__(self, net: WalkNetwork) -> None:
+    def __init__(self, net: WalkNetwork, bounded: bool = True) -> None:
+        """``bounded=False``: plain bidirectional Dijkstra (no A* bounds; a baseline)."""
         if _KERNEL is None:
             raise RuntimeError("the compiled search kernel is not built")
         self.net = net
+        self.bounded = bounded
         n = net.n_nodes
         self.edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
         self.edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
@@ -134,7 +136,9 @@ class BidirectionalGraph:
         than this one (the profile's, before obstacles were added); its tables are reused."""
         weights = Weights(np.ascontiguousarray(cost, dtype=np.float64), None)
         self._remember(weights.cost)
-        if lower is not None and lower.bounds is not None and \
+        if not self.bounded:
+            weights.bounds = None
+        elif lower is not None and lower.bounds is not None and \
                 bool(np.all(weights.cost >= lower.cost)):
             weights.bounds = lower.bounds
         else:
@@ -189,6 +193,8 @@ class BidirectionalGraph:
         if known is None or known[0] is not cost:
             known = self._remember(np.ascontiguousarray(cost, dtype=np.float64))
         _, cost_ptr, factor = known
+        if not self.bounded:
+            factor = 0.0
         s.ends_xy[:] = (*self._xy(origin), *self._xy(dest))
         src_node, src_cost, dst_node, dst_cost, ends_xy, out_edges, out_slots, out_cost = s.ptrs
         count = _KERNEL.lotse_bidijkstra(

@@ -41,8 +41,12 @@ AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
-#: junctions (pairs of whole edges) whose maneuvers are remembered; then it starts afresh
+#: junctions (pairs of whole edges) whose maneuvers are remembered, about 200 bytes each; then
+#: the memory starts afresh
 JUNCTION_MEMO_SIZE = 20_000
+#: the keys of a junction's maneuver, in order (remembered as bare values)
+JUNCTION_KEYS = ("turn", "angle_deg", "clock", "street", "crossing", "step_count", "handrail",
+                 "steps_direction", "tactile_paving", "barrier", "kerb", "surface", "type")
 
 
 def _signed(angle: float) -> float:
@@ -82,7 +86,7 @@ class Describer:
         self.landmarks = Landmarks(net)
         # what a route says at a junction between two whole edges, and the rounded bearing and
         # place of a maneuver at a node, do not depend on the route: remembered once computed
-        self._junction_memo: dict[tuple[int, int], tuple[dict[str, Any], ...]] = {}
+        self._junction_memo: dict[tuple[int, int], tuple[tuple[Any, ...], ...]] = {}
         self._bearing: list[float | None] = [None] * net.n_edges
         self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
@@ -175,11 +179,12 @@ class Describer:
         key = (prev.edge, cur.edge)
         said = self._junction_memo.get(key)
         if said is None:
-            said = tuple(self._junction(leg, i))
+            maneuvers = self._junction(leg, i)
             if len(self._junction_memo) >= JUNCTION_MEMO_SIZE:
                 self._junction_memo.clear()
-            self._junction_memo[key] = said
-        return [dict(facts) for facts in said]
+            self._junction_memo[key] = tuple(tuple(m.values()) for m in maneuvers)
+            return maneuvers
+        return [dict(zip(JUNCTION_KEYS, values, strict=True)) for values in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
@@ -231,6 +236,7 @@ class Describer:
             steps_direction=self._steps_direction(cur) if steps else None,
             tactile_paving=self.tactile[cur], barrier=barrier or ("kerb" if kerb else None),
             kerb=kerb, surface=self.surface[cur])
+        # the keys in JUNCTION_KEYS' order
         return [dict(facts, type=kind) for kind in (*SAY_ORDER, "continue") if kind in types]
 
     def _unambiguous(self, node: int, prev: int, cur: int, heading: float) -> bool:

@@ -174,6 +174,13 @@ class Router:
         duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
         return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings, edges)
 
+    def prepare(self) -> None:
+        """Make the search weights of every profile's default options (by day) now: forked
+        workers then share them, and their search bounds, instead of each building its own."""
+        for profile in PROFILES:
+            self._costs(profile, RouteOptions(), False, [])
+        self._costs("walk", RouteOptions(prefer_tactile_paving=False), False, [])
+
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
         """Search weights for the request: the profile's cached vector, or a patched copy of it

@@ -8,6 +8,7 @@ match scipy's to rounding, and the path must be connected and cost what it says.
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -123,18 +124,16 @@ def test_astar_bound_never_overestimates(cc_network, profile):
     assert {"walk": 1.0, "blind": 1 / 3}[profile] * 0.999 <= k <= 1.0
 
 
-def test_astar_settles_less_with_the_same_answer(cc_network):
-    """With a usable bound (plain walk: k = 1) the search gives scipy's costs while the
-    heuristic is on; switched off (k = 0) it gives the same, so the bound changes only speed."""
-    fast = BidirectionalGraph(cc_network)
-    cost = CostModel(cc_network).costs("walk", RouteOptions())
-    weights = fast.weights(cost)
-    pairs = random_snaps(cc_network, 60, seed=21)
-    with_bound = [fast.shortest(weights, o, d) for o, d in pairs]
-    entry = fast._cost_ptr[id(weights.cost)]
-    fast._cost_ptr[id(weights.cost)] = (*entry[:2], 0.0)
-    without = [fast.shortest(weights, o, d) for o, d in pairs]
-    assert [p.pieces for p in with_bound] == [p.pieces for p in without]
+def test_bounds_change_only_speed(cc_network):
+    """With the A* bounds (straight line and landmarks) the search finds the very paths of the
+    plain bidirectional Dijkstra."""
+    bounded, plain = BidirectionalGraph(cc_network), BidirectionalGraph(cc_network, bounded=False)
+    for profile in ("walk", "blind"):
+        cost = CostModel(cc_network).costs(profile, RouteOptions())
+        wb, wp = bounded.weights(cost), plain.weights(cost)
+        assert wb.bounds is not None and wp.bounds is None
+        for o, d in random_snaps(cc_network, 60, seed=21):
+            assert bounded.shortest(wb, o, d).pieces == plain.shortest(wp, o, d).pieces
 
 
 def test_landmark_bounds_are_lower_bounds(cc_network):
@@ -176,3 +175,17 @@ def test_patched_costs_reuse_the_base_tables_only_when_dearer(cc_network):
     pairs = random_snaps(cc_network, 100, seed=6)
     for cost in (dearer, cheaper):
         assert compare(cc_network, cost, pairs) == len(pairs)
+
+
+def test_prepared_router_builds_no_weights_for_default_routes(cc_network):
+    """``prepare`` (run before workers fork) makes what default routes of every profile and the
+    detour check need, so the workers share it instead of building their own."""
+    router = Router(cc_network)
+    router.prepare()
+    prepared = dict(router._cache)
+    assert len(prepared) >= 3 and all(w.bounds is not None for w, _ in prepared.values())
+    for o, d in random_snaps(cc_network, 10, seed=23):
+        for profile in ("walk", "blind", "low_vision"):
+            router.route((o.lat, o.lon), (d.lat, d.lon), profile=profile,
+                         when=datetime(2026, 5, 4, 10, 0, tzinfo=UTC))
+    assert dict(router._cache) == prepared
