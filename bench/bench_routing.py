@@ -13,7 +13,8 @@
    without its A* bounds and with scipy's Dijkstra (the fallback) on the same pairs;
 4. HTTP, sequential, the same pairs against the server of step 2 (127.0.0.1, keep-alive);
 5. HTTP, ``--workers 2`` and ``--clients`` concurrent clients (bounded by --load-requests):
-   routes per second and latency; memory (PSS) of each worker, i.e. what a second one adds;
+   routes per second and latency (a dropped connection counts as an error, not an answer);
+   memory (PSS) of each worker, i.e. what a second one adds;
 6. a synthetic city ``--tiles`` times the size (bench/tiled_city.py): build time, peak memory,
    and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile).
 
@@ -254,7 +255,11 @@ async def _load(url: str, pairs, clients: int, total: int) -> tuple[list[float],
             a, b = pairs[k % len(pairs)]
             body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}}
             t = time.perf_counter()
-            r = await client.post("/v1/routes", json=body)
+            try:
+                r = await client.post("/v1/routes", json=body)
+            except httpx.TransportError:  # e.g. a keep-alive connection closed under us
+                errors += 1
+                continue
             times.append((time.perf_counter() - t) * 1000)
             errors += r.status_code != 200
 
