@@ -338,7 +338,7 @@ def main() -> int:
               f"{', '.join(f'{f:.2f}' for f in firsts)})")
         single = sum(m[2] for m in memory_of_tree(server.pid))
         times, errors = http_sequential(url, pairs)
-        print(f"HTTP sequential ({load()}): {pct(times)}   non-200: {errors}")
+        print(f"HTTP sequential ({load()}): {pct(times)}   errors (non-200 or dropped): {errors}")
     finally:
         stop(server)
 
@@ -346,7 +346,7 @@ def main() -> int:
     try:
         times, wall, errors = asyncio.run(_load(url, pairs, args.clients, args.load_requests))
         print(f"HTTP, 2 workers, {args.clients} clients on the same 2 cores ({load()}): "
-              f"{len(times) / wall:.0f} routes/s; {pct(times)}; non-200: {errors}")
+              f"{len(times) / wall:.0f} routes/s; {pct(times)}; errors (non-200 or dropped): {errors}")
         mem = memory_of_tree(server.pid)
         print("  processes, master first (pid, RSS, PSS, private MB): " +
               ", ".join(f"({p}, {r:.0f}, {s:.0f}, {u:.0f})" for p, r, s, u in mem))
