@@ -222,8 +222,11 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        edges, start, end = np.array(path.pieces).T
-        length = float(np.dot(self.net.edge_length[edges.astype(np.int64)], end - start))
+        pieces = path.pieces
+        edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
+        share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64,
+                            count=len(pieces))
+        length = float(np.dot(self.net.edge_length[edges], share))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
             return None

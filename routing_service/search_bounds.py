@@ -57,19 +57,19 @@ class LandmarkTables:
         the ends of the origin's and the destination's ways and what it costs to walk from the
         snapped point to each end (``leave``) or from each end to it (``arrive``); None when
         either point cannot be reached or left at all (the search then goes without them)."""
-        out = np.concatenate((_via(self.to_node, arrive_d, into=True),
-                              _via(self.from_node, leave_d, into=False),
-                              _via(self.to_node, arrive_o, into=True),
-                              _via(self.from_node, leave_o, into=False)))
+        # one gather per table: rows of the two ends of the destination's way, then the origin's
+        into = _gather(self.to_node, arrive_d, arrive_o)
+        out_of = _gather(self.from_node, leave_d, leave_o)
+        out = np.concatenate((np.minimum(into[0], into[1]), np.minimum(out_of[0], out_of[1]),
+                              np.minimum(into[2], into[3]), np.minimum(out_of[2], out_of[3])))
         return out if np.isfinite(out).all() else None
 
 
-def _via(table: np.ndarray, ends: tuple[list[int], list[float]], into: bool) -> np.ndarray:
-    nodes, costs = ends
-    rows = [table[v] + c for v, c in zip(nodes, costs, strict=True) if v >= 0 and c < np.inf]
-    if not rows:
-        return np.full(table.shape[1], np.inf)
-    return np.minimum.reduce(rows) if len(rows) > 1 else rows[0]
+def _gather(table: np.ndarray, *ends: tuple[list[int], list[float]]) -> np.ndarray:
+    """Rows of ``table`` at each end's nodes plus the end's cost (inf where there is no end)."""
+    nodes = [v if v >= 0 else 0 for end in ends for v in end[0]]
+    costs = [c if v >= 0 else np.inf for end in ends for v, c in zip(*end, strict=True)]
+    return table[nodes] + np.array(costs)[:, None]
 
 
 def landmark_tables(kernel: ctypes.CDLL, graph_ptrs: tuple[int, ...], cost: np.ndarray,
