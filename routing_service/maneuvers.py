@@ -41,9 +41,9 @@ AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
-#: junctions (pairs of whole edges) whose maneuvers are remembered, about 200 bytes each; then
+#: junctions (pairs of whole edges) whose maneuvers are remembered (about 370 bytes each); then
 #: the memory starts afresh
-JUNCTION_MEMO_SIZE = 20_000
+JUNCTION_MEMO_SIZE = 10_000
 #: the keys of a junction's maneuver, in order (remembered as bare values)
 JUNCTION_KEYS = ("turn", "angle_deg", "clock", "street", "crossing", "step_count", "handrail",
                  "steps_direction", "tactile_paving", "barrier", "kerb", "surface", "type")
