@@ -346,7 +346,8 @@ def main() -> int:
     try:
         times, wall, errors = asyncio.run(_load(url, pairs, args.clients, args.load_requests))
         print(f"HTTP, 2 workers, {args.clients} clients on the same 2 cores ({load()}): "
-              f"{len(times) / wall:.0f} routes/s; {pct(times)}; errors (non-200 or dropped): {errors}")
+              f"{len(times) / wall:.0f} routes/s; {pct(times)}; "
+              f"errors (non-200 or dropped): {errors}")
         mem = memory_of_tree(server.pid)
         print("  processes, master first (pid, RSS, PSS, private MB): " +
               ", ".join(f"({p}, {r:.0f}, {s:.0f}, {u:.0f})" for p, r, s, u in mem))
