@@ -126,6 +126,8 @@ class BidirectionalGraph:
         self._xy_ptrs = (_ptr(self.node_x), _ptr(self.node_y))
         self.geom_length = _geometry_lengths(net.index.xy, net.geom_offsets)
         self.landmarks = pick_landmarks(self.node_x, self.node_y)
+        #: the whole-edge piece of every edge, made once (a long path is 150 of them)
+        self._whole = [Piece(e) for e in range(net.n_edges)]
         self._local = threading.local()
         #: id(cost vector) -> (the vector, kept alive, its address, its A* factor)
         self._cost_ptr: dict[int, tuple[np.ndarray, int, float]] = {}
@@ -208,7 +210,7 @@ class BidirectionalGraph:
             return best
         first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
         last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
-        middle = [Piece(e) for e in s.out_edges[:count].tolist()]
+        middle = list(map(self._whole.__getitem__, s.out_edges[:count].tolist()))
         return Path(float(s.out_cost[0]), [first, *middle, last])
 
     def _ends(self, cost: np.ndarray, snap: Snap
