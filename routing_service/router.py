@@ -199,7 +199,13 @@ class Router:
             cost, touched = apply_overlays(self.net, base.cost, active)
             entry = (self._weights(cost, base), touched)
         else:
-            entry = (self._weights(self.model.costs(profile, options, night)), {})
+            # night, no steps, signalled crossings only, no tactile preference: usually dearer
+            # than the profile's default by day, whose search bounds then still hold
+            plain = RouteOptions()
+            base = None if key == (profile, plain.avoid_steps, plain.signalled_crossings_only,
+                                   plain.tactile_for(profile), False) \
+                else self._costs(profile, plain, False, [])[0]
+            entry = (self._weights(self.model.costs(profile, options, night), base), {})
         with self._lock:
             entry = self._cache.setdefault(key, entry)  # one matrix per key, one lock
             if len(self._cache) > COST_CACHE_SIZE:
@@ -208,7 +214,8 @@ class Router:
 
     def _weights(self, cost: np.ndarray, base: Weights | None = None) -> Weights:
         """Search weights of a cost vector; the compiled search reuses the landmark tables of
-        ``base`` (the same profile without overlays) when the overlays only add cost."""
+        ``base`` (the same profile without overlays, or with default options by day) when
+        ``cost`` is nowhere cheaper (it checks)."""
         if self.bounded_search:
             return self.graph.weights(cost)
         return self.graph.weights(cost, lower=base)

@@ -189,3 +189,16 @@ def test_prepared_router_builds_no_weights_for_default_routes(cc_network):
             router.route((o.lat, o.lon), (d.lat, d.lon), profile=profile,
                          when=datetime(2026, 5, 4, 10, 0, tzinfo=UTC))
     assert dict(router._cache) == prepared
+
+
+def test_dearer_options_reuse_the_profiles_search_bounds(cc_network):
+    """Night, no steps, signalled crossings only: each vector is nowhere cheaper than the
+    profile's default by day, so its landmark tables are reused, and routes still match scipy."""
+    router = Router(cc_network)
+    default, _ = router._costs("blind", RouteOptions(), False, [])
+    pairs = random_snaps(cc_network, 60, seed=29)
+    for options, night in ((RouteOptions(), True), (RouteOptions(avoid_steps=True), False),
+                           (RouteOptions(signalled_crossings_only=True), True)):
+        weights, _ = router._costs("blind", options, night, [])
+        assert weights.bounds is default.bounds
+        assert compare(cc_network, weights.cost, pairs) > 0
