@@ -16,7 +16,9 @@
    routes per second and latency (a dropped connection counts as an error, not an answer);
    memory (PSS) of each worker, i.e. what a second one adds;
 6. a synthetic city ``--tiles`` times the size (bench/tiled_city.py): build time, peak memory,
-   and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile).
+   and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile);
+   with ``--tiled-arrays`` also (after step 3) the same city tiled from the compiled arrays
+   (bench/tiled_arrays.py), which times the routes without the tiled extract's long build.
 
 The machine's two cores are shared with other work: each phase prints the load average, CPU
 time is given next to wall time, and the clients of step 5 run on the same cores as the server.
@@ -294,6 +296,8 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--load-requests", type=int, default=3000)
     ap.add_argument("--skip-tiled", action="store_true")
+    ap.add_argument("--tiled-arrays", action="store_true",
+                    help="also time routes on a --tiles city tiled from the compiled arrays")
     ap.add_argument("--starts", type=int, default=3, help="server starts timed to a first route")
     args = ap.parse_args()
     from routing_service.bidirectional import kernel_available
@@ -324,6 +328,18 @@ def main() -> int:
     print(f"  search p99 ratios: bounds/no bounds "
           f"{ratio(one['kernel'], one['plain_kernel'], 0.99):.2f}, "
           f"bounds/scipy {ratio(one['kernel'], one['scipy'], 0.99):.2f}")
+
+    if args.tiled_arrays:  # route time against city size, without building a tiled extract
+        from tiled_arrays import shift_pairs, tile_network
+
+        big = tile_network(net, args.tiles)
+        many = in_process(big, shift_pairs(net, pairs, args.tiles, args.seed))
+        print(f"\n{args.tiles}x city tiled from the arrays ({big.n_nodes} nodes, {load()}): "
+              f"route CPU {pct(many['cpu'])}")
+        print(f"  search with bounds {pct(many['kernel'])}; without {pct(many['plain_kernel'])}")
+        print(f"  p99 {args.tiles}x / 1x: route {ratio(many['cpu'], one['cpu'], 0.99):.2f}, "
+              f"search with bounds {ratio(many['kernel'], one['kernel'], 0.99):.2f}, "
+              f"without {ratio(many['plain_kernel'], one['plain_kernel'], 0.99):.2f}")
 
     firsts = []
     for _ in range(args.starts - 1):  # the last start serves the sequential run below
