@@ -176,10 +176,10 @@ class Router:
 
     def prepare(self) -> None:
         """Make the search weights of every profile's default options (by day) now: forked
-        workers then share them, and their search bounds, instead of each building its own."""
+        workers then share them, and their search bounds, instead of each building its own.
+        (The detour check's plain walk is the walk profile's default.)"""
         for profile in PROFILES:
             self._costs(profile, RouteOptions(), False, [])
-        self._costs("walk", RouteOptions(prefer_tactile_paving=False), False, [])
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
