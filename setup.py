@@ -8,5 +8,5 @@ from setuptools import Extension, setup
 
 setup(ext_modules=[
     Extension("routing_service._bidijkstra", ["routing_service/_bidijkstra.c"],
-              extra_compile_args=["-O2", "-std=c99"]),
+              extra_compile_args=["-O2", "-std=c99"], libraries=["m"]),
 ])

@@ -4,15 +4,21 @@
                                             [--clients 32] [--load-requests 3000] [--skip-tiled]
 
 1. ``lotse build-graph --force`` in a child: wall time and peak memory (max RSS of the child);
-2. ``lotse serve``: time from process start to its first answered route;
+2. ``lotse serve``: time from process start to its first answered route (``--starts`` times,
+   one database: the first start migrates it, as a deployment's database already is);
 3. in-process, profile blind with maneuvers: 1,000 random pairs (fixed seed) as full routes
-   (search, maneuvers, text, JSON bytes), wall and CPU time of the routing thread; the search
-   alone with the compiled kernel and with scipy's Dijkstra (the fallback) on the same pairs;
+   (search, maneuvers, text, JSON bytes), wall and CPU time of the routing thread, interleaved
+   with the baseline (the same router on scipy's Dijkstra); each stage alone (snap, search,
+   path geometry, description, JSON); the search alone with the compiled kernel with and
+   without its A* bounds and with scipy's Dijkstra (the fallback) on the same pairs;
 4. HTTP, sequential, the same pairs against the server of step 2 (127.0.0.1, keep-alive);
 5. HTTP, ``--workers 2`` and ``--clients`` concurrent clients (bounded by --load-requests):
-   routes per second and latency; memory (PSS) of each worker, i.e. what a second one adds;
+   routes per second and latency (a dropped connection counts as an error, not an answer);
+   memory (PSS) of each worker, i.e. what a second one adds;
 6. a synthetic city ``--tiles`` times the size (bench/tiled_city.py): build time, peak memory,
-   and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile).
+   and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile);
+   with ``--tiled-arrays`` also (after step 3) the same city tiled from the compiled arrays
+   (bench/tiled_arrays.py), which times the routes without the tiled extract's long build.
 
 The machine's two cores are shared with other work: each phase prints the load average, CPU
 time is given next to wall time, and the clients of step 5 run on the same cores as the server.
@@ -57,8 +63,16 @@ def pct(ms: list[float]) -> str:
             f"max {ms[-1]:7.2f} ms (n={len(ms)})")
 
 
+def quantile(ms: list[float], p: float) -> float:
+    return sorted(ms)[min(len(ms) - 1, int(round(p * (len(ms) - 1))))]
+
+
 def p99(ms: list[float]) -> float:
-    return sorted(ms)[min(len(ms) - 1, int(round(0.99 * (len(ms) - 1))))]
+    return quantile(ms, 0.99)
+
+
+def ratio(new: list[float], base: list[float], p: float) -> float:
+    return quantile(new, p) / quantile(base, p)
 
 
 def load() -> str:
@@ -92,44 +106,68 @@ def random_pairs(net, n: int, seed: int) -> list[tuple[tuple[float, float], tupl
 
 
 def in_process(net, pairs, profile: str = "blind") -> dict[str, list[float]]:
+    """CPU and wall time of full routes (search, maneuvers, text, JSON bytes), interleaved pair
+    by pair with the baseline: the same router on scipy's search (radius + second search); then
+    each stage alone, and the search with and without the A* bounds."""
     import orjson
 
+    from routing_service.bidirectional import BidirectionalGraph
+    from routing_service.leg import build_leg
     from routing_service.options import RouteOptions
     from routing_service.pathfind import PairGraph
     from routing_service.router import Router
 
     router = Router(net)
+    baseline = Router(net)
+    baseline.graph, baseline.bounded_search = PairGraph(net), True
     for a, b in pairs[:20]:
         router.route(a, b, profile=profile)
-    wall, cpu, kernel, scipy = [], [], [], []
-    for a, b in pairs:
+        baseline.route(a, b, profile=profile)
+    out: dict[str, list[float]] = {k: [] for k in (
+        "wall", "cpu", "fallback_cpu", "snap", "search", "leg", "describe", "json", "kernel",
+        "plain_kernel", "scipy")}
+    for a, b in pairs:  # the describer's memory of junctions fills as the routes go
         t, c = time.perf_counter(), time.thread_time()
         orjson.dumps(router.route(a, b, profile=profile).to_dict(),
                      option=orjson.OPT_SERIALIZE_NUMPY)
-        wall.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.thread_time() - c) * 1000)
-    # baseline in the same run: the same router with scipy's search (radius + second search)
-    baseline = Router(net)
-    baseline.graph, baseline.bounded_search = PairGraph(net), True
-    fallback_cpu = []
-    for a, b in pairs:
+        out["wall"].append((time.perf_counter() - t) * 1000)
+        out["cpu"].append((time.thread_time() - c) * 1000)
         c = time.thread_time()
         orjson.dumps(baseline.route(a, b, profile=profile).to_dict(),
                      option=orjson.OPT_SERIALIZE_NUMPY)
-        fallback_cpu.append((time.thread_time() - c) * 1000)
-    weights, _ = router._costs(profile, RouteOptions(), False, [])
+        out["fallback_cpu"].append((time.thread_time() - c) * 1000)
+    # the stages of a route, each timed alone on a fresh router (so its memory starts empty)
+    staged = Router(net)
+    weights, _ = staged._costs(profile, RouteOptions(), False, [])
+    for a, b in pairs:
+        t0 = time.thread_time()
+        o, d = net.snap(*a), net.snap(*b)
+        t1 = time.thread_time()
+        path = staged.graph.shortest(weights, o, d)
+        t2 = time.thread_time()
+        leg = build_leg(net, path.pieces)
+        t3 = time.thread_time()
+        maneuvers = staged.describer.describe(leg, "de", {}, b)
+        t4 = time.thread_time()
+        orjson.dumps({"coordinates": leg.coords, "maneuvers": maneuvers},
+                     option=orjson.OPT_SERIALIZE_NUMPY)
+        t5 = time.thread_time()
+        for key, start, end in (("snap", t0, t1), ("search", t1, t2), ("leg", t2, t3),
+                                ("describe", t3, t4), ("json", t4, t5)):
+            out[key].append((end - start) * 1000)
+    plain = BidirectionalGraph(net, bounded=False)
+    plain_weights = plain.weights(weights.cost)
     fallback = PairGraph(net)
     fallback_weights = fallback.weights(weights.cost)
     for a, b in pairs:
         o, d = net.snap(*a), net.snap(*b)
-        t = time.thread_time()
-        router.graph.shortest(weights, o, d)
-        kernel.append((time.thread_time() - t) * 1000)
-        t = time.thread_time()
-        fallback.shortest(fallback_weights, o, d)
-        scipy.append((time.thread_time() - t) * 1000)
-    return {"wall": wall, "cpu": cpu, "kernel": kernel, "scipy": scipy,
-            "fallback_cpu": fallback_cpu}
+        for key, graph, w in (("kernel", staged.graph, weights),
+                              ("plain_kernel", plain, plain_weights),
+                              ("scipy", fallback, fallback_weights)):
+            t = time.thread_time()
+            graph.shortest(w, o, d)
+            out[key].append((time.thread_time() - t) * 1000)
+    return out
 
 
 def free_port() -> int:
@@ -145,7 +183,7 @@ def start_server(osm: Path, cache: Path, workdir: Path, workers: int
 
     port = free_port()
     env = {**os.environ, "LOTSE_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": f"sqlite:///{workdir / f'registry-{port}.db'}"}
+           "DATABASE_URL": f"sqlite:///{workdir / 'registry.db'}"}
     t = time.perf_counter()
     server = subprocess.Popen(
         ["timeout", str(SERVER_LIMIT_S), sys.executable, "-m", "lotse", "serve", "--osm",
@@ -219,7 +257,11 @@ async def _load(url: str, pairs, clients: int, total: int) -> tuple[list[float],
             a, b = pairs[k % len(pairs)]
             body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}}
             t = time.perf_counter()
-            r = await client.post("/v1/routes", json=body)
+            try:
+                r = await client.post("/v1/routes", json=body)
+            except httpx.TransportError:  # e.g. a keep-alive connection closed under us
+                errors += 1
+                continue
             times.append((time.perf_counter() - t) * 1000)
             errors += r.status_code != 200
 
@@ -254,6 +296,9 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--load-requests", type=int, default=3000)
     ap.add_argument("--skip-tiled", action="store_true")
+    ap.add_argument("--tiled-arrays", action="store_true",
+                    help="also time routes on a --tiles city tiled from the compiled arrays")
+    ap.add_argument("--starts", type=int, default=3, help="server starts timed to a first route")
     args = ap.parse_args()
     from routing_service.bidirectional import kernel_available
     from routing_service.graph_files import open_compiled
@@ -271,18 +316,45 @@ def main() -> int:
     print(f"\nin-process, blind, with maneuvers and JSON bytes   ({load()})")
     print(f"  wall: {pct(one['wall'])}")
     print(f"  CPU:  {pct(one['cpu'])}")
-    print(f"  CPU with scipy's search instead (baseline): {pct(one['fallback_cpu'])}")
-    print(f"  search only, CPU, compiled kernel: {pct(one['kernel'])}")
-    print(f"  search only, CPU, scipy fallback:  {pct(one['scipy'])}")
-    print(f"  p99 ratios: route {p99(one['cpu']) / p99(one['fallback_cpu']):.2f} of the "
-          f"baseline; search {p99(one['kernel']) / p99(one['scipy']):.2f} of scipy's")
+    print(f"  CPU, baseline (same run, interleaved: scipy's search): {pct(one['fallback_cpu'])}")
+    print(f"  ratio to the baseline: median {ratio(one['cpu'], one['fallback_cpu'], 0.5):.2f}, "
+          f"p99 {ratio(one['cpu'], one['fallback_cpu'], 0.99):.2f}")
+    print("  stages alone, CPU:")
+    for key in ("snap", "search", "leg", "describe", "json"):
+        print(f"    {key:9s} {pct(one[key])}")
+    print(f"  search only, CPU, kernel with A* bounds:  {pct(one['kernel'])}")
+    print(f"  search only, CPU, kernel without bounds:  {pct(one['plain_kernel'])}")
+    print(f"  search only, CPU, scipy fallback:         {pct(one['scipy'])}")
+    print(f"  search p99 ratios: bounds/no bounds "
+          f"{ratio(one['kernel'], one['plain_kernel'], 0.99):.2f}, "
+          f"bounds/scipy {ratio(one['kernel'], one['scipy'], 0.99):.2f}")
 
+    if args.tiled_arrays:  # route time against city size, without building a tiled extract
+        from tiled_arrays import shift_pairs, tile_network
+
+        big = tile_network(net, args.tiles)
+        many = in_process(big, shift_pairs(net, pairs, args.tiles, args.seed))
+        print(f"\n{args.tiles}x city tiled from the arrays ({big.n_nodes} nodes, {load()}): "
+              f"route CPU {pct(many['cpu'])}")
+        print(f"  search with bounds {pct(many['kernel'])}; without {pct(many['plain_kernel'])}")
+        print(f"  p99 {args.tiles}x / 1x: route {ratio(many['cpu'], one['cpu'], 0.99):.2f}, "
+              f"search with bounds {ratio(many['kernel'], one['kernel'], 0.99):.2f}, "
+              f"without {ratio(many['plain_kernel'], one['plain_kernel'], 0.99):.2f}")
+
+    firsts = []
+    for _ in range(args.starts - 1):  # the last start serves the sequential run below
+        server, _, first = start_server(args.osm, cache, work, workers=1)
+        stop(server)
+        firsts.append(first)
     server, url, first = start_server(args.osm, cache, work, workers=1)
+    firsts.append(first)
     try:
-        print(f"\nlotse serve: first route answered {first:.2f} s after process start")
+        print(f"\nlotse serve (database migrated by the first start): first route answered "
+              f"{statistics.median(firsts):.2f} s after process start (median of "
+              f"{', '.join(f'{f:.2f}' for f in firsts)})")
         single = sum(m[2] for m in memory_of_tree(server.pid))
         times, errors = http_sequential(url, pairs)
-        print(f"HTTP sequential ({load()}): {pct(times)}   non-200: {errors}")
+        print(f"HTTP sequential ({load()}): {pct(times)}   errors (non-200 or dropped): {errors}")
     finally:
         stop(server)
 
@@ -290,7 +362,8 @@ def main() -> int:
     try:
         times, wall, errors = asyncio.run(_load(url, pairs, args.clients, args.load_requests))
         print(f"HTTP, 2 workers, {args.clients} clients on the same 2 cores ({load()}): "
-              f"{len(times) / wall:.0f} routes/s; {pct(times)}; non-200: {errors}")
+              f"{len(times) / wall:.0f} routes/s; {pct(times)}; "
+              f"errors (non-200 or dropped): {errors}")
         mem = memory_of_tree(server.pid)
         print("  processes, master first (pid, RSS, PSS, private MB): " +
               ", ".join(f"({p}, {r:.0f}, {s:.0f}, {u:.0f})" for p, r, s, u in mem))

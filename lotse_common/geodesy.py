@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyproj import Transformer
+
+if TYPE_CHECKING:  # pyproj is imported on the first projection: distances alone never need it
+    from pyproj import Transformer
 
 #: mean Earth radius (IUGG), metres
 EARTH_RADIUS_M = 6_371_008.8
@@ -23,11 +26,15 @@ METRIC_CRS = "EPSG:25832"
 
 @lru_cache(maxsize=1)
 def _forward() -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 
 
 @lru_cache(maxsize=1)
 def _inverse() -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
 

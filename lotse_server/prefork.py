@@ -16,15 +16,18 @@ import os
 import signal
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
 
-def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: int) -> int:
+def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: int,
+                options: dict[str, Any] | None = None) -> int:
     """Fork ``workers`` processes that each serve ``make_app()`` on one shared socket; wait
-    for them, passing SIGTERM/SIGINT on. Returns 0 when all exited cleanly, else 1."""
+    for them, passing SIGTERM/SIGINT on. ``options``: uvicorn's settings for each worker.
+    Returns 0 when all exited cleanly, else 1."""
     import uvicorn
 
     sock = socket.create_server((host, port), backlog=4096)
@@ -35,7 +38,8 @@ def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: 
         if pid == 0:  # the worker: its own app (database engine, event loop), the shared socket
             code = 0
             try:
-                config = uvicorn.Config(make_app(), log_level="info", server_header=False)
+                config = uvicorn.Config(make_app(), **(options or {"log_level": "info",
+                                                                   "server_header": False}))
                 uvicorn.Server(config).run(sockets=[sock])
             except BaseException:  # noqa: BLE001 - a worker must never return into the master
                 log.exception("worker failed")

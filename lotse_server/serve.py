@@ -103,6 +103,7 @@ def check_ready(osm_path: Path | None = None, build: bool = False):
     registry.session_factory.kw["bind"].dispose()  # workers open their own connections
     router = Router(network)
     network.index  # noqa: B018 - the spatial index, built before the fork to be shared
+    router.prepare()  # the profiles' weights and search bounds, shared by the workers too
     return router
 
 
@@ -116,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
                              "PostgreSQL or SQLite file)")
     parser.add_argument("--build", action="store_true",
                         help="compile the graph first if 'lotse build-graph' has not")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log every request (off by default: a line per route costs more "
+                             "than the route's own JSON)")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -140,10 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    server_header=False, backlog=4096)
+        uvicorn.run(app, host=args.host, port=args.port, backlog=4096, **uvicorn_options(args))
         return 0
     from lotse_server.prefork import run_workers
 
     return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
-                       args.host, args.port, args.workers)
+                       args.host, args.port, args.workers, uvicorn_options(args))
+
+
+def uvicorn_options(args: argparse.Namespace) -> dict[str, object]:
+    """uvicorn's settings for one worker: the compiled HTTP parser, no WebSocket protocol (the
+    service has no WebSocket endpoint), the access log only when asked for."""
+    return {"log_level": "info", "server_header": False, "http": "httptools", "ws": "none",
+            "access_log": args.access_log}

@@ -1,9 +1,15 @@
-"""Point-to-point search with the compiled bidirectional Dijkstra (``_bidijkstra.c``).
+"""Point-to-point search with the compiled bidirectional A* (``_bidijkstra.c``).
 
 The kernel searches from both snapped points at once and stops when the two searches meet, so it
 settles only the nodes around the route, never the whole city, and needs no distance limit and
 no second try. It reads the edge costs directly: a cost vector with obstacles applied is used as
 it is, without building a search matrix.
+
+The A* bound: for each cost vector the smallest cost per metre of (projected) edge geometry,
+``astar_factor``; no path can cost less than that times the straight line, so the heuristic
+never overestimates and the route stays the cheapest one. It is taken from the vector itself,
+so an overlay that makes a way cheaper (a guidance strip) lowers the bound with it. Landmark
+tables (``search_bounds``) sharpen the bound where the straight line is weak.
 
 ``kernel_available()`` is False when the extension was not built (a source checkout without
 ``pip install``); the router then falls back to scipy's Dijkstra (``pathfind.PairGraph``).
@@ -23,11 +29,15 @@ import numpy as np
 
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct, _part
+from routing_service.search_bounds import LandmarkTables, landmark_tables, pick_landmarks
 from routing_service.snap import Snap
 
 _P = ctypes.c_void_p
 #: addresses of this many cost vectors are remembered (the router caches about as many vectors)
 COST_POINTERS_KEPT = 64
+#: the A* factor is shrunk by this share, so float rounding in the straight lines can never make
+#: the heuristic overestimate
+ASTAR_MARGIN = 1e-6
 
 
 def _load_kernel() -> ctypes.CDLL | None:
@@ -45,7 +55,11 @@ def _load_kernel() -> ctypes.CDLL | None:
             lib.lotse_bidijkstra.argtypes = [
                 _P, _P, _P, _P, _P, _P, _P, _P,
                 ctypes.c_int32, _P, _P, ctypes.c_int32, _P, _P, ctypes.c_double,
+                _P, _P, ctypes.c_double, _P,
+                ctypes.c_int32, _P, _P, _P,
                 _P, ctypes.c_int64, _P, _P]
+            lib.lotse_dijkstra_all.restype = ctypes.c_int64
+            lib.lotse_dijkstra_all.argtypes = [_P, _P, _P, _P, ctypes.c_int32, _P]
             return lib
     return None
 
@@ -76,19 +90,24 @@ class _Scratch:
         self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
         self.out_slots = np.zeros(2, dtype=np.int32)
         self.out_cost = np.zeros(1, dtype=np.float64)
+        self.ends_xy = np.zeros(4, dtype=np.float64)
         # buffer addresses, taken once: ``array.ctypes`` builds a helper object on every access
         self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
-                                            self.dst_cost, self.out_edges, self.out_slots,
-                                            self.out_cost))
+                                            self.dst_cost, self.ends_xy, self.out_edges,
+                                            self.out_slots, self.out_cost))
+        #: the landmark bounds' per-search values (kept alive while the kernel reads them)
+        self.lm_ends: np.ndarray | None = None
 
 
 class BidirectionalGraph:
     """Forward and backward adjacency of a network, searched by the compiled kernel."""
 
-    def __init__(self, net: WalkNetwork) -> None:
+    def __init__(self, net: WalkNetwork, bounded: bool = True) -> None:
+        """``bounded=False``: plain bidirectional Dijkstra (no A* bounds; a baseline)."""
         if _KERNEL is None:
             raise RuntimeError("the compiled search kernel is not built")
         self.net = net
+        self.bounded = bounded
         n = net.n_nodes
         self.edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
         self.edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
@@ -98,17 +117,56 @@ class BidirectionalGraph:
         self.ptr_b = np.r_[0, np.cumsum(np.bincount(self.edge_v, minlength=n))].astype(np.int64)
         self._static = [_ptr(a) for a in (self.ptr_f, self.adj_f, self.ptr_b, self.adj_b,
                                           self.edge_u, self.edge_v)]
+        # the A* geometry: nodes and edge lengths in the snapping index's metric projection
+        # (an edge's geometry starts and ends exactly on its nodes)
+        self.proj = net.index.proj
+        node_xy = self.proj.forward(np.column_stack((net.node_lon, net.node_lat)))
+        self.node_x = np.ascontiguousarray(node_xy[:, 0])
+        self.node_y = np.ascontiguousarray(node_xy[:, 1])
+        self._xy_ptrs = (_ptr(self.node_x), _ptr(self.node_y))
+        self.geom_length = _geometry_lengths(net.index.xy, net.geom_offsets)
+        self.landmarks = pick_landmarks(self.node_x, self.node_y)
+        #: the whole-edge piece of every edge, made once (a long path is 150 of them)
+        self._whole = [Piece(e) for e in range(net.n_edges)]
         self._local = threading.local()
-        #: id(cost vector) -> (the vector, kept alive, and its address)
-        self._cost_ptr: dict[int, tuple[np.ndarray, int]] = {}
+        #: id(cost vector) -> (the vector, kept alive, its address, its A* factor)
+        self._cost_ptr: dict[int, tuple[np.ndarray, int, float]] = {}
 
-    def weights(self, cost: np.ndarray) -> Weights:
-        """The kernel searches the cost vector itself: nothing to build but its address."""
+    def weights(self, cost: np.ndarray, lower: Weights | None = None) -> Weights:
+        """The kernel searches the cost vector itself: nothing to build but its address, its
+        A* factor and its landmark tables. ``lower``: the weights of a vector nowhere dearer
+        than this one (the profile's, before obstacles were added); its tables are reused."""
         weights = Weights(np.ascontiguousarray(cost, dtype=np.float64), None)
-        self._cost_ptr[id(weights.cost)] = (weights.cost, _ptr(weights.cost))
+        self._remember(weights.cost)
+        if not self.bounded:
+            weights.bounds = None
+        elif lower is not None and lower.bounds is not None and \
+                bool(np.all(weights.cost >= lower.cost)):
+            weights.bounds = lower.bounds
+        else:
+            weights.bounds = self.tables(weights.cost)
+        return weights
+
+    def tables(self, cost: np.ndarray) -> LandmarkTables:
+        """The landmark tables of one cost vector (two whole-graph searches per landmark)."""
+        graph = tuple(_ptr(a) for a in (self.ptr_f, self.adj_f, self.edge_v,
+                                        self.ptr_b, self.adj_b, self.edge_u))
+        return landmark_tables(_KERNEL, graph, cost, self.landmarks, self.net.n_nodes)
+
+    def _remember(self, cost: np.ndarray) -> tuple[np.ndarray, int, float]:
+        entry = (cost, _ptr(cost), self.astar_factor(cost))
+        self._cost_ptr[id(cost)] = entry
         if len(self._cost_ptr) > COST_POINTERS_KEPT:
             self._cost_ptr.pop(next(iter(self._cost_ptr)))
-        return weights
+        return entry
+
+    def astar_factor(self, cost: np.ndarray) -> float:
+        """The least cost per metre of any usable edge: k * straight line <= any path's cost."""
+        usable = np.isfinite(cost) & (self.geom_length > 0)
+        if not usable.any():
+            return 0.0
+        least = float(np.min(cost[usable] / self.geom_length[usable]))
+        return max(least * (1.0 - ASTAR_MARGIN), 0.0)
 
     def _scratch(self) -> _Scratch:
         scratch = getattr(self._local, "scratch", None)
@@ -123,16 +181,28 @@ class BidirectionalGraph:
         e_o, t_o, r_o = origin.edge, origin.fraction, int(net.edge_rev[origin.edge])
         e_d, t_d, r_d = dest.edge, dest.fraction, int(net.edge_rev[dest.edge])
         # leave the origin's way at either end; reach the destination's way from either end
-        s.src_node[:] = (net.edge_v[e_o], net.edge_u[e_o] if r_o >= 0 else -1)
-        s.src_cost[:] = (_part(cost[e_o], 1 - t_o), _part(cost[r_o], t_o) if r_o >= 0 else np.inf)
-        s.dst_node[:] = (net.edge_u[e_d], net.edge_v[e_d] if r_d >= 0 else -1)
-        s.dst_cost[:] = (_part(cost[e_d], t_d), _part(cost[r_d], 1 - t_d) if r_d >= 0 else np.inf)
+        leave_o, arrive_o = self._ends(cost, origin)
+        leave_d, arrive_d = self._ends(cost, dest)
+        s.src_node[:], s.src_cost[:] = leave_o
+        s.dst_node[:], s.dst_cost[:] = arrive_d
+        tables: LandmarkTables | None = weights.bounds
+        s.lm_ends = tables.ends(arrive_o, leave_o, arrive_d, leave_d) if tables else None
+        if s.lm_ends is None:
+            landmarks = (0, None, None, None)
+        else:
+            landmarks = (tables.count, *tables.ptrs, _ptr(s.lm_ends))
         known = self._cost_ptr.get(id(cost))
-        cost_ptr = known[1] if known is not None and known[0] is cost else _ptr(cost)
-        src_node, src_cost, dst_node, dst_cost, out_edges, out_slots, out_cost = s.ptrs
+        if known is None or known[0] is not cost:
+            known = self._remember(np.ascontiguousarray(cost, dtype=np.float64))
+        _, cost_ptr, factor = known
+        if not self.bounded:
+            factor = 0.0
+        s.ends_xy[:] = (*self._xy(origin), *self._xy(dest))
+        src_node, src_cost, dst_node, dst_cost, ends_xy, out_edges, out_slots, out_cost = s.ptrs
         count = _KERNEL.lotse_bidijkstra(
             s.ws, *self._static, cost_ptr, 2, src_node, src_cost, 2, dst_node, dst_cost,
-            float(limit), out_edges, len(s.out_edges), out_slots, out_cost)
+            float(limit), *self._xy_ptrs, factor, ends_xy, *landmarks,
+            out_edges, len(s.out_edges), out_slots, out_cost)
         if count == -2:
             raise MemoryError("route search")
         best = _direct(net, cost, origin, dest)
@@ -140,5 +210,30 @@ class BidirectionalGraph:
             return best
         first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
         last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
-        middle = [Piece(e) for e in s.out_edges[:count].tolist()]
+        middle = list(map(self._whole.__getitem__, s.out_edges[:count].tolist()))
         return Path(float(s.out_cost[0]), [first, *middle, last])
+
+    def _ends(self, cost: np.ndarray, snap: Snap
+              ) -> tuple[tuple[list[int], list[float]], tuple[list[int], list[float]]]:
+        """The ends of a snapped point's way, with the cost of walking from the point to each
+        (leave) and from each to the point (arrive); -1 and inf where the way is one-way."""
+        net, e, t = self.net, snap.edge, snap.fraction
+        r = int(net.edge_rev[e])
+        u, v = int(net.edge_u[e]), int(net.edge_v[e])
+        if r < 0:
+            return (([v, -1], [_part(cost[e], 1 - t), np.inf]),
+                    ([u, -1], [_part(cost[e], t), np.inf]))
+        return (([v, u], [_part(cost[e], 1 - t), _part(cost[r], t)]),
+                ([u, v], [_part(cost[e], t), _part(cost[r], 1 - t)]))
+
+    def _xy(self, snap: Snap) -> tuple[float, float]:
+        """A snapped point in the nodes' projection."""
+        proj = self.proj
+        return (snap.lon - proj.lon0) * proj.kx, (snap.lat - proj.lat0) * proj.ky
+
+
+def _geometry_lengths(xy: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Length of every edge's projected geometry (what a snapped fraction is a share of)."""
+    seg = np.r_[np.hypot(*np.diff(xy, axis=0).T), 0.0]
+    seg[offsets[1:] - 1] = 0.0  # the jump from one edge's last point to the next edge's first
+    return np.add.reduceat(seg, offsets[:-1])

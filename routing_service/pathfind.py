@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -58,6 +58,8 @@ class Weights:
     cost: np.ndarray
     matrix: csr_matrix | None  # None: the compiled search reads the cost vector itself
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the compiled search's landmark tables for this vector (``search_bounds``), if any
+    bounds: Any = None
 
 
 class PairGraph:

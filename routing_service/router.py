@@ -25,7 +25,8 @@ from routing_service.bidirectional import BidirectionalGraph, kernel_available
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
-from routing_service.maneuvers import Describer, build_leg
+from routing_service.leg import build_leg
+from routing_service.maneuvers import Describer
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
 from routing_service.overlays import (
     Overlay,
@@ -164,14 +165,21 @@ class Router:
         leg = build_leg(self.net, path.pieces)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
-        edges = [p.edge for p in leg.pieces]
-        steps = int(np.count_nonzero(self.model.features.steps[edges]))
+        edges = leg.edges.tolist()
+        steps = int(np.count_nonzero(self.model.features.steps[leg.edges]))
         if steps:
             warnings.append(_warning("steps", lang))
         if any(m.get("crossing") == "unmarked" for m in maneuvers):
             warnings.append(_warning("unmarked", lang))
         duration = distance / SPEED_M_S[profile] + steps * STEPS_EXTRA_S
         return Route(profile, lang, distance, duration, leg.coords, maneuvers, warnings, edges)
+
+    def prepare(self) -> None:
+        """Make the search weights of every profile's default options (by day) now: forked
+        workers then share them, and their search bounds, instead of each building its own.
+        (The detour check's plain walk is the walk profile's default.)"""
+        for profile in PROFILES:
+            self._costs(profile, RouteOptions(), False, [])
 
     def _costs(self, profile: str, options: RouteOptions, night: bool,
                active: list[Overlay]) -> tuple[Weights, dict[int, list[Overlay]]]:
@@ -189,14 +197,28 @@ class Router:
         if active:
             base, _ = self._costs(profile, options, night, [])
             cost, touched = apply_overlays(self.net, base.cost, active)
-            entry = (self.graph.weights(cost), touched)
+            entry = (self._weights(cost, base), touched)
         else:
-            entry = (self.graph.weights(self.model.costs(profile, options, night)), {})
+            # night, no steps, signalled crossings only, no tactile preference: usually dearer
+            # than the profile's default by day, whose search bounds then still hold
+            plain = RouteOptions()
+            base = None if key == (profile, plain.avoid_steps, plain.signalled_crossings_only,
+                                   plain.tactile_for(profile), False) \
+                else self._costs(profile, plain, False, [])[0]
+            entry = (self._weights(self.model.costs(profile, options, night), base), {})
         with self._lock:
             entry = self._cache.setdefault(key, entry)  # one matrix per key, one lock
             if len(self._cache) > COST_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return entry
+
+    def _weights(self, cost: np.ndarray, base: Weights | None = None) -> Weights:
+        """Search weights of a cost vector; the compiled search reuses the landmark tables of
+        ``base`` (the same profile without overlays, or with default options by day) when
+        ``cost`` is nowhere cheaper (it checks)."""
+        if self.bounded_search:
+            return self.graph.weights(cost)
+        return self.graph.weights(cost, lower=base)
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:
@@ -207,8 +229,11 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        edges, start, end = np.array(path.pieces).T
-        length = float(np.dot(self.net.edge_length[edges.astype(np.int64)], end - start))
+        pieces = path.pieces
+        edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
+        share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64,
+                            count=len(pieces))
+        length = float(np.dot(self.net.edge_length[edges], share))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
             return None

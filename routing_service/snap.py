@@ -84,7 +84,10 @@ class EdgeIndex:
         self.off_ground = _off_ground(net)
 
     def snap(self, lat: float, lon: float, limit_m: float = SNAP_LIMIT_M) -> Snap:
-        point = shapely.points(self.proj.forward(np.array([[lon, lat]]))[0])
+        # plain float arithmetic, the same as ``proj.forward`` (a route snaps twice: the numpy
+        # round trip for one point cost more than the arithmetic)
+        proj = self.proj
+        point = shapely.points((lon - proj.lon0) * proj.kx, (lat - proj.lat0) * proj.ky)
         hits, dists = self.tree.query_nearest(point, max_distance=limit_m, return_distance=True)
         if len(hits) == 0:
             raise OutsideServiceArea(
@@ -95,13 +98,13 @@ class EdgeIndex:
         near = self.tree.query(point, predicate="dwithin", distance=float(dists[0]) + SNAP_TIE_M)
         edges = self.indexed[near]
         gaps = shapely.distance(self.lines[edges], point)
-        edge = int(edges[np.lexsort((edges, gaps, self.off_ground[edges]))[0]])
-        distance = float(shapely.distance(self.lines[edge], point))
+        best = np.lexsort((edges, gaps, self.off_ground[edges]))[0]
+        edge, distance = int(edges[best]), float(gaps[best])
         line = self.lines[edge]
         along = shapely.line_locate_point(line, point)
         total = shapely.length(line)
-        nearest = shapely.line_interpolate_point(line, along)
-        plat, plon = self.proj.inverse(shapely.get_x(nearest), shapely.get_y(nearest))
+        (nx, ny), = shapely.get_coordinates(shapely.line_interpolate_point(line, along)).tolist()
+        plat, plon = proj.inverse(nx, ny)
         fraction = float(along / total) if total > 0 else 0.0
         return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=distance)
 

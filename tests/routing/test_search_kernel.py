@@ -8,6 +8,7 @@ match scipy's to rounding, and the path must be connected and cost what it says.
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -104,3 +105,100 @@ def test_junction_precheck_says_what_visiting_every_junction_says(cc_network):
             a = fast.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
             b = slow.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)
             assert a.maneuvers == b.maneuvers
+
+
+@pytest.mark.parametrize("profile", ["walk", "blind"])
+def test_astar_bound_never_overestimates(cc_network, profile):
+    """The A* factor times the straight line between an edge's ends is at most the edge's cost
+    (so the heuristic is consistent), and the bound is tight: some edge meets it."""
+    fast = BidirectionalGraph(cc_network)
+    cost = CostModel(cc_network).costs(profile, RouteOptions())
+    k = fast.astar_factor(cost)
+    straight = np.hypot(fast.node_x[fast.edge_v] - fast.node_x[fast.edge_u],
+                        fast.node_y[fast.edge_v] - fast.node_y[fast.edge_u])
+    assert np.all(k * straight <= cost)
+    assert np.all(k * fast.geom_length <= cost)
+    usable = fast.geom_length > 0
+    assert np.min(cost[usable] / fast.geom_length[usable]) == pytest.approx(k, rel=1e-5)
+    # the cheapest metre: plain pavement (1), or tactile paving for a blind walker (1/3)
+    assert {"walk": 1.0, "blind": 1 / 3}[profile] * 0.999 <= k <= 1.0
+
+
+def test_bounds_change_only_speed(cc_network):
+    """With the A* bounds (straight line and landmarks) the search finds the very paths of the
+    plain bidirectional Dijkstra."""
+    bounded, plain = BidirectionalGraph(cc_network), BidirectionalGraph(cc_network, bounded=False)
+    for profile in ("walk", "blind"):
+        cost = CostModel(cc_network).costs(profile, RouteOptions())
+        wb, wp = bounded.weights(cost), plain.weights(cost)
+        assert wb.bounds is not None and wp.bounds is None
+        for o, d in random_snaps(cc_network, 60, seed=21):
+            assert bounded.shortest(wb, o, d).pieces == plain.shortest(wp, o, d).pieces
+
+
+def test_landmark_bounds_are_lower_bounds(cc_network):
+    """dist(L, t) - dist(L, v) and dist(v, L) - dist(t, L) never exceed dist(v, t) (scipy's),
+    with a tenth of the edges closed so that some distances are infinite (capped)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    rng = np.random.default_rng(8)
+    cost = CostModel(cc_network).costs("blind", RouteOptions())
+    cost[rng.random(len(cost)) < 0.1] = np.inf
+    fast = BidirectionalGraph(cc_network)
+    tables = fast.tables(cost)
+    assert tables.count == 8
+    n = cc_network.n_nodes
+    usable = np.isfinite(cost)
+    matrix = csr_matrix((cost[usable], (cc_network.edge_u[usable], cc_network.edge_v[usable])),
+                        shape=(n, n))
+    nodes = rng.choice(n, 40, replace=False)
+    truth = dijkstra(matrix, directed=True, indices=nodes)
+    for row, v in enumerate(nodes.tolist()):
+        for t in rng.choice(n, 200).tolist():
+            bound = max(0.0, *(tables.to_node[t] - tables.to_node[v]),
+                        *(tables.from_node[v] - tables.from_node[t]))
+            assert bound <= truth[row, t] + 1e-6
+
+
+def test_patched_costs_reuse_the_base_tables_only_when_dearer(cc_network):
+    """An obstacle that adds cost keeps the profile's tables (still lower bounds); one that
+    makes ways cheaper gets its own; both give scipy's costs."""
+    fast = BidirectionalGraph(cc_network)
+    base_cost = CostModel(cc_network).costs("blind", RouteOptions())
+    base = fast.weights(base_cost)
+    rng = np.random.default_rng(2)
+    dearer = base_cost * np.where(rng.random(len(base_cost)) < 0.2, 5.0, 1.0)
+    cheaper = base_cost * np.where(rng.random(len(base_cost)) < 0.2, 0.4, 1.0)
+    assert fast.weights(dearer, lower=base).bounds is base.bounds
+    assert fast.weights(cheaper, lower=base).bounds is not base.bounds
+    pairs = random_snaps(cc_network, 100, seed=6)
+    for cost in (dearer, cheaper):
+        assert compare(cc_network, cost, pairs) == len(pairs)
+
+
+def test_prepared_router_builds_no_weights_for_default_routes(cc_network):
+    """``prepare`` (run before workers fork) makes what default routes of every profile and the
+    detour check need, so the workers share it instead of building their own."""
+    router = Router(cc_network)
+    router.prepare()
+    prepared = dict(router._cache)
+    assert len(prepared) >= 3 and all(w.bounds is not None for w, _ in prepared.values())
+    for o, d in random_snaps(cc_network, 10, seed=23):
+        for profile in ("walk", "blind", "low_vision"):
+            router.route((o.lat, o.lon), (d.lat, d.lon), profile=profile,
+                         when=datetime(2026, 5, 4, 10, 0, tzinfo=UTC))
+    assert dict(router._cache) == prepared
+
+
+def test_dearer_options_reuse_the_profiles_search_bounds(cc_network):
+    """Night, no steps, signalled crossings only: each vector is nowhere cheaper than the
+    profile's default by day, so its landmark tables are reused, and routes still match scipy."""
+    router = Router(cc_network)
+    default, _ = router._costs("blind", RouteOptions(), False, [])
+    pairs = random_snaps(cc_network, 60, seed=29)
+    for options, night in ((RouteOptions(), True), (RouteOptions(avoid_steps=True), False),
+                           (RouteOptions(signalled_crossings_only=True), True)):
+        weights, _ = router._costs("blind", options, night, [])
+        assert weights.bounds is default.bounds
+        assert compare(cc_network, weights.cost, pairs) > 0

@@ -100,3 +100,18 @@ def test_memoised_texts_equal_fresh_phrasing(cc_router, lang):
             phrasing._at_memo.clear()
             fresh.append(phrasing.maneuver_text(f, lang, form, verbosity=v))
     assert memoised == fresh
+
+
+@pytest.mark.parametrize(("profile", "lang"), [("blind", "de"), ("walk", "en")])
+def test_remembered_junctions_bearings_and_places_say_what_computing_them_says(
+        cc_network, profile, lang):
+    """The describer remembers what it says at a junction of two whole edges, and the rounded
+    bearing and place of a maneuver at a node; routes whose junctions are all remembered
+    (routed a second time, and on a router with its memory switched off) say the same."""
+    fresh, remembering = Router(cc_network), Router(cc_network)
+    fresh.describer._junction_at = fresh.describer._junction
+    pairs = network_pairs(cc_network, N_PAIRS, seed=17)
+    first = [answer(remembering, a, b, profile=profile, lang=lang) for a, b in pairs]
+    assert len(remembering.describer._junction_memo) > N_PAIRS  # it did remember
+    assert first == [answer(remembering, a, b, profile=profile, lang=lang) for a, b in pairs]
+    assert first == [answer(fresh, a, b, profile=profile, lang=lang) for a, b in pairs]
