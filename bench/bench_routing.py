@@ -11,10 +11,12 @@
    with the baseline (the same router on scipy's Dijkstra); each stage alone (snap, search,
    path geometry, description, JSON); the search alone with the compiled kernel with and
    without its A* bounds and with scipy's Dijkstra (the fallback) on the same pairs;
-4. HTTP, sequential, the same pairs against the server of step 2 (127.0.0.1, keep-alive);
-5. HTTP, ``--workers 2`` and ``--clients`` concurrent clients (bounded by --load-requests):
-   routes per second and latency (a dropped connection counts as an error, not an answer);
-   memory (PSS) of each worker, i.e. what a second one adds;
+4. HTTP, sequential, the same pairs against the server of step 2 (127.0.0.1, keep-alive), from
+   an httpx client and from wrk on one connection (baseline: wrk on ``GET /healthz``);
+5. HTTP, ``--workers 2`` and ``--clients`` concurrent clients (httpx, bounded by
+   --load-requests; then wrk with as many connections for ``--load-seconds``): routes per
+   second and latency (a dropped connection counts as an error, not an answer); memory (PSS) of
+   each worker, i.e. what a second one adds;
 6. a synthetic city ``--tiles`` times the size (bench/tiled_city.py): build time, peak memory,
    and the in-process figures for pairs of the same lengths (the 1× pairs shifted into a tile);
    with ``--tiled-arrays`` also (after step 3) the same city tiled from the compiled arrays
@@ -27,7 +29,6 @@ time is given next to wall time, and the clients of step 5 run on the same cores
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import resource
@@ -42,6 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import wrk_driver  # noqa: E402
+from route_http import http_sequential, python_clients, wrk_line, wrk_routes  # noqa: E402
 
 from lotse_common.settings import SHARED_OSM  # noqa: E402
 
@@ -230,48 +234,6 @@ def memory_of_tree(pid: int) -> list[tuple[int, float, float, float]]:
     return out
 
 
-def http_sequential(url: str, pairs, profile: str = "blind") -> tuple[list[float], int]:
-    import httpx
-
-    times, errors = [], 0
-    with httpx.Client(base_url=url, timeout=10) as client:
-        for a, b in pairs:
-            body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]},
-                    "profile": profile}
-            t = time.perf_counter()
-            errors += client.post("/v1/routes", json=body).status_code != 200
-            times.append((time.perf_counter() - t) * 1000)
-    return times, errors
-
-
-async def _load(url: str, pairs, clients: int, total: int) -> tuple[list[float], float, int]:
-    import httpx
-
-    times: list[float] = []
-    errors = 0
-    todo = iter(range(total))
-
-    async def client_loop(client: httpx.AsyncClient) -> None:
-        nonlocal errors
-        for k in todo:
-            a, b = pairs[k % len(pairs)]
-            body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}}
-            t = time.perf_counter()
-            try:
-                r = await client.post("/v1/routes", json=body)
-            except httpx.TransportError:  # e.g. a keep-alive connection closed under us
-                errors += 1
-                continue
-            times.append((time.perf_counter() - t) * 1000)
-            errors += r.status_code != 200
-
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        t = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
-        return times, time.perf_counter() - t, errors
-
-
 def shifted_pairs(pairs, tiles: int, seed: int):
     """The same pairs moved into random tiles of the tiled city (same route lengths)."""
     from tiled_city import COLUMNS, _extent
@@ -295,6 +257,8 @@ def main() -> int:
     ap.add_argument("--tiles", type=int, default=10)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--load-requests", type=int, default=3000)
+    ap.add_argument("--load-seconds", type=float, default=15,
+                    help="length of each wrk run (wrk: the compiled load generator)")
     ap.add_argument("--skip-tiled", action="store_true")
     ap.add_argument("--tiled-arrays", action="store_true",
                     help="also time routes on a --tiles city tiled from the compiled arrays")
@@ -354,16 +318,30 @@ def main() -> int:
               f"{', '.join(f'{f:.2f}' for f in firsts)})")
         single = sum(m[2] for m in memory_of_tree(server.pid))
         times, errors = http_sequential(url, pairs)
-        print(f"HTTP sequential ({load()}): {pct(times)}   errors (non-200 or dropped): {errors}")
+        print(f"HTTP sequential, httpx client ({load()}): {pct(times)}   "
+              f"errors (non-200 or dropped): {errors}")
+        if wrk_driver.available():
+            routes, floor = wrk_routes(url, pairs, connections=1, seconds=args.load_seconds)
+            print(f"HTTP sequential, wrk, one connection ({load()}): {wrk_line(routes)}")
+            print(f"  baseline GET /healthz, same connection count: {wrk_line(floor)}")
     finally:
         stop(server)
 
     server, url, _ = start_server(args.osm, cache, work, workers=2)
     try:
-        times, wall, errors = asyncio.run(_load(url, pairs, args.clients, args.load_requests))
-        print(f"HTTP, 2 workers, {args.clients} clients on the same 2 cores ({load()}): "
+        times, wall, errors = python_clients(url, pairs, args.clients, args.load_requests)
+        print(f"HTTP, 2 workers, {args.clients} httpx clients on the same 2 cores ({load()}): "
               f"{len(times) / wall:.0f} routes/s; {pct(times)}; "
               f"errors (non-200 or dropped): {errors}")
+        if wrk_driver.available():
+            routes, floor = wrk_routes(url, pairs, connections=args.clients,
+                                       seconds=args.load_seconds)
+            print(f"HTTP, 2 workers, wrk with {args.clients} connections ({load()}): "
+                  f"{wrk_line(routes)}")
+            print(f"  baseline GET /healthz, same connections: {wrk_line(floor)}; routes run at "
+                  f"{routes.per_second / floor.per_second:.3f} of its rate")
+        else:
+            print("  wrk is not installed (scripts/setup.sh installs it): no wrk figures")
         mem = memory_of_tree(server.pid)
         print("  processes, master first (pid, RSS, PSS, private MB): " +
               ", ".join(f"({p}, {r:.0f}, {s:.0f}, {u:.0f})" for p, r, s, u in mem))
