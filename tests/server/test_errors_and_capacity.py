@@ -130,15 +130,17 @@ def _gated_app(gates: list, order: list):
 
 
 def test_admission_serves_in_arrival_order_and_sheds_on_the_expected_wait():
-    """Two run at once, the rest wait in order; one whose expected wait is over the limit is
-    answered 503 JSON with Retry-After at once, without reaching the app."""
+    """One runs at a time, the rest wait in order; the expected wait comes from the departures
+    seen while the place was taken, and one expecting more than the limit is answered 503 JSON
+    with Retry-After at once, without reaching the app."""
     import asyncio
 
     from lotse_server.admission import LoadShedder
 
+    now = [100.0]
     gates, order, answers = [], [], []
-    shedder = LoadShedder(_gated_app(gates, order), concurrency=2, max_wait_s=1.0, limit=100)
-    shedder.service_s = 0.6  # recent answers took 0.6 s each
+    shedder = LoadShedder(_gated_app(gates, order), concurrency=1, max_wait_s=1.0, limit=100,
+                          clock=lambda: now[0])
 
     async def send(message):
         if message["type"] == "http.response.start":
@@ -146,35 +148,43 @@ def test_admission_serves_in_arrival_order_and_sheds_on_the_expected_wait():
         elif answers[-1][0] == 503:
             answers[-1] = (*answers[-1][:2], message["body"])
 
-    def request(n: int):
-        scope = {"type": "http", "path": "/v1/places/search", "query_string": str(n).encode()}
+    def request(name: str):
+        scope = {"type": "http", "path": "/v1/places/search", "query_string": name.encode()}
         return asyncio.create_task(shedder(scope, None, send))
 
-    async def scenario():
-        tasks = [request(n) for n in (0, 1, 2, 9, 8)]
-        # waiting: 2 (expects 0.3 s), 9 (0.6 s), 8 (0.9 s); a sixth would expect 1.2 s > 1 s
+    async def step() -> None:
         await asyncio.sleep(0.01)
-        assert (shedder.running, shedder.in_flight) == (2, 5)
-        await asyncio.wait_for(request(7), 5)  # shed at once, the app never sees it
-        assert len(gates) == 2 and [a[0] for a in answers] == [503]
-        for i in range(5):  # open each running request's gate: the next in line starts
+
+    async def scenario():
+        tasks = [request("a"), request("b")]  # a runs; b waits (no rate known yet: 0 s)
+        await step()
+        now[0] = 100.5
+        gates[0].set()  # a done after 0.5 s: one place per 0.5 s; b runs
+        await step()
+        tasks += [request("c"), request("d")]  # expect 0.5 s and 1.0 s: both wait
+        await step()
+        assert (shedder.running, shedder.in_flight) == (1, 3)
+        await asyncio.wait_for(request("e"), 5)  # expects 1.5 s > 1 s: shed at once
+        assert len(gates) == 2 and [a[0] for a in answers] == [200, 503]
+        for i in range(1, 4):
+            now[0] += 0.5
             gates[i].set()
-            await asyncio.sleep(0.01)
+            await step()
         await asyncio.gather(*tasks)
 
     asyncio.run(asyncio.wait_for(scenario(), 10))
-    status, headers, body = answers[0]
+    status, headers, body = answers[1]
     assert headers[b"retry-after"] == b"1"
     assert json.loads(body) == {"detail": "the service is busy; try again shortly",
                                 "retry_after": 1}
-    assert order == [b"0", b"1", b"2", b"9", b"8"]  # in arrival order
-    assert shedder.running == 0 and shedder.in_flight == 0
+    assert order == [b"a", b"b", b"c", b"d"]  # in arrival order
+    assert shedder.running == 0 and shedder.in_flight == 0 and shedder.shed == 1
 
 
 def test_stuck_requests_shed_the_rest_and_probes_answer(db_url, cc_network):
     """Every request place held by a request that waits on the blocked database: a request then
-    gets 503 JSON + Retry-After quickly (not a hang until the pool gives up), one let in to wait
-    is answered 503 after twice the wait limit, and /healthz and /readyz still answer."""
+    gets 503 JSON + Retry-After at once (not a hang until the pool gives up), and /healthz and
+    /readyz still answer."""
     import threading
     import time
 
@@ -195,11 +205,11 @@ def test_stuck_requests_shed_the_rest_and_probes_answer(db_url, cc_network):
         holder.start()
         try:
             assert entered.wait(30)
-            waited = time.monotonic()
-            queued = client.get("/v1/beacons/lookup", params={"uuid": "x"})  # let in to wait
-            waited = time.monotonic() - waited
-            assert queued.status_code == 503 and 0.5 <= waited < 3, waited
-            assert queued.headers["retry-after"] == "1" and queued.json()["retry_after"] == 1
+            time.sleep(0.1)  # longer than it takes to see that nothing comes free
+            started = time.monotonic()
+            r = client.get("/v1/beacons/lookup", params={"uuid": "x"})
+            assert r.status_code == 503 and time.monotonic() - started < 0.3
+            assert r.headers["retry-after"] == "1" and r.json()["retry_after"] == 1
             time.sleep(0.4)  # nothing has finished for longer than the wait limit
             started = time.monotonic()
             r = client.get("/v1/places/search", params={"q": "Stiftsplatz"})
@@ -238,3 +248,34 @@ def _middleware(app):
     while layer is not None:
         yield layer
         layer = getattr(layer, "app", None)
+
+
+def test_a_waiting_request_is_answered_503_after_twice_the_wait_limit():
+    """Let in to wait before any rate was known, a request whose turn does not come is still
+    answered, 503, after 2 x max_wait_s, and leaves the queue."""
+    import asyncio
+    import time
+
+    from lotse_server.admission import LoadShedder
+
+    gates, order, statuses = [], [], []
+    shedder = LoadShedder(_gated_app(gates, order), concurrency=1, max_wait_s=0.1, limit=10)
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    async def scenario() -> float:
+        scope = {"type": "http", "path": "/v1/bundle", "query_string": b""}
+        running = asyncio.create_task(shedder(scope, None, send))
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        await shedder(scope, None, send)  # waits: no departure seen yet
+        waited = time.monotonic() - started
+        gates[0].set()
+        await running
+        return waited
+
+    waited = asyncio.run(asyncio.wait_for(scenario(), 5))
+    assert statuses == [503, 200] and 0.2 <= waited < 1.0
+    assert shedder.in_flight == 0
