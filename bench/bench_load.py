@@ -211,7 +211,7 @@ def _row(results: list[dict], health: list[float], connections: int, elapsed: fl
 def table(rows: list[dict]) -> str:
     """Every cell as one Markdown table (the README's form)."""
     head = ("| database | workers | connections | served req/s | ratio | median ms | p99 ms | "
-            "503 shed | other 5xx | time-outs | /healthz max ms | writes ok / failed / "
+            "503 shed | other 5xx | time-outs | /healthz p99 / max ms | writes ok / failed / "
             "locked | write p99 ms |")
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for r in rows:
@@ -221,7 +221,7 @@ def table(rows: list[dict]) -> str:
             f"{' + writer' if r['writer'] else ''} | {r['req_per_s']:.0f} | "
             f"{r['ratio_to_first']} | {r.get('median_ms', '-')} | {r.get('p99_ms', '-')} | "
             f"{r['shed_503']} | {r['errors_5xx_other']} | {r['timeouts']} | "
-            f"{r['healthz_max_ms']} | "
+            f"{r['healthz_p99_ms']} / {r['healthz_max_ms']} | "
             + (f"{w['ok']} / {w['failed']} / {w['locked']} | {w.get('p99_ms', '-')} |" if w
                else "- | - |"))
     return "\n".join(lines)
