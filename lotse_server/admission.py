@@ -12,9 +12,10 @@ wait is over `max_wait_s` (requests ahead of it / the rate at which places came 
 last second all places were taken: Little's law with the departure rate actually seen, over a
 window long enough that one pause of the process does not shed a burst), when every place is
 taken and none has come free for `max_wait_s` (the running requests are stuck, e.g. on a
-database that does not answer), or when the process already holds `limit` requests. One that was let in to wait and still has no turn after twice `max_wait_s` is
-answered the same way then. A client is better told to come back than left waiting for an
-answer it will give up on. The probes are never held or shed.
+database that does not answer), or when the process already holds `limit` requests. One that
+was let in to wait and still has no turn after twice `max_wait_s` is answered the same way then.
+A client is better told to come back than left waiting for an answer it will give up on. The
+probes are never held or shed.
 """
 
 from __future__ import annotations
