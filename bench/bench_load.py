@@ -24,6 +24,7 @@ run (ratio column: throughput against the first row of the same database and wor
     .venv/bin/python bench/bench_load.py --quick        # every cell, 8 s each (~3 min)
     .venv/bin/python bench/bench_load.py --databases sqlite --workers 1 --connections 200
         [--duration S] [--write-rate 20] [--no-writer] [--pg URL] [--json out.json]
+    .venv/bin/python bench/bench_load.py --connections      # the writer cells only
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 s per cell instead of 60 s")
     parser.add_argument("--duration", type=float, help="seconds per cell (default 60, quick 8)")
-    parser.add_argument("--connections", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--connections", type=int, nargs="*", default=[50, 200, 1000],
+                        help="read-only cells; none given: only the writer cell")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])

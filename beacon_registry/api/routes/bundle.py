@@ -18,7 +18,7 @@ def _matches(header: str | None, etag: str) -> bool:
 
 @router.get("/bundle")
 async def get_bundle(request: Request, ctx: ContextDep) -> Response:
-    """From the in-memory snapshot on the event loop: no database, no thread."""
+    # from the in-memory snapshot on the event loop: no database, no thread
     body, etag = ctx.bundle_cache.get(await ctx.snapshots.current(), ctx.area, ctx.now())
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _matches(request.headers.get("if-none-match"), etag):
