@@ -4,6 +4,7 @@ notices in force by the moment asked. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -42,11 +43,13 @@ def test_lookups_and_bundles_ask_no_database_while_fresh(client, auth, queries):
     assert client.get("/v1/beacons/lookup", params=Q).status_code == 200
     etag = client.get("/v1/bundle").headers["etag"]
     queries.clear()
+    started = time.monotonic()
     for _ in range(20):
         assert client.get("/v1/beacons/lookup", params=Q).json()["lat"] == ibeacon()["lat"]
         assert client.get("/v1/bundle", headers={"If-None-Match": etag}).status_code == 304
+    elapsed = time.monotonic() - started
     # at most one look at the fingerprint per check interval, however many requests
-    assert len(queries) <= 40 * 0.2 / CHECK_INTERVAL_S  # the loop above takes < 0.2 s a pair
+    assert len(queries) <= elapsed / CHECK_INTERVAL_S + 1, (len(queries), elapsed)
     assert all("UNION ALL" in q for q in queries), queries
 
 
