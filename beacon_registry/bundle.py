@@ -7,18 +7,17 @@ something a phone would use changes: a beacon, a place, a notice or obstacle sta
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+import orjson
+from sqlalchemy import and_
 
 from beacon_registry.area import ServiceArea
-from beacon_registry.lookup import current_notices_clause
-from beacon_registry.models import Beacon, Notice, Obstacle, Place
+from beacon_registry.models import Obstacle
+from beacon_registry.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-def obstacle_json(o: Obstacle) -> dict[str, Any]:
+def obstacle_json(o: Any) -> dict[str, Any]:
     """The registry/bundle JSON form that `overlay_from_geojson` reads."""
     return {
         "id": o.id,
@@ -49,13 +48,10 @@ def current_obstacles_clause(now: datetime):
     return and_(Obstacle.status == "active", Obstacle.valid_from <= now, Obstacle.valid_to > now)
 
 
-def bundle_content(session: Session, area: ServiceArea, now: datetime) -> dict[str, Any]:
-    beacons = session.scalars(select(Beacon).where(Beacon.status != "retired").order_by(Beacon.id))
-    places = session.scalars(select(Place).where(Place.status == "active").order_by(Place.id))
-    notices = session.scalars(select(Notice).where(current_notices_clause(now)).order_by(Notice.id))
-    obstacles = session.scalars(
-        select(Obstacle).where(current_obstacles_clause(now)).order_by(Obstacle.id)
-    )
+def bundle_content(snapshot: Snapshot, area: ServiceArea, now: datetime) -> dict[str, Any]:
+    current = snapshot.current(now)
+    beacons, places = snapshot.beacons, snapshot.active_places
+    notices, obstacles = current.notices, current.obstacles
     graph_hash = area.graph_hash
     return {
         "area": {"name": area.name, "bbox": list(area.bbox)},
@@ -113,44 +109,11 @@ def bundle_content(session: Session, area: ServiceArea, now: datetime) -> dict[s
     }
 
 
-def fingerprint(session: Session, now: datetime) -> tuple:
-    """Cheap summary that changes whenever the bundle's content can change.
-
-    Rows are never deleted and every staff write bumps a row's `version`, so per table
-    (count, sum of versions) grows with every write; the ids of the notices and obstacles
-    current at `now` capture windows opening and closing with time.
-    """
-    parts: list[Any] = []
-    for model in (Beacon, Place, Notice, Obstacle):
-        parts.append(
-            tuple(
-                session.execute(
-                    select(func.count(model.id), func.coalesce(func.sum(model.version), 0))
-                ).one()
-            )
-        )
-    parts.append(
-        tuple(
-            session.scalars(
-                select(Notice.id).where(current_notices_clause(now)).order_by(Notice.id)
-            )
-        )
-    )
-    parts.append(
-        tuple(
-            session.scalars(
-                select(Obstacle.id).where(current_obstacles_clause(now)).order_by(Obstacle.id)
-            )
-        )
-    )
-    return tuple(parts)
-
-
 class BundleCache:
-    """Remembers the last bundle (as encoded JSON) and its fingerprint, so an unchanged bundle,
-    and a 304, costs a few aggregate queries instead of serialising thousands of beacons.
-    Never stale: any write or window change alters the fingerprint and the bundle is rebuilt on
-    that very request.
+    """Remembers the last bundle (as encoded JSON), so an unchanged bundle, and a 304, costs a
+    dictionary look-up instead of serialising thousands of beacons. Keyed by the snapshot's
+    generation and the notices and obstacles in force, it is rebuilt on the first request after
+    any write or window change.
     """
 
     def __init__(self) -> None:
@@ -158,14 +121,13 @@ class BundleCache:
         self._key: tuple | None = None
         self._value: tuple[bytes, str] | None = None
 
-    def get(self, session: Session, area: ServiceArea, now: datetime) -> tuple[bytes, str]:
+    def get(self, snapshot: Snapshot, area: ServiceArea, now: datetime) -> tuple[bytes, str]:
         """(JSON body, etag) of the bundle at `now`."""
-        key = (area, fingerprint(session, now))
+        key = (snapshot.generation, area, snapshot.current(now).key)
         with self._lock:
             cached = self._value if key == self._key else None
         if cached is None:
-            content = bundle_content(session, area, now)
-            encoded = _encode(content)
+            encoded = _encode(bundle_content(snapshot, area, now))
             cached = (encoded, f'"{hashlib.sha256(encoded).hexdigest()}"')
             with self._lock:
                 self._key, self._value = key, cached
@@ -175,5 +137,6 @@ class BundleCache:
 
 
 def _encode(data: dict[str, Any]) -> bytes:
-    """Canonical JSON (sorted keys): the same content always gives the same bytes and hash."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """Canonical JSON (sorted keys, UTF-8, no spaces): the same content always gives the same
+    bytes and hash, on every worker."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)

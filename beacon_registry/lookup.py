@@ -12,30 +12,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accessibility.places import opening_text, place_status_text
 from beacon_registry.area import ServiceArea
 from beacon_registry.errors import NotFound
-from beacon_registry.models import Beacon, Notice, Place
+from beacon_registry.models import Beacon, Place
 from beacon_registry.opening import opening_state
+from beacon_registry.snapshot import Snapshot
 from lotse_common.geodesy import haversine_m as distance_m
 
 logger = logging.getLogger(__name__)
-
 
 
 def _text(de: str, en: str, lang: str) -> str:
     return (en or de) if lang == "en" else (de or en)
 
 
-def current_notices_clause(now: datetime):
-    return and_(Notice.status == "active", Notice.valid_from <= now, Notice.valid_to > now)
-
-
 def place_view(
-    place: Place, now: datetime, lang: str, offers: Sequence[str] = (), events: Sequence[str] = ()
+    place: Any, now: datetime, lang: str, offers: Sequence[str] = (), events: Sequence[str] = ()
 ) -> dict[str, Any]:
     state = opening_state(place.opening_hours, now)
     change = state.next_change if state else None
@@ -65,20 +61,23 @@ def find_beacon(session: Session, identity: str) -> Beacon:
 
 
 def beacon_lookup(
-    session: Session, area: ServiceArea, identity: str, now: datetime, lang: str = "de"
+    snapshot: Snapshot, area: ServiceArea, identity: str, now: datetime, lang: str = "de"
 ) -> dict[str, Any]:
-    beacon = find_beacon(session, identity)
-    place = session.get(Place, beacon.place_id) if beacon.place_id else None
+    """What the phone hears about the beacon with this on-air identity, from the in-memory
+    snapshot: placement, linked place (open now?, offers, events) and the notices in force for
+    the beacon, its place or the whole area."""
+    beacon = snapshot.beacon_by_identity.get(identity)
+    if beacon is None:
+        raise NotFound("no beacon with this identity", "identity")
+    place = snapshot.place_by_id.get(beacon.place_id) if beacon.place_id else None
     if place is not None and place.status == "retired":
         place = None
-    targets = [Notice.beacon_id == beacon.id, Notice.area == area.name]
+    by_target = snapshot.current(now).notices_by_target
+    targets = [("beacon", beacon.id), ("area", area.name)]
     if place is not None:
-        targets.append(Notice.place_id == place.id)
-    notices = list(
-        session.scalars(
-            select(Notice).where(current_notices_clause(now), or_(*targets)).order_by(Notice.id)
-        )
-    )
+        targets.append(("place", place.id))
+    found = {n.id: n for target in targets for n in by_target.get(target, ())}
+    notices = [found[i] for i in sorted(found)]
     at_place = [n for n in notices if place is not None and n.place_id == place.id]
     offers = [_text(n.text_de, n.text_en, lang) for n in at_place if n.kind == "offer"]
     events = [_text(n.text_de, n.text_en, lang) for n in at_place if n.kind == "event"]

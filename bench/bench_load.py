@@ -1,20 +1,30 @@
 """Load on a real `lotse serve` over 127.0.0.1: req/s and latency at 50, 200 and 1,000 connections,
-on SQLite and PostgreSQL, with 1 and 2 worker processes.
+on SQLite and PostgreSQL, with 1 and 2 worker processes, and reads beside a staff writer.
 
 Data: the real inner-city network and the shipped 886-beacon plan (imported before the server
-starts). The mix is the issue's: 30 % routes between inner-city places (real OSM places), 30 %
-beacon lookups (plan beacons), 20 % bundle with If-None-Match (a 304 once current), 20 % place
-search (real place names). Each connection is one keep-alive HTTP/1.1 client sending its next
-request when the last answer arrived (closed loop), and after a 503 it waits the Retry-After the
-server asked for, as the phone app does; a request waits at most `TIMEOUT_S`.
-A probe asks /healthz every 0.25 s on its own connection throughout (its worst time is shown).
+starts). The read mix is the issue's: 30 % routes between inner-city places (real OSM places),
+30 % beacon lookups (plan beacons), 20 % bundle with If-None-Match (a 304 once current), 20 %
+place search (real place names). Each connection is one keep-alive HTTP/1.1 client sending its
+next request when the last answer arrived (closed loop); after a 503 it waits the Retry-After the
+server asked for, as the phone app does; an answer not there after `TIMEOUT_S` is a time-out.
+The connections are spread over client processes (one per 250), so the figures are not the
+load generator's own queueing. A separate process asks /healthz every 0.25 s on a fresh
+connection throughout (worst and 99th-percentile time shown).
 
-The load generator runs on the same 2 shared cores as the server (and as other people's work),
-so absolute figures are low and noisy; compare rows of one run. Ratio column: throughput
-against the 50-connection row of the same database and worker count.
+Writer cells ("+ writer"): the read mix at 200 connections plus a staff writer sending
+`--write-rate` writes per second on a fixed schedule (open loop, 4 connections): notices
+created, beacons' placement text changed, obstacles created (away from the walk network's
+places), in turn. Every write changes the bundle. A write is failed unless answered 2xx;
+"database is locked" answers are counted apart; a shed write (503) is retried after Retry-After.
 
-    .venv/bin/python bench/bench_load.py [--duration 10] [--connections 50 200 1000]
-        [--workers 1 2] [--pg URL] [--json out.json]
+The load generator runs on the same machine as the server; on a shared one, compare rows of one
+run (ratio column: throughput against the first row of the same database and worker count).
+
+    .venv/bin/python bench/bench_load.py                # every cell, 60 s each (~16 min)
+    .venv/bin/python bench/bench_load.py --quick        # every cell, 8 s each (~3 min)
+    .venv/bin/python bench/bench_load.py --databases sqlite --workers 1 --connections 200
+        [--duration S] [--write-rate 20] [--no-writer] [--pg URL] [--json out.json]
+    .venv/bin/python bench/bench_load.py --connections      # the writer cells only
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import multiprocessing
 import os
 import random
 import sys
@@ -34,20 +46,39 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "server"))  # the process helper the tests use too
 
+from load_client import TIMEOUT_S, exchange, run_clients  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from stats import summary  # noqa: E402
 
 PLAN = ROOT / "mobile" / "data" / "beacon_plan_cc.geojson"
-TIMEOUT_S = 10.0
 MIX = (("route", 30), ("lookup", 30), ("bundle", 20), ("search", 20))
+#: connections of the writer cells, and connections per client process
+WRITER_READ_CONNECTIONS = 200
+CONNECTIONS_PER_CLIENT = 250
 
 
-def prepare(url: str) -> list[dict]:
-    """Fresh registry with the beacon plan; returns the lookup queries of its beacons."""
+def settings_osm() -> Path:
+    from lotse_common.settings import settings
+
+    return settings().osm_path
+
+
+def network():
+    from routing_service.ingest import load_network
+
+    return load_network(settings_osm(), cache_dir=ROOT / "var" / "cache" / "tests")
+
+
+def prepare(url: str) -> tuple[list[dict], str, list[dict]]:
+    """Fresh registry with the beacon plan and a staff token; returns the lookup queries of the
+    plan's beacons, the token, and (id, version) of the beacons for the writer."""
     from beacon_registry.app import open_registry
+    from beacon_registry.area import ServiceArea
     from beacon_registry.importer import import_rows
+    from beacon_registry.models import Beacon
     from beacon_registry.service import BEACON
     from beacon_registry.tabular import parse_geojson
+    from beacon_registry.tokens import create_token
 
     if url.startswith("postgresql"):
         from beacon_registry.db import make_engine
@@ -57,33 +88,25 @@ def prepare(url: str) -> list[dict]:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-    from beacon_registry.area import ServiceArea
-    from routing_service.ingest import load_network
-
-    network = load_network(settings_osm(), cache_dir=ROOT / "var" / "cache" / "tests")
-    ctx = open_registry(url, ServiceArea.from_network(network))
+    ctx = open_registry(url, ServiceArea.from_network(network()))
     rows = parse_geojson(PLAN.read_text())
     with ctx.session_factory.begin() as session:
         import_rows(session, ctx.area, "bench", BEACON, rows)
+        token = create_token(session, "staff", "bench-writer")
+    with ctx.session_factory() as session:
+        beacons = [{"id": b.id, "version": b.version}
+                   for b in session.query(Beacon).order_by(Beacon.id)]
     ctx.session_factory.kw["bind"].dispose()
-    return [{k: r[k] for k in ("uuid", "major", "minor")} for r in rows if r.get("uuid")]
-
-
-def settings_osm() -> Path:
-    from lotse_common.settings import settings
-
-    return settings().osm_path
+    lookups = [{k: r[k] for k in ("uuid", "major", "minor")} for r in rows if r.get("uuid")]
+    return lookups, token, beacons
 
 
 def requests_for(lookups: list[dict], seed: int) -> list[tuple[str, str, bytes]]:
     """A shuffled deck of (method, target, body) in the mix's proportions."""
     from urllib.parse import urlencode
 
-    from routing_service.ingest import load_network
-
     rng = random.Random(seed)
-    places = load_network(settings_osm(), cache_dir=ROOT / "var" / "cache" / "tests").places
-    named = [p for p in places if p.get("name")]
+    named = [p for p in network().places if p.get("name")]
     deck: list[tuple[str, str, bytes]] = []
     for kind, share in MIX:
         for _ in range(share * 20):
@@ -103,145 +126,159 @@ def requests_for(lookups: list[dict], seed: int) -> list[tuple[str, str, bytes]]
     return deck
 
 
-async def _exchange(reader, writer, method: str, target: str, body: bytes,
-                    etag: str | None) -> tuple[int, dict[str, str]]:
-    head = f"{'GET' if method == 'BUNDLE' else method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    if method == "BUNDLE" and etag:
-        head += f"If-None-Match: {etag}\r\n"
-    if body:
-        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-    writer.write(head.encode() + b"\r\n" + body)
-    await writer.drain()
-    status_line = await reader.readline()
-    if not status_line:
-        raise ConnectionError("closed")
-    status = int(status_line.split()[1])
-    headers = {}
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
-    if length:
-        await reader.readexactly(length)
-    return status, headers
+def _probe(port: int, duration: float, out) -> None:
+    """/healthz every 0.25 s on a fresh connection, in a process of its own."""
 
-
-async def _connection(port: int, deck, start: int, stop_at: float, out: dict, codes: Counter,
-                      etag: dict) -> None:
-    i = start
-    reader = writer = None
-    while time.monotonic() < stop_at:
-        method, target, body = deck[i % len(deck)]
-        i += 1
-        t0 = time.perf_counter()
-        try:
-            if writer is None:
-                try:
-                    reader, writer = await asyncio.wait_for(
-                        asyncio.open_connection("127.0.0.1", port), TIMEOUT_S)
-                except (TimeoutError, OSError):
-                    codes["connect_failed"] += 1
-                    continue
-            status, headers = await asyncio.wait_for(
-                _exchange(reader, writer, method, target, body, etag.get("v")), TIMEOUT_S)
-        except (TimeoutError, OSError, ConnectionError, ValueError, IndexError,
-                asyncio.IncompleteReadError):
-            codes["timeout/conn"] += 1
-            if writer is not None:
+    async def probe() -> list[float]:
+        times = []
+        stop_at = time.monotonic() + duration
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection("127.0.0.1", port), TIMEOUT_S)
+                await asyncio.wait_for(
+                    exchange(reader, writer, "GET", "/healthz", b"", {}), TIMEOUT_S)
                 writer.close()
-            reader = writer = None
-            continue
-        codes[status] += 1
-        if status == 503:
-            wait = float(headers.get("retry-after", "1"))
-            await asyncio.sleep(max(0.0, min(wait, stop_at - time.monotonic())))
-            continue
-        out.setdefault(target.split("?")[0], []).append(time.perf_counter() - t0)
-        if method == "BUNDLE" and "etag" in headers:
-            etag["v"] = headers["etag"]
-        if headers.get("connection") == "close":
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
+                times.append(time.perf_counter() - t0)
+            except (TimeoutError, OSError, ConnectionError):
+                times.append(TIMEOUT_S)
+            await asyncio.sleep(0.25)
+        return times
+
+    out.send(asyncio.run(probe()))
 
 
-async def _probe(port: int, stop_at: float, out: list) -> None:
-    while time.monotonic() < stop_at:
-        t0 = time.perf_counter()
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            await asyncio.wait_for(_exchange(reader, writer, "GET", "/healthz", b"", None), 5)
-            writer.close()
-            out.append(time.perf_counter() - t0)
-        except (TimeoutError, OSError):
-            out.append(5.0)
-        await asyncio.sleep(0.25)
-
-
-async def load(port: int, deck, connections: int, duration: float) -> dict:
-    latencies: dict[str, list[float]] = {}
-    health: list[float] = []
-    codes: Counter = Counter()
-    etag: dict = {}
-    stop_at = time.monotonic() + duration
+def cell(port: int, deck, connections: int, duration: float, writer: dict | None) -> dict:
+    """One measured cell: client processes, the probe process and (maybe) the writer."""
+    ctx = multiprocessing.get_context("fork")
+    procs = max(1, math.ceil(connections / CONNECTIONS_PER_CLIENT))
+    share = [connections // procs + (i < connections % procs) for i in range(procs)]
+    pipes, children = [], []
+    for i, n in enumerate(share):
+        mine, theirs = ctx.Pipe(duplex=False)
+        job = {"port": port, "deck": deck, "connections": n, "first": sum(share[:i]),
+               "spread": connections, "duration": duration,
+               "writer": writer if i == 0 else None}
+        children.append(ctx.Process(target=run_clients, args=(job, theirs)))
+        pipes.append(mine)
+    probe_in, probe_out = ctx.Pipe(duplex=False)
+    children.append(ctx.Process(target=_probe, args=(port, duration, probe_out)))
     started = time.perf_counter()
-    step = max(1, len(deck) // connections)
-    await asyncio.gather(_probe(port, stop_at, health), *(
-        _connection(port, deck, c * step, stop_at, latencies, codes, etag)
-        for c in range(connections)))
+    for child in children:
+        child.start()
+    results = [pipe.recv() for pipe in pipes]
+    health = probe_in.recv()
+    for child in children:
+        child.join()
     elapsed = time.perf_counter() - started
-    good = sum(n for c, n in codes.items() if c in (200, 304))
+    return _row(results, health, connections, elapsed, writer is not None)
+
+
+def _row(results: list[dict], health: list[float], connections: int, elapsed: float,
+         with_writer: bool) -> dict:
+    codes: Counter = Counter()
+    latencies: dict[str, list[float]] = {}
+    for result in results:
+        codes.update(result["codes"])
+        for path, times in result["latencies"].items():
+            latencies.setdefault(path, []).extend(times)
+    good = sum(n for c, n in codes.items() if c in ("200", "304"))
     every = [t for times in latencies.values() for t in times]
-    return {
+    row = {
         "connections": connections,
+        "writer": with_writer,
         "req_per_s": round(good / elapsed, 1),
-        **summary(every, "ms", digits=1),
+        **(summary(every, "ms", digits=1) if every else {"n": 0}),
         "p99_ms_by_path": {path: summary(times, "ms", digits=1)["p99_ms"]
                            for path, times in sorted(latencies.items())},
-        "shed_503": codes.get(503, 0),
-        "errors_5xx_other": sum(n for c, n in codes.items() if isinstance(c, int) and c >= 500
-                                and c != 503),
-        "errors_4xx": sum(n for c, n in codes.items() if isinstance(c, int) and 400 <= c < 500),
-        "timeouts": codes.get("timeout/conn", 0),
+        "shed_503": codes.get("503", 0),
+        "errors_5xx_other": sum(n for c, n in codes.items() if c.isdigit() and int(c) >= 500
+                                and c != "503"),
+        "errors_4xx": sum(n for c, n in codes.items() if c.isdigit() and 400 <= int(c) < 500),
+        "timeouts": codes.get("timeout", 0),
         "connect_failed": codes.get("connect_failed", 0),
         "healthz_max_ms": round(max(health) * 1e3, 1) if health else None,
+        "healthz_p99_ms": summary(health, "ms", digits=1)["p99_ms"] if health else None,
     }
+    writes = next((r["writes"] for r in results if r.get("writes")), None)
+    if writes is not None:
+        row["writes"] = {k: v for k, v in writes.items() if k != "latencies"}
+        if writes["latencies"]:
+            row["writes"]["p99_ms"] = summary(writes["latencies"], "ms", digits=1)["p99_ms"]
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    """Every cell as one Markdown table (the README's form)."""
+    head = ("| database | workers | connections | served req/s | ratio | median ms | p99 ms | "
+            "503 shed | other 5xx | time-outs | /healthz p99 / max ms | writes ok / failed / "
+            "locked | write p99 ms |")
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for r in rows:
+        w = r.get("writes")
+        lines.append(
+            f"| {r['database']} | {r['workers']} | {r['connections']}"
+            f"{' + writer' if r['writer'] else ''} | {r['req_per_s']:.0f} | "
+            f"{r['ratio_to_first']} | {r.get('median_ms', '-')} | {r.get('p99_ms', '-')} | "
+            f"{r['shed_503']} | {r['errors_5xx_other']} | {r['timeouts']} | "
+            f"{r['healthz_p99_ms']} / {r['healthz_max_ms']} | "
+            + (f"{w['ok']} / {w['failed']} / {w['locked']} | {w.get('p99_ms', '-')} |" if w
+               else "- | - |"))
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per cell")
-    parser.add_argument("--connections", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--quick", action="store_true", help="8 s per cell instead of 60 s")
+    parser.add_argument("--duration", type=float, help="seconds per cell (default 60, quick 8)")
+    parser.add_argument("--connections", type=int, nargs="*", default=[50, 200, 1000],
+                        help="read-only cells; none given: only the writer cell")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
+                        choices=["sqlite", "postgresql"])
+    parser.add_argument("--write-rate", type=float, default=20.0, help="staff writes per second")
+    parser.add_argument("--no-writer", action="store_true", help="leave out the writer cells")
     parser.add_argument("--pg", default=os.environ.get("LOTSE_TEST_PG_URL"),
-                        help="PostgreSQL URL (default: LOTSE_TEST_PG_URL); SQLite always runs")
+                        help="PostgreSQL URL (default: LOTSE_TEST_PG_URL)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    duration = args.duration or (8.0 if args.quick else 60.0)
     from served import start, stop
 
-    databases = [("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='lotse-load-')}/load.db")]
-    if args.pg:
-        databases.append(("postgresql", args.pg))
+    if "postgresql" in args.databases and not args.pg:
+        print("postgresql: no URL (--pg or LOTSE_TEST_PG_URL); left out", file=sys.stderr)
+    bbox = list(network().bbox)
     rows = []
-    for db_name, url in databases:
-        lookups = prepare(url)
-        deck = requests_for(lookups, seed=14)
+    for db_name in args.databases:
+        if db_name == "postgresql" and not args.pg:
+            continue
         for workers in args.workers:
+            url = args.pg if db_name == "postgresql" else (
+                f"sqlite:///{tempfile.mkdtemp(prefix='lotse-load-')}/load.db")
+            lookups, token, beacons = prepare(url)  # fresh data: earlier writes left out
+            deck = requests_for(lookups, seed=14)
             proc, base = start(url, workers=workers)
             port = int(base.rsplit(":", 1)[1])
             try:
-                asyncio.run(load(port, deck, 20, 2.0))  # warm-up: caches, pool, bundle ETag
+                cell(port, deck, 20, 2.0, None)  # warm-up: caches, pool, bundle ETag
+                plan = [(c, None) for c in args.connections]
+                if not args.no_writer:
+                    plan.append((WRITER_READ_CONNECTIONS, {
+                        "rate": args.write_rate, "token": token, "beacons": beacons,
+                        "bbox": bbox}))
                 baseline = None
-                for connections in args.connections:
+                for connections, writer in plan:
                     row = {"database": db_name, "workers": workers,
-                           **asyncio.run(load(port, deck, connections, args.duration))}
-                    baseline = baseline or row["req_per_s"]
+                           **cell(port, deck, connections, duration, writer)}
+                    baseline = baseline or row["req_per_s"] or 1.0
                     row["ratio_to_first"] = round(row["req_per_s"] / baseline, 2)
                     rows.append(row)
                     print(json.dumps(row), flush=True)
             finally:
                 stop(proc)
+    print(f"\n{duration:.0f} s per cell, time-out {TIMEOUT_S:.0f} s\n")
+    print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

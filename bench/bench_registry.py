@@ -5,8 +5,8 @@ Data: the real inner-city shops and amenities (OSM import) and the shipped beaco
 current notices. Each request goes through the in-process ASGI app (TestClient), so figures
 include routing, validation, the database and JSON. Baselines: `SELECT 1` through the same
 session factory (database round trip) and `GET /healthz` (HTTP stack without the database).
-`bundle_full` is served from the fingerprint cache; `bundle_rebuild` is the first request
-after a change (content query, canonical JSON, SHA-256).
+`bundle_full` is served from the bundle cache over the in-memory snapshot; `bundle_rebuild` is
+the first request after a change (content from the snapshot, canonical JSON, SHA-256).
 
     .venv/bin/python bench/bench_registry.py [--runs 300] [--pg URL] [--json out.json]
 """

@@ -1,10 +1,13 @@
 """How much one server process takes on at once, and the knobs that make it so.
 
-Sync endpoints run in anyio's thread pool; every thread may hold one database connection, so
-the pool has as many connections as there are threads (plus a few for probes and overlays) and
-no request ever waits for a connection. Requests beyond `max_in_flight` are shed with 503
-instead of queueing until clients time out. Each value can be set from the environment
-(LOTSE_THREADS, LOTSE_MAX_IN_FLIGHT) without code changes.
+Most public answers (routes, beacon lookups, the bundle) are worked out on the event loop
+itself; sync endpoints (staff writes, imports, search) run in anyio's thread pool, and every
+thread may hold one database connection, so the pool has as many connections as there are
+threads (plus a few for probes and renewals) and no request waits for a connection.
+In front of all of it, `LoadShedder` lets `concurrency` requests run at once, queues the rest
+in order, and answers 503 at once when the expected wait passes `max_wait_s` or the process
+holds `max_in_flight` requests. Each value can be set from the environment (LOTSE_THREADS,
+LOTSE_CONCURRENCY, LOTSE_MAX_WAIT_S, LOTSE_MAX_IN_FLIGHT) without code changes.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: threads for sync endpoints per process (anyio's default is 40)
 DEFAULT_THREADS = 32
-#: requests a process serves at once before shedding; 200 connections fit in one process
-DEFAULT_MAX_IN_FLIGHT = 256
+#: requests running at once per process: enough to keep the loop and a few threads busy, few
+#: enough that one turn of the event loop stays short (a probe waits for at most one turn)
+DEFAULT_CONCURRENCY = 16
+#: longest expected wait for a turn before a request is shed instead (seconds)
+DEFAULT_MAX_WAIT_S = 1.0
+#: requests a process holds at once (running and waiting) before shedding regardless
+DEFAULT_MAX_IN_FLIGHT = 1024
 #: database connections beyond the threads: the readiness probe and the auth check's session
 POOL_MARGIN = 4
 
@@ -26,6 +34,8 @@ POOL_MARGIN = 4
 @dataclass(frozen=True)
 class Capacity:
     threads: int = DEFAULT_THREADS
+    concurrency: int = DEFAULT_CONCURRENCY
+    max_wait_s: float = DEFAULT_MAX_WAIT_S
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 
     @property
@@ -34,9 +44,12 @@ class Capacity:
 
     @classmethod
     def from_env(cls) -> Capacity:
+        env = os.environ.get
         return cls(
-            threads=int(os.environ.get("LOTSE_THREADS", DEFAULT_THREADS)),
-            max_in_flight=int(os.environ.get("LOTSE_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
+            threads=int(env("LOTSE_THREADS", DEFAULT_THREADS)),
+            concurrency=int(env("LOTSE_CONCURRENCY", DEFAULT_CONCURRENCY)),
+            max_wait_s=float(env("LOTSE_MAX_WAIT_S", DEFAULT_MAX_WAIT_S)),
+            max_in_flight=int(env("LOTSE_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
         )
 
 

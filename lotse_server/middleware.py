@@ -1,4 +1,5 @@
-"""Pure ASGI middleware around the whole service: security headers, load shedding, query guard.
+"""Pure ASGI middleware around the whole service: security headers, query guard, body limit
+(admission and load shedding: `admission.py`).
 
 Pure ASGI (not BaseHTTPMiddleware) so each costs a few microseconds and never buffers a body.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
@@ -113,54 +113,6 @@ class BodyLimit:
             return message
 
         await self.app(scope, bounded, send)
-
-
-class LoadShedder:
-    """Beyond capacity, answer 503 with Retry-After at once instead of queueing into time-outs.
-
-    Capacity is whichever is reached first: `limit` requests in progress, or, with at least
-    `floor` in progress, recent requests taking longer than `max_latency_s` on average (an
-    exponential moving average), which is how a starved process notices it cannot serve even
-    `limit` in time. A request a client would give up on is better told to come back; the ones
-    admitted still finish. The probes are never shed.
-    """
-
-    #: weight of the newest request in the moving average of latency
-    SMOOTHING = 0.05
-
-    def __init__(self, app: ASGIApp, limit: int, retry_after_s: int = 1,
-                 max_latency_s: float = 2.0, floor: int = 32, clock=time.monotonic) -> None:
-        self.app, self.limit, self.retry_after_s = app, limit, retry_after_s
-        self.max_latency_s, self.floor, self._clock = max_latency_s, floor, clock
-        self.in_flight = 0
-        self.latency_s = 0.0
-        self.shed = 0
-
-    def _full(self) -> bool:
-        return self.in_flight >= self.limit or (
-            self.in_flight >= self.floor and self.latency_s > self.max_latency_s)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PROBE_PATHS:
-            await self.app(scope, receive, send)
-            return
-        if self._full():
-            self.shed += 1
-            await send_json(
-                send,
-                503,
-                {"detail": "the service is busy; try again shortly",
-                 "retry_after": self.retry_after_s},
-                {"Retry-After": str(self.retry_after_s)},
-            )
-            return
-        self.in_flight += 1
-        started = self._clock()
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.in_flight -= 1
-            self.latency_s += self.SMOOTHING * (self._clock() - started - self.latency_s)
 
 
 class QueryTextGuard:

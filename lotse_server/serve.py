@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 #: body limit of every endpoint that sets none of its own (routes, probes, search)
 MAX_BODY_BYTES = 64_000
+#: how uvicorn serves: asyncio's loop accepts every waiting connection at once, where uvloop
+#: takes one per turn of a busy loop (a burst of 1,000 new connections then waits seconds
+#: unanswered); no server banner; room for a burst in the accept queue
+UVICORN_OPTIONS = {"loop": "asyncio", "server_header": False, "backlog": 4096}
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -55,8 +59,10 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from beacon_registry.testerlogs import MAX_LOG_BYTES
     from lotse_common.settings import settings
     from lotse_server import errors, openapi, probes
+    from lotse_server.admission import LoadShedder
+    from lotse_server.answer_cache import AnswerCache
     from lotse_server.capacity import Capacity, ThreadPoolSize
-    from lotse_server.middleware import BodyLimit, LoadShedder, QueryTextGuard, SecurityHeaders
+    from lotse_server.middleware import BodyLimit, QueryTextGuard, SecurityHeaders
     from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
     from lotse_server.web import mount_web
@@ -80,8 +86,10 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
         r"/console/api/(beacons|places)/import-preview": MAX_UPLOAD_BYTES,
         r"/v1/tester/logs": MAX_LOG_BYTES,
     })
+    app.add_middleware(AnswerCache, paths=("/v1/places/search",))  # answers fixed per network
     app.add_middleware(QueryTextGuard)
-    app.add_middleware(LoadShedder, limit=capacity.max_in_flight)
+    app.add_middleware(LoadShedder, concurrency=capacity.concurrency,
+                       max_wait_s=capacity.max_wait_s, limit=capacity.max_in_flight)
     app.add_middleware(ThreadPoolSize, threads=capacity.threads)
     app.add_middleware(SecurityHeaders)
     return app
@@ -144,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, backlog=4096, **uvicorn_options(args))
+        uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(args))
         return 0
     from lotse_server.prefork import run_workers
 
@@ -153,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def uvicorn_options(args: argparse.Namespace) -> dict[str, object]:
-    """uvicorn's settings for one worker: the compiled HTTP parser, no WebSocket protocol (the
-    service has no WebSocket endpoint), the access log only when asked for."""
-    return {"log_level": "info", "server_header": False, "http": "httptools", "ws": "none",
+    """uvicorn's settings for one worker (the single process or each forked one): the compiled
+    HTTP parser, no WebSocket protocol (the service has no WebSocket endpoint), the access log
+    only when asked for, and ``UVICORN_OPTIONS``."""
+    return {**UVICORN_OPTIONS, "log_level": "info", "http": "httptools", "ws": "none",
             "access_log": args.access_log}

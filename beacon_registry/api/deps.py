@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from beacon_registry.area import ServiceArea
 from beacon_registry.bundle import BundleCache
 from beacon_registry.models import ApiToken
+from beacon_registry.snapshot import SnapshotKeeper
 from beacon_registry.tokens import authenticate, role_allows
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,18 @@ class RegistryContext:
     #: the clock that decides which notices and obstacles are current (a fixed one in tests)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     bundle_cache: BundleCache = field(default_factory=BundleCache)
+    #: what phones read (beacons, places, notices, obstacles), kept in memory and fresh
+    snapshots: SnapshotKeeper = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.snapshots = SnapshotKeeper(self.session_factory)
 
     def now(self) -> datetime:
         return self.clock()
 
 
-def get_context(request: Request) -> RegistryContext:
+async def get_context(request: Request) -> RegistryContext:
+    """async: FastAPI runs a plain function dependency in a worker thread."""
     return request.app.state.registry
 
 
@@ -108,7 +115,7 @@ def current_token(
 
 
 def _check_access(request: Request, creds: HTTPAuthorizationCredentials | None, role: str) -> None:
-    ctx = get_context(request)
+    ctx: RegistryContext = request.app.state.registry
     with ctx.session_factory() as session:
         token = _token(session, creds)
     if not role_allows(token.role, role):

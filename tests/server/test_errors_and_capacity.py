@@ -3,6 +3,8 @@ Retry-After, the probes answer apart from the pool, and every response carries t
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -112,48 +114,168 @@ def test_liveness_answers_while_every_thread_and_connection_is_taken(db_url, cc_
     app.state.registry.session_factory.kw["bind"].dispose()
 
 
-def test_shedder_sheds_when_requests_run_late_and_recovers():
-    """Below the in-flight limit, a process whose recent requests took longer than the target
-    sheds once `floor` are in progress, and admits again when answers are quick again."""
+def _gated_app(gates: list, order: list):
+    """An ASGI app whose requests each finish when their gate is opened (in `order`)."""
     import asyncio
-
-    from lotse_server.middleware import LoadShedder
-
-    now = [0.0]
-    gates: list[asyncio.Event] = []
-    statuses: list[int] = []
 
     async def app(scope, receive, send):
         gate = asyncio.Event()
         gates.append(gate)
         await gate.wait()
+        order.append(scope["query_string"])
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_admission_serves_in_arrival_order_and_sheds_on_the_expected_wait():
+    """One runs at a time, the rest wait in order; the expected wait comes from the departures
+    seen while the place was taken, and one expecting more than the limit is answered 503 JSON
+    with Retry-After at once, without reaching the app."""
+    import asyncio
+
+    from lotse_server.admission import LoadShedder
+
+    now = [100.0]
+    gates, order, answers = [], [], []
+    shedder = LoadShedder(_gated_app(gates, order), concurrency=1, max_wait_s=1.0, limit=100,
+                          clock=lambda: now[0])
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answers.append((message["status"], dict(message["headers"])))
+        elif answers[-1][0] == 503:
+            answers[-1] = (*answers[-1][:2], message["body"])
+
+    def request(name: str):
+        scope = {"type": "http", "path": "/v1/places/search", "query_string": name.encode()}
+        return asyncio.create_task(shedder(scope, None, send))
+
+    async def step() -> None:
+        await asyncio.sleep(0.01)
+
+    async def scenario():
+        tasks = [request("a"), request("b")]  # a runs; b waits (no rate known yet: 0 s)
+        await step()
+        now[0] = 100.5
+        gates[0].set()  # a done after 0.5 s: one place per 0.5 s; b runs
+        await step()
+        tasks += [request("c"), request("d")]  # expect 0.5 s and 1.0 s: both wait
+        await step()
+        assert (shedder.running, shedder.in_flight) == (1, 3)
+        await asyncio.wait_for(request("e"), 5)  # expects 1.5 s > 1 s: shed at once
+        assert len(gates) == 2 and [a[0] for a in answers] == [200, 503]
+        for i in range(1, 4):
+            now[0] += 0.5
+            gates[i].set()
+            await step()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    status, headers, body = answers[1]
+    assert headers[b"retry-after"] == b"1"
+    assert json.loads(body) == {"detail": "the service is busy; try again shortly",
+                                "retry_after": 1}
+    assert order == [b"a", b"b", b"c", b"d"]  # in arrival order
+    assert shedder.running == 0 and shedder.in_flight == 0 and shedder.shed == 1
+
+
+def test_stuck_requests_shed_the_rest_and_probes_answer(db_url, cc_network):
+    """Every request place held by a request that waits on the blocked database: a request then
+    gets 503 JSON + Retry-After at once (not a hang until the pool gives up), and /healthz and
+    /readyz still answer."""
+    import threading
+    import time
+
+    app = build_app(database_url=db_url, network=cc_network,
+                    capacity=Capacity(threads=2, concurrency=1, max_wait_s=0.5))
+    release, entered = threading.Event(), threading.Event()
+
+    def blocker():
+        with app.state.registry.session_factory() as session:
+            session.connection()
+            entered.set()
+            release.wait(20)
+        return {"done": True}
+
+    app.add_api_route("/block", blocker)
+    with TestClient(app) as client:
+        holder = threading.Thread(target=lambda: client.get("/block"))
+        holder.start()
+        try:
+            assert entered.wait(30)
+            time.sleep(0.1)  # longer than it takes to see that nothing comes free
+            started = time.monotonic()
+            r = client.get("/v1/beacons/lookup", params={"uuid": "x"})
+            assert r.status_code == 503 and time.monotonic() - started < 0.8  # (waiting: 1 s)
+            assert r.headers["retry-after"] == "1" and r.json()["retry_after"] == 1
+            time.sleep(0.6)  # nothing has finished for longer than the wait limit
+            started = time.monotonic()
+            r = client.get("/v1/places/search", params={"q": "Stiftsplatz"})
+            assert r.status_code == 503 and time.monotonic() - started < 0.8
+            assert r.json()["detail"] == "the service is busy; try again shortly"
+            assert client.get("/healthz").status_code == 200
+            assert client.get("/readyz").status_code == 200
+        finally:
+            release.set()
+            holder.join(30)
+        assert client.get("/v1/places/search", params={"q": "Stiftsplatz"}).status_code == 200
+    app.state.registry.session_factory.kw["bind"].dispose()
+
+
+def test_place_search_answers_are_kept_per_query(app, client):
+    """The same search is answered again from memory (same bytes, headers added on the way
+    out); another query or a refused one is not served from there."""
+    from lotse_server.answer_cache import AnswerCache
+
+    cache = next(m for m in _middleware(app) if isinstance(m, AnswerCache))
+    first = client.get("/v1/places/search", params={"q": "Stiftsplatz"})
+    assert first.status_code == 200 and cache.hits == 0
+    again = client.get("/v1/places/search", params={"q": "Stiftsplatz"})
+    assert again.content == first.content and cache.hits == 1
+    assert again.headers["x-content-type-options"] == "nosniff"
+    other = client.get("/v1/places/search", params={"q": "Rathaus"})
+    assert other.json()["query"] == "Rathaus" and cache.hits == 1
+    for _ in range(2):
+        assert client.get("/v1/places/search", params={"q": ""}).status_code == 422
+    assert cache.hits == 1
+
+
+def _middleware(app):
+    """The middleware instances of a started app, outermost first."""
+    layer = app.middleware_stack
+    while layer is not None:
+        yield layer
+        layer = getattr(layer, "app", None)
+
+
+def test_a_waiting_request_is_answered_503_after_twice_the_wait_limit():
+    """Let in to wait before any rate was known, a request whose turn does not come is still
+    answered, 503, after 2 x max_wait_s, and leaves the queue."""
+    import asyncio
+    import time
+
+    from lotse_server.admission import LoadShedder
+
+    gates, order, statuses = [], [], []
+    shedder = LoadShedder(_gated_app(gates, order), concurrency=1, max_wait_s=0.1, limit=10)
 
     async def send(message):
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    shedder = LoadShedder(app, limit=100, floor=2, max_latency_s=2.0, clock=lambda: now[0])
-    shedder.latency_s = 5.0  # recent answers were late
-    scope = {"type": "http", "path": "/v1/places/search"}
-
-    async def scenario():
-        admitted = [asyncio.create_task(shedder(scope, None, send)) for _ in range(2)]
+    async def scenario() -> float:
+        scope = {"type": "http", "path": "/v1/bundle", "query_string": b""}
+        running = asyncio.create_task(shedder(scope, None, send))
         await asyncio.sleep(0)
-        # two in progress, running late: shed at once (admitted, it would wait on its gate)
-        await asyncio.wait_for(shedder(scope, None, send), 5)
-        assert statuses == [503]
-        for gate in gates:
-            gate.set()
-        await asyncio.gather(*admitted)
-        shedder.latency_s = 0.1  # quick again: three at once are all admitted
-        again = [asyncio.create_task(shedder(scope, None, send)) for _ in range(3)]
-        await asyncio.sleep(0)
-        assert shedder.in_flight == 3
-        for gate in gates[2:]:
-            gate.set()
-        await asyncio.gather(*again)
+        started = time.monotonic()
+        await shedder(scope, None, send)  # waits: no departure seen yet
+        waited = time.monotonic() - started
+        gates[0].set()
+        await running
+        return waited
 
-    asyncio.run(scenario())
-    assert statuses == [503, 200, 200, 200, 200, 200]
+    waited = asyncio.run(asyncio.wait_for(scenario(), 5))
+    assert statuses == [503, 200] and 0.2 <= waited < 1.0
+    assert shedder.in_flight == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from beacon_registry.api.deps import ContextDep, SessionDep
+from beacon_registry.api.deps import ContextDep
 
 router = APIRouter(prefix="/v1", tags=["public"])
 
@@ -17,8 +17,9 @@ def _matches(header: str | None, etag: str) -> bool:
 
 
 @router.get("/bundle")
-def get_bundle(request: Request, session: SessionDep, ctx: ContextDep) -> Response:
-    body, etag = ctx.bundle_cache.get(session, ctx.area, ctx.now())
+async def get_bundle(request: Request, ctx: ContextDep) -> Response:
+    # from the in-memory snapshot on the event loop: no database, no thread
+    body, etag = ctx.bundle_cache.get(await ctx.snapshots.current(), ctx.area, ctx.now())
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)

@@ -32,8 +32,7 @@ def identity_from(kind_hint: dict[str, Any]) -> str:
 
 
 @router.get("/beacons/lookup")
-def lookup_beacon(
-    session: SessionDep,
+async def lookup_beacon(
     ctx: ContextDep,
     uuid: str | None = None,
     major: int | None = None,
@@ -52,7 +51,8 @@ def lookup_beacon(
     if not any(v is not None for v in given.values()):
         raise InvalidField("give uuid, major and minor, or namespace and instance", "uuid")
     identity = identity_from({k: v for k, v in given.items() if v is not None})
-    return beacon_lookup(session, ctx.area, identity, ctx.now(), lang)
+    # from the in-memory snapshot on the event loop: no database, no thread
+    return beacon_lookup(await ctx.snapshots.current(), ctx.area, identity, ctx.now(), lang)
 
 
 @router.get("/places/near")

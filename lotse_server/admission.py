@@ -1,0 +1,130 @@
+"""Admission in front of the whole app: the first thing a request meets, and the only place
+where it may wait.
+
+At most `concurrency` requests run at once; the others wait in arrival order (FIFO), each
+suspended at no cost to the event loop. Most answers are worked out on the event loop itself,
+so this keeps every turn of the loop short: a probe or a newly arrived request is looked at
+within milliseconds instead of after everything already read from the sockets, and waiting
+requests are served fairly, which keeps the slowest answers close to the typical one.
+
+A request is answered 503 + Retry-After (JSON) at once, before any work, when its expected
+wait is over `max_wait_s` (requests ahead of it / the rate at which places came free over the
+last second all places were taken: Little's law with the departure rate actually seen, over a
+window long enough that one pause of the process does not shed a burst), when every place is
+taken and none has come free for `max_wait_s` (the running requests are stuck, e.g. on a
+database that does not answer), or when the process already holds `limit` requests. One that
+was let in to wait and still has no turn after twice `max_wait_s` is answered the same way then.
+A client is better told to come back than left waiting for an answer it will give up on. The
+probes are never held or shed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from lotse_server.middleware import PROBE_PATHS, send_json
+
+
+class LoadShedder:
+    #: seconds of departures the rate is measured over
+    WINDOW_S = 1.0
+    #: below this long full, the rate is not known yet and a request may wait (seconds)
+    MIN_OBSERVED_S = 0.05
+
+    def __init__(self, app: ASGIApp, concurrency: int, max_wait_s: float, limit: int,
+                 retry_after_s: int = 1, clock=time.monotonic) -> None:
+        self.app, self.concurrency, self.max_wait_s = app, concurrency, max_wait_s
+        self.limit, self.retry_after_s, self._clock = limit, retry_after_s, clock
+        self.running = 0
+        self._waiting: deque[asyncio.Future] = deque()
+        #: when a place last came free or was taken without waiting
+        self._moved_at = clock()
+        #: since when every place is taken (None: one is free), and the departures since then
+        self._full_since: float | None = None
+        self._departures: deque[float] = deque()
+        self.shed = 0
+
+    @property
+    def in_flight(self) -> int:
+        return self.running + len(self._waiting)
+
+    def _full(self) -> bool:
+        if self.in_flight >= self.limit:
+            return True
+        if self.running < self.concurrency and not self._waiting:
+            return False
+        now = self._clock()
+        if now - self._moved_at > self.max_wait_s:
+            return True  # nothing has finished for a while: the queue is not moving
+        return self.expected_wait_s(now) > self.max_wait_s
+
+    def expected_wait_s(self, now: float) -> float:
+        """How long a request arriving now would wait: the requests ahead of it over the rate
+        at which places came free lately (0 while that rate is not known yet)."""
+        if self._full_since is None:
+            return 0.0
+        observed = min(self.WINDOW_S, now - self._full_since)
+        if observed < self.MIN_OBSERVED_S:
+            return 0.0
+        while self._departures and self._departures[0] < now - observed:
+            self._departures.popleft()
+        if not self._departures:
+            return float("inf")
+        return (len(self._waiting) + 1) * observed / len(self._departures)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PROBE_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if self._full() or not await self._admit():
+            self.shed += 1
+            await send_json(send, 503, {"detail": "the service is busy; try again shortly",
+                                        "retry_after": self.retry_after_s},
+                            {"Retry-After": str(self.retry_after_s)})
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._release()
+
+    async def _admit(self) -> bool:
+        """Take a place, waiting for one in turn; False when none came in time."""
+        if self.running < self.concurrency and not self._waiting:
+            self.running += 1
+            self._moved_at = self._clock()
+            if self.running == self.concurrency:
+                self._full_since = self._moved_at
+            return True
+        turn = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            async with asyncio.timeout(2 * self.max_wait_s):
+                await turn
+            return True
+        except (TimeoutError, asyncio.CancelledError):
+            if turn.done() and not turn.cancelled():
+                self._release()  # the place was handed over just now: pass it on
+            elif turn in self._waiting:
+                self._waiting.remove(turn)
+            if asyncio.current_task().cancelling():
+                raise
+            return False
+
+    def _release(self) -> None:
+        """Hand the finished request's place to the longest waiting one, or give it up."""
+        now = self._clock()
+        self._moved_at = now
+        if self._full_since is not None:
+            self._departures.append(now)
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)  # `running` stays: the place changes hands
+                return
+        self.running -= 1
+        self._full_since = None  # a place is free: the next busy spell is measured afresh
+        self._departures.clear()

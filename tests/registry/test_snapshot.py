@@ -1,0 +1,137 @@
+"""The in-memory snapshot phones read from: no query per lookup or bundle, this process's writes
+seen at once, another process's within the check interval, only changed tables read again,
+notices in force by the moment asked. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from registry_data import AREA, UUID, ibeacon
+
+from beacon_registry import service
+from beacon_registry.app import create_app, open_registry
+from beacon_registry.db import make_engine, make_session_factory
+from beacon_registry.models import Beacon, Notice
+from beacon_registry.snapshot import CHECK_INTERVAL_S, SnapshotKeeper
+
+Q = {"uuid": UUID, "major": 1, "minor": 1}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def queries(ctx):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    engine = ctx.session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_lookups_and_bundles_ask_no_database_while_fresh(client, auth, queries):
+    client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff"))
+    assert client.get("/v1/beacons/lookup", params=Q).status_code == 200
+    etag = client.get("/v1/bundle").headers["etag"]
+    queries.clear()
+    started = time.monotonic()
+    for _ in range(20):
+        assert client.get("/v1/beacons/lookup", params=Q).json()["lat"] == ibeacon()["lat"]
+        assert client.get("/v1/bundle", headers={"If-None-Match": etag}).status_code == 304
+    elapsed = time.monotonic() - started
+    # at most one look at the fingerprint per check interval, however many requests
+    assert len(queries) <= elapsed / CHECK_INTERVAL_S + 1, (len(queries), elapsed)
+    assert all("UNION ALL" in q for q in queries), queries
+
+
+def test_a_write_here_is_served_by_the_next_lookup(client, auth):
+    b = client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff")).json()
+    assert client.get("/v1/beacons/lookup", params=Q).json()["placement"].startswith("am Eingang")
+    client.patch(f"/v1/staff/beacons/{b['id']}", headers=auth("staff"),
+                 json={"version": 1, "placement_de": "neben dem Briefkasten"})
+    assert client.get("/v1/beacons/lookup", params=Q).json()["placement"] == (
+        "neben dem Briefkasten")
+    client.post(f"/v1/staff/beacons/{b['id']}/retire", json={"version": 2},
+                headers=auth("staff"))
+    assert client.get("/v1/beacons/lookup", params=Q).status_code == 404
+
+
+def test_another_process_is_seen_after_the_interval_and_only_its_table_is_read(ctx, db_url):
+    """A keeper over its own engine stands for another worker: within the interval it serves
+    what it has without asking; after it, one fingerprint query shows the change, and only the
+    changed table is read again."""
+    from sqlalchemy import event
+
+    engine = make_engine(db_url)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    clock = Clock()
+    other = SnapshotKeeper(make_session_factory(engine), clock=clock)
+    try:
+        assert other.get().beacon_by_identity == {}
+        with ctx.session_factory.begin() as session:  # a write through this worker's engine
+            service.create(session, AREA, "staff", service.BEACON, ibeacon())
+        seen.clear()
+        assert other.get().beacon_by_identity == {}  # inside the interval: no query at all
+        assert seen == []
+        clock.now += CHECK_INTERVAL_S
+        snapshot = other.get()
+        assert [b.major for b in snapshot.beacon_by_identity.values()] == [1]
+        reads = [q for q in seen if "UNION ALL" not in q]
+        assert len(reads) == 1 and Beacon.__tablename__ in reads[0], seen
+        assert other.reloads == 2
+        seen.clear()
+        clock.now += CHECK_INTERVAL_S
+        assert other.get() is snapshot  # nothing changed: the same snapshot, one query
+        assert len(seen) == 1
+    finally:
+        engine.dispose()
+
+
+def test_notices_in_force_follow_the_clock(ctx, clock):
+    """A notice enters and leaves the lookup exactly at its window's edges (valid_to excluded)."""
+    start = clock.now + timedelta(hours=1)
+    with ctx.session_factory.begin() as session:
+        service.create(session, AREA, "staff", service.BEACON, ibeacon())
+        service.create(session, AREA, "staff", service.NOTICE, {
+            "kind": "warning", "text_de": "Baustelle", "area": AREA.name,
+            "valid_from": start, "valid_to": start + timedelta(hours=2)})
+    with TestClient(create_app(context=ctx)) as client:
+        def said() -> list[str]:
+            return [n["text"] for n in client.get("/v1/beacons/lookup", params=Q).json()[
+                "notices"]]
+
+        assert said() == []
+        clock.now = start
+        assert said() == ["Baustelle"]
+        clock.now = start + timedelta(hours=2) - timedelta(microseconds=1)
+        assert said() == ["Baustelle"]
+        clock.now = start + timedelta(hours=2)
+        assert said() == []
+    snapshot = ctx.snapshots.get()
+    assert [n.text_de for n in snapshot.rows[Notice]] == ["Baustelle"]
+
+
+def test_keeper_serves_one_snapshot_to_many_threads(db_url):
+    """Concurrent readers in threads all get a whole snapshot (never a half-built one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ctx = open_registry(db_url, AREA)
+    try:
+        with ctx.session_factory.begin() as session:
+            for minor in range(1, 31):
+                service.create(session, AREA, "staff", service.BEACON, ibeacon(minor=minor))
+        with ThreadPoolExecutor(8) as pool:
+            sizes = list(pool.map(lambda _: len(ctx.snapshots.get().beacons), range(64)))
+        assert sizes == [30] * 64
+    finally:
+        ctx.session_factory.kw["bind"].dispose()
