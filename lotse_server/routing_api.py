@@ -178,11 +178,11 @@ def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter
         overlays = []
         if provider is not None:
             try:
-                stale = getattr(provider, "stale", None)
-                if stale is not None and stale():  # a database read: never on the event loop
+                from_memory = getattr(provider, "overlays_now", None)
+                if from_memory is not None:
+                    overlays = list(await from_memory(when))
+                else:  # a provider that may read a database: never on the event loop
                     overlays = list(await run_in_threadpool(provider.overlays, when))
-                else:
-                    overlays = list(provider.overlays(when))
             except Exception:  # a broken registry must not stop guidance; say so instead
                 log.exception("overlay provider failed")
                 warnings.append(messages.text("route.warning.obstacles_unavailable", body.lang))

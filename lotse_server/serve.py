@@ -73,7 +73,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
         network = _network(osm_path, cache_dir, build)
     registry = open_registry(database_url or conf.database_url, ServiceArea.from_network(network),
                              pool_size=capacity.pool_size)
-    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.session_factory),
+    app = create_app(network, overlay_provider=CachedRegistryOverlays(registry.snapshots),
                      router=router)
     mount(app, registry)
     mount_web(app, osm_path, cache_dir)

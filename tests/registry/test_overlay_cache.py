@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from beacon_registry.db import make_engine, make_session_factory
+from beacon_registry.snapshot import SnapshotKeeper
 from beacon_registry.tokens import create_token
 from lotse_server.overlay_cache import CHECK_INTERVAL_S, CachedRegistryOverlays
 from lotse_server.serve import build_app
@@ -42,7 +43,10 @@ def worker_b(db_url):
     queries = []
     event.listen(engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
     clock = Clock()
-    yield CachedRegistryOverlays(make_session_factory(engine), clock=clock), clock, queries
+    factory = make_session_factory(engine)
+    provider = CachedRegistryOverlays(SnapshotKeeper(factory, clock=clock))
+    provider.session_factory = factory
+    yield provider, clock, queries
     engine.dispose()
 
 
@@ -88,7 +92,7 @@ def test_own_commit_is_seen_by_the_next_call_without_waiting(worker_a, worker_b)
     now = datetime.now(UTC)
     assert provider.overlays(now) == []
     data = obstacle(now)
-    factory = provider._session_factory
+    factory = provider.session_factory
     with factory.begin() as session:
         session.add(Obstacle(kind=data["kind"], effect="block", radius_m=5.0,
                              geometry=data["geometry"], valid_from=now - timedelta(hours=1),
