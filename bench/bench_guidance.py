@@ -44,6 +44,7 @@ from mobile.ble.plan import beacon_infos, load_plan  # noqa: E402
 from mobile.guidance.pipeline import GuidancePipeline  # noqa: E402
 from mobile.positioning.beacons import BeaconInfo, PositionSettings  # noqa: E402
 from mobile.positioning.locate import Advert, locate  # noqa: E402
+from mobile.simulation.compass import SimulatedCompass  # noqa: E402
 from mobile.simulation.detour import NoDetour, wrong_turn  # noqa: E402
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
 from mobile.simulation.run import SimClock, left_route_report, run_walk  # noqa: E402
@@ -78,7 +79,7 @@ def routes(net, router: Router, n: int) -> list[tuple[str, str, dict]]:
 
 
 def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[float, float],
-             radio: RadioModel, seed: int, leave: bool) -> dict:
+             radio: RadioModel, seed: int, leave: bool, compass: bool = True) -> dict:
     clock = SimClock()
     pipeline = GuidancePipeline(
         SpeechQueue(RecorderVoice(clock=clock), clock=clock), beacon_infos(plan),
@@ -92,7 +93,8 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
         detour = wrong_turn(net, path, LEAVE_AT * float(body["distance_m"]))
         path = detour.path
     walk = SimulatedWalk(path, sim_beacons(plan), radio, seed=seed)
-    result = run_walk(pipeline, walk, clock)
+    result = run_walk(pipeline, walk, clock,
+                      compass=SimulatedCompass(walk) if compass else None)
     out = {"errors": result.errors_m, "fix_errors": result.fix_errors_m,
            "fix_unc": result.fix_uncertainty_m,
            "alarms": sum(a["kind"] == "off_route" for a in result.announcements),
@@ -127,7 +129,8 @@ def simulated(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     for (a, b, body), seed in itertools.product(pairs, range(args.seeds)):
         dest = tuple(body["geometry"]["coordinates"][-1][::-1])
-        w = one_walk(net, router, plan, body, dest, radio, seed, leave=False)
+        w = one_walk(net, router, plan, body, dest, radio, seed, leave=False,
+                     compass=not args.no_compass)
         errors += w["errors"]
         fix_errors += w["fix_errors"]
         fix_unc += w["fix_unc"]
@@ -139,7 +142,8 @@ def simulated(args: argparse.Namespace) -> dict:
     for (a, b, body), seed in itertools.product(pairs, range(args.leave_seeds)):
         dest = tuple(body["geometry"]["coordinates"][-1][::-1])
         try:
-            w = one_walk(net, router, plan, body, dest, radio, seed, leave=True)
+            w = one_walk(net, router, plan, body, dest, radio, seed, leave=True,
+                         compass=not args.no_compass)
         except NoDetour:
             continue
         left = w["left"]
@@ -149,7 +153,8 @@ def simulated(args: argparse.Namespace) -> dict:
     told = [x["told_after_s"] for x in leaves]
     errs = np.array(errors)
     return {
-        "radio": args.radio, "walks": len(pairs), "seeds": args.seeds,
+        "radio": args.radio, "compass": not args.no_compass, "walks": len(pairs),
+        "seeds": args.seeds,
         "wall_s": round(time.perf_counter() - started, 1),
         "false_alarms": int(sum(alarms)), "walks_with_false_alarm": int(sum(x > 0 for x in alarms)),
         "position_poor_said": poor,
@@ -213,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--leave-seeds", type=int, default=1)
     p.add_argument("--radio", choices=("realistic", "ideal"), default="realistic")
     p.add_argument("--no-uji", action="store_true")
+    p.add_argument("--no-compass", action="store_true",
+                   help="the simulated phone has no compass (off-route on the radio alone)")
     p.add_argument("--no-sim", action="store_true")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)

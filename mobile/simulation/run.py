@@ -18,6 +18,7 @@ import numpy as np
 
 from lotse_common.stats import distribution
 from mobile.guidance.pipeline import Announcement, GuidancePipeline
+from mobile.simulation.compass import SimulatedCompass
 from mobile.simulation.model import SimulatedWalk
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,9 @@ class WalkResult:
 def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *,
              tick_s: float = 0.25, on_tick: Callable[[float], None] | None = None,
              logger: Any = None, max_s: float | None = None,
-             start_t: float = 0.0) -> WalkResult:
-    """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline."""
+             start_t: float = 0.0, compass: SimulatedCompass | None = None) -> WalkResult:
+    """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline
+    (and the phone's compass, when given)."""
     result = WalkResult()
     route = pipeline.route
     first_route_id = pipeline.route_id
@@ -98,6 +100,9 @@ def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *
         for ft, lat, lon, acc in walk.gps_until(t):
             clock.now = ft
             pipeline.on_gps(ft, lat, lon, acc)
+        if compass is not None:
+            for ct, deg in compass.readings_until(t):
+                pipeline.on_compass(ct, deg)
         clock.now = t
         started = pipeline.tick(t)
         if logger is not None and t >= next_sample:
