@@ -32,6 +32,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -60,6 +61,9 @@ PLACES = ("Hauptbahnhof", "Stiftsplatz", "Rathaus", "Fackelbrunnen", "Schillerpl
 MIN_ROUTE_M = 250.0
 #: a leaving walker turns off after this share of the route
 LEAVE_AT = 0.4
+#: a decision point with a plan beacon this close is "within beacon coverage" (m): nearer than
+#: where reception halves (12 m) plus a little; beyond it the phone guides on GPS (σ 6 m)
+COVERED_M = 15.0
 #: a re-route that says which way: one of these words (German, the default language)
 DIRECTION = re.compile(r"umdrehen|links|rechts|geradeaus|Uhr|Norden|Süden|Osten|Westen", re.I)
 
@@ -103,8 +107,20 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
     if detour is not None:
         out["left"] = left_route_report(result.announcements, walk, detour)
     else:
-        out["points"] = [_in_window(p, result.decision_points) for p in result.decision_points]
+        tree = _beacon_tree(plan)
+        out["points"] = [(_in_window(p, result.decision_points),
+                          bool(tree.query(to_xy(p["lat"], p["lon"]))[0] <= COVERED_M))
+                         for p in result.decision_points]
     return out
+
+
+_TREES: dict[int, cKDTree] = {}
+
+
+def _beacon_tree(plan: list[dict]) -> cKDTree:
+    if id(plan) not in _TREES:
+        _TREES[id(plan)] = cKDTree([to_xy(float(b["lat"]), float(b["lon"])) for b in plan])
+    return _TREES[id(plan)]
 
 
 def _in_window(p: dict, points: list[dict]) -> bool:
@@ -164,8 +180,11 @@ def simulated(args: argparse.Namespace) -> dict:
                              "p95": round(float(np.percentile(fix_errors, 95)), 2)},
         "uncertainty_coverage": round(float(np.mean(np.array(fix_unc) >= np.array(fix_errors))),
                                       3),
-        "decision_points_6pm2_share": round(float(np.mean(windows)), 3),
+        "decision_points_6pm2_share": round(float(np.mean([w for w, _ in windows])), 3),
         "decision_points": len(windows),
+        "decision_points_6pm2_share_beacon_covered": _share([w for w, c in windows if c]),
+        "decision_points_beacon_covered": sum(c for _, c in windows),
+        "decision_points_6pm2_share_gps_only": _share([w for w, c in windows if not c]),
         "leave_walks": len(leaves),
         "left_told_within_15s": sum(t is not None and t <= 15.0 for t in told),
         "left_told_after_s": {"median": _median(told), "max": max(
@@ -175,6 +194,10 @@ def simulated(args: argparse.Namespace) -> dict:
         "left_false_before": sum(x["false_before"] for x in leaves),
         "leave_details": leaves,
     }
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(float(np.mean(flags)), 3) if flags else None
 
 
 def _median(values: list) -> float | None:

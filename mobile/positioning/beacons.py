@@ -235,7 +235,7 @@ class BeaconPositioner:
         last = self._gps_fix
         if last is not None and last.t == t:
             return last
-        sigma = self._gps_sigma(gps)
+        sigma = self.gps_sigma_m(gps)
         half = min(2.5 * sigma, 40.0)
         silent = self._silent(t, gps.x, gps.y, half)
         if not silent:
@@ -247,7 +247,8 @@ class BeaconPositioner:
                                     cloud=g.cloud)
         return self._gps_fix
 
-    def _gps_sigma(self, gps: PositionFix) -> float:
+    def gps_sigma_m(self, gps: PositionFix) -> float:
+        """σ per axis of a GPS fix (its stated radius holds `coverage` of a 2-D Gaussian)."""
         return gps.uncertainty_m / circle_coverage_scale(self.settings.coverage, 0.39)
 
     def _silent(self, t: float, x: float, y: float, half_m: float, heard: Iterable[str] = ()
@@ -287,13 +288,13 @@ class BeaconPositioner:
             f = self._filters[r.key]
             power = self.power_dbm(r.key)
             assert power is not None
-            known[r.key] = f.variance + cal.bias_var_db2(r.key)
-            var = known[r.key] + cal.shadow_var_db2
+            var = f.variance + cal.bias_var_db2(r.key) + cal.shadow_var_db2
+            known[r.key] = f.variance
             readings.append(Reading(r.key, r.x, r.y, f.value, var, power))
         half = min(max(2.0 * ranges[0].distance_m + 8.0, 12.0), 40.0)
         gps_prior = None
         if gps is not None:
-            gps_prior = (gps.x, gps.y, self._gps_sigma(gps))
+            gps_prior = (gps.x, gps.y, self.gps_sigma_m(gps))
             half = min(max(half, 2.5 * gps_prior[2]), 40.0)
         # silence only beside GPS: on its own it misleads where shelves or walls hide beacons
         # that are near (the UJI library), but it does tell a walker in a side street from one

@@ -88,8 +88,11 @@ class RadioCalibration:
             known = (known_var_db2 or {}).get(key)
             if h is None or known is None or h > MAX_LEVERAGE:
                 continue
-            r = min(abs(r), MAX_RESIDUAL_DB)
-            self._shadow_sum += FIX_DISCOUNT * (r * r / (1.0 - h) - known)
+            # against the stored power (the learnt bias would take up the shadowing of a place
+            # the phone lingers at), so the beacons' whole power spread is known variance too
+            raw = min(abs(r + self.bias_db(key)), MAX_RESIDUAL_DB)
+            self._shadow_sum += FIX_DISCOUNT * (raw * raw / (1.0 - h) - known
+                                                - BEACON_PRIOR_DB**2)
             self._shadow_count += FIX_DISCOUNT
         info = 1.0 / self.offset_var_db2 + FIX_DISCOUNT * offset_weight
         self.offset_db = offset_db

@@ -84,7 +84,7 @@ def test_simulated_recording_on_route(capsys, tmp_path):
     assert on["mode"] == "route"
     assert on["error_m"]["median"] <= 2.5 and on["error_m"]["p95"] <= 6.0
     assert on["error_m"]["median"] < free["error_m"]["median"]
-    assert 0.8 <= on["uncertainty_coverage"] <= 0.98
+    assert 0.80 <= on["uncertainty_coverage"] <= 0.95, on["uncertainty_coverage"]
     # the free fix along a line of beacons is two-sided (which side of the street?), and the
     # truth on the line sits in the middle of it: covered, with room to spare
     assert free["uncertainty_coverage"] >= 0.8
