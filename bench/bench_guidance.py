@@ -48,7 +48,12 @@ from mobile.positioning.locate import Advert, locate  # noqa: E402
 from mobile.simulation.compass import SimulatedCompass  # noqa: E402
 from mobile.simulation.detour import NoDetour, wrong_turn  # noqa: E402
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
-from mobile.simulation.run import SimClock, left_route_report, run_walk  # noqa: E402
+from mobile.simulation.run import (  # noqa: E402
+    SimClock,
+    announced_on_time,
+    left_route_report,
+    run_walk,
+)
 from routing_service.ingest import load_network  # noqa: E402
 from routing_service.router import Router  # noqa: E402
 
@@ -108,7 +113,7 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
         out["left"] = left_route_report(result.announcements, walk, detour)
     else:
         tree = _beacon_tree(plan)
-        out["points"] = [(_in_window(p, result.decision_points),
+        out["points"] = [(announced_on_time(p, result.decision_points),
                           bool(tree.query(to_xy(p["lat"], p["lon"]))[0] <= COVERED_M))
                          for p in result.decision_points]
     return out
@@ -121,17 +126,6 @@ def _beacon_tree(plan: list[dict]) -> cKDTree:
     if id(plan) not in _TREES:
         _TREES[id(plan)] = cKDTree([to_xy(float(b["lat"]), float(b["lon"])) for b in plan])
     return _TREES[id(plan)]
-
-
-def _in_window(p: dict, points: list[dict]) -> bool:
-    """Instruction 6 ± 2 m before the point (a chained point: its leader's instruction; one
-    said with the departure is within reach of the start)."""
-    if p["chained_with"] is not None:
-        lead = [q for q in points if q["index"] == p["chained_with"]]
-        if not lead:
-            return True
-        p = lead[0]
-    return p["announced_m_before"] is not None and 4.0 <= p["announced_m_before"] <= 8.0
 
 
 def simulated(args: argparse.Namespace) -> dict:

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 DRAIN_S = 20.0
 #: position error is sampled this often (s)
 ERROR_SAMPLE_S = 1.0
+#: an instruction should start this many metres before its decision point (Wayfindr: 6 ± 2)
+ANNOUNCE_WINDOW_M = (4.0, 8.0)
 
 
 class SimClock:
@@ -161,6 +163,21 @@ def _decision_points(route: Any, announcements: list[dict[str, Any]],
                     "chained_with": said[0]["maneuver"] if said and said[0]["maneuver"] != m.index
                     else None})
     return out
+
+
+def announced_on_time(p: dict[str, Any], points: list[dict[str, Any]],
+                      window_m: tuple[float, float] = ANNOUNCE_WINDOW_M) -> bool:
+    """Whether decision point `p` (of `WalkResult.decision_points`) was announced 6 ± 2 m
+    before it (the walker's true distance when the speech started); a chained point counts
+    with its leader's instruction, and one said with the departure is within reach of the
+    start."""
+    if p["chained_with"] is not None:
+        lead = [q for q in points if q["index"] == p["chained_with"]]
+        if not lead:
+            return True
+        p = lead[0]
+    before = p["announced_m_before"]
+    return before is not None and window_m[0] <= before <= window_m[1]
 
 
 def left_route_report(announcements: list[dict[str, Any]], walk: SimulatedWalk,
