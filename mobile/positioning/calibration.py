@@ -38,7 +38,7 @@ LEARN_BELOW_M = 8.0
 #: a residual beyond this (dB) is a reflection or a wrong fix, not a bias
 MAX_RESIDUAL_DB = 12.0
 #: the configured fixed shadowing counts as this many readings (after FIX_DISCOUNT)
-SHADOW_PRIOR_COUNT = 10.0
+SHADOW_PRIOR_COUNT = 20.0
 #: the learnt fixed shadowing stays within this range (dB, σ)
 SHADOW_RANGE_DB = (1.5, 8.0)
 #: a reading that took up more than this share of its own residual says little of the scatter
