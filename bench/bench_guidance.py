@@ -97,7 +97,8 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
         rerouter=lambda lat, lon: router.route((lat, lon), dest, when=WHEN).to_dict())
     pipeline.set_route(0.0, body)
     assert pipeline.route is not None
-    path, detour = pipeline.route.line, None
+    path = planned = pipeline.route.line
+    detour = None
     if leave:
         detour = wrong_turn(net, path, LEAVE_AT * float(body["distance_m"]))
         path = detour.path
@@ -110,7 +111,7 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
            "poor": sum(a["kind"] == "position" and "ungenau" in a["text"]
                        for a in result.announcements)}
     if detour is not None:
-        out["left"] = left_route_report(result.announcements, walk, detour)
+        out["left"] = left_route_report(result.announcements, walk, detour, planned)
     else:
         tree = _beacon_tree(plan)
         out["points"] = [(announced_on_time(p, result.decision_points),
@@ -181,6 +182,8 @@ def simulated(args: argparse.Namespace) -> dict:
         "decision_points_6pm2_share_gps_only": _share([w for w, c in windows if not c]),
         "leave_walks": len(leaves),
         "left_told_within_15s": sum(t is not None and t <= 15.0 for t in told),
+        "left_told_within_15s_of_being_4m_off": sum(
+            x["told_after_off_s"] is not None and x["told_after_off_s"] <= 15.0 for x in leaves),
         "left_told_after_s": {"median": _median(told), "max": max(
             (t for t in told if t is not None), default=None),
                               "never": sum(t is None for t in told)},
@@ -249,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in out["simulated"].items() if k != "leave_details"},
                          indent=1, ensure_ascii=False))
         for x in out["simulated"]["leave_details"]:
-            print(f"  left {x['walk']}: told after {x['told_after_s']} s; "
+            print(f"  left {x['walk']}: told after {x['told_after_s']} s "
+              f"({x['told_after_off_s']} s after being 4 m off); "
                   f"{x['reroute_text']}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False))

@@ -107,6 +107,10 @@ class MatchSettings:
     heading_window_s: float = 2.0
     heading_reach_m: float = 3.0
     heading_mass: float = 0.5
+    #: a heading more than this from every direction of the route near the walker is walking
+    #: back the way they came: off the route's way wherever the posterior lies (on the route
+    #: line itself, walking it backwards, the radio cannot tell)
+    heading_back_deg: float = 135.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -176,10 +180,12 @@ class RouteMatcher:
         while self._headings and t - self._headings[0][0] > self.settings.heading_window_s:
             self._headings.pop(0)
 
-    def heading_off(self, t: float) -> bool:
-        """Whether the compass points away from every direction the route takes near the
-        matched position (False without a fresh compass)."""
+    def heading_off(self, t: float, by_deg: float | None = None) -> bool:
+        """Whether the compass points more than `by_deg` (default `heading_off_deg`) away
+        from every direction the route takes near the matched position (False without a
+        fresh compass)."""
         st = self.settings
+        limit = st.heading_off_deg if by_deg is None else by_deg
         recent = [math.radians(d) for tt, d in self._headings if t - tt <= st.heading_window_s]
         if not recent:
             return False
@@ -190,7 +196,7 @@ class RouteMatcher:
         for s in np.linspace(lo, max(hi, lo), max(int(hi - lo) + 1, 2)):
             bearing = math.radians(self.route.heading_at(float(s), 1.0))
             diff = abs((facing - bearing + math.pi) % (2.0 * math.pi) - math.pi)
-            if math.degrees(diff) <= st.heading_off_deg:
+            if math.degrees(diff) <= limit:
                 return False
         return True
 
@@ -284,7 +290,8 @@ class RouteMatcher:
             near, _ = self._tree.query(np.c_[xs, ys], distance_upper_bound=st.off_route_m)
             mass = float(ps[np.isfinite(near)].sum()) / float(ps.sum())
             outside = mass < st.off_route_mass or (
-                mass < st.heading_mass and self.heading_off(t))
+                mass < st.heading_mass and self.heading_off(t)) or \
+                self.heading_off(t, st.heading_back_deg)
         else:
             outside = self._offset > max(st.off_route_m, st.off_route_scale * self._unc) or (
                 self._offset > st.off_route_m and self.heading_off(t))

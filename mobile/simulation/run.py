@@ -18,6 +18,7 @@ import numpy as np
 
 from lotse_common.stats import distribution
 from mobile.guidance.pipeline import Announcement, GuidancePipeline
+from mobile.positioning.geo import RouteLine
 from mobile.simulation.compass import SimulatedCompass
 from mobile.simulation.model import SimulatedWalk
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 DRAIN_S = 20.0
 #: position error is sampled this often (s)
 ERROR_SAMPLE_S = 1.0
+#: a walker this far from the route (m) is truly off it, not on its far pavement
+OFF_ROUTE_M = 4.0
 #: an instruction should start this many metres before its decision point (Wayfindr: 6 ± 2)
 ANNOUNCE_WINDOW_M = (4.0, 8.0)
 
@@ -181,13 +184,20 @@ def announced_on_time(p: dict[str, Any], points: list[dict[str, Any]],
 
 
 def left_route_report(announcements: list[dict[str, Any]], walk: SimulatedWalk,
-                      detour: Any) -> dict[str, Any]:
-    """When a walker who turned off (`mobile.simulation.detour`) was told, and the new way."""
+                      detour: Any, route: RouteLine) -> dict[str, Any]:
+    """When a walker who turned off (`mobile.simulation.detour`) was told, and the new way:
+    seconds from the junction, and from the moment the walker was truly farther than
+    `OFF_ROUTE_M` from the route (a street leaving at a shallow angle, or the route walked
+    backwards, stays beside it for a while)."""
     t_left = walk.start_delay_s + (detour.junction_m - walk.start_m) / walk.speed
     told = [a for a in announcements if a["kind"] == "off_route" and a["t_s"] >= t_left]
     again = [a for a in announcements if a["kind"] == "reroute"]
+    t_off = t_left
+    while t_off < walk.duration_s and route.project(*walk.xy_at(t_off))[1] <= OFF_ROUTE_M:
+        t_off += 0.25
     return {"at_m": round(detour.junction_m, 1), "t_s": round(t_left, 1),
             "told_after_s": round(told[0]["t_s"] - t_left, 1) if told else None,
+            "told_after_off_s": round(max(told[0]["t_s"] - t_off, 0.0), 1) if told else None,
             "false_before": sum(a["kind"] == "off_route" and a["t_s"] < t_left
                                 for a in announcements),
             "reroute_text": again[0]["text"] if again else None}

@@ -86,13 +86,14 @@ def test_a_walker_who_turns_off_is_told_within_15_s_and_rerouted(
     pipeline, clock, voice, logger = new_pipeline(
         rerouter=lambda lat, lon: router.route((lat, lon), destination, when=when).to_dict())
     pipeline.set_route(0.0, body)
+    body_line = pipeline.route.line
     try:
         detour = wrong_turn(cc_network, pipeline.route.line, 0.4 * body["distance_m"])
     except NoDetour:
         pytest.fail(f"no side street on {a} → {b}")
     walk = SimulatedWalk(detour.path, sim_beacons(plan_records), RadioModel(), seed=seed)
     result = run_walk(pipeline, walk, clock, logger=logger, compass=SimulatedCompass(walk))
-    left = left_route_report(result.announcements, walk, detour)
+    left = left_route_report(result.announcements, walk, detour, body_line)
     assert left["false_before"] == 0
     assert left["told_after_s"] is not None and left["told_after_s"] <= 15.0, left
     assert pipeline.reroutes >= 1 and left["reroute_text"].startswith("Neue Route:")

@@ -114,3 +114,19 @@ def test_compass_away_from_the_route_with_a_split_posterior_is_off_route(heading
     assert any(s.off_route for s in states) is off
     if off:
         assert next(s.t for s in states if s.off_route) <= 10.0
+
+
+@pytest.mark.parametrize(("heading", "off"), [(270.0, True), (90.0, False), (200.0, False)])
+def test_walking_the_route_backwards_is_off_its_way(heading, off):
+    """The whole posterior on the route line: the radio alone sees nothing wrong. A compass
+    pointing back the way the route came (more than 135° from it) does."""
+    x0, y0 = to_xy(*ORIGIN)
+    on_line = (np.full(2, x0 + 20.0), np.array([y0 - 1.0, y0 + 1.0]), np.array([0.5, 0.5]))
+    matcher = RouteMatcher(RouteLine([to_latlon(x0 + s, y0)[::-1] for s in (0.0, 100.0)]))
+    states = []
+    for k in range(0, 80):
+        t = k * 0.25
+        matcher.on_heading(t, heading)
+        if k % 4 == 0:
+            states.append(matcher.update_fix(_fix(t, on_line)))
+    assert any(s.off_route for s in states) is off
