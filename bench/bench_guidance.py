@@ -5,18 +5,22 @@ between inner-city places on the OSM extract):
 
 - on-route walks (`--walks` place pairs × `--seeds`): false off-route alarms (the walker never
   leaves), on-route position error (median, p95), decision points whose instruction started
-  6 ± 2 m before them, and uncertainty coverage (share of free fixes whose stated uncertainty
-  covered the truth);
+  6 ± 2 m before them (all; those with a plan beacon within 15 m; those on GPS alone), and
+  uncertainty coverage (share of free fixes whose stated uncertainty covered the truth);
 - leave-route walks (the same pairs, `--leave-seeds` seeds): the walker turns off at the first
   junction after 40 % of the route (`mobile.simulation.detour`); seconds until "Sie haben die
-  Route verlassen", and whether the re-route that follows says which way to go.
+  Route verlassen" from the junction and from the moment the walker was truly 4 m off the
+  route, and whether the re-route that follows says which way to go.
+
+The simulated phone carries a compass (`mobile.simulation.compass`, published error figures);
+`--no-compass` measures the radio alone.
 
 Real (`bench/uji_data.py`, the UJI BLE RSS database, CC BY 4.0, DOI 10.5281/zenodo.1618692):
 free-fix error and coverage per phone through `lotse locate`'s function, beside the simulator's
 figure for the same beacons, points and scan times.
 
     .venv/bin/python bench/bench_guidance.py [--walks 32] [--seeds 3] [--leave-seeds 1]
-        [--radio realistic|ideal] [--no-uji] [--json out.json]
+        [--radio realistic|ideal] [--no-compass] [--no-uji] [--no-sim] [--json out.json]
 """
 
 from __future__ import annotations
