@@ -5,18 +5,22 @@ between inner-city places on the OSM extract):
 
 - on-route walks (`--walks` place pairs × `--seeds`): false off-route alarms (the walker never
   leaves), on-route position error (median, p95), decision points whose instruction started
-  6 ± 2 m before them, and uncertainty coverage (share of free fixes whose stated uncertainty
-  covered the truth);
+  6 ± 2 m before them (all; those with a plan beacon within 15 m; those on GPS alone), and
+  uncertainty coverage (share of free fixes whose stated uncertainty covered the truth);
 - leave-route walks (the same pairs, `--leave-seeds` seeds): the walker turns off at the first
   junction after 40 % of the route (`mobile.simulation.detour`); seconds until "Sie haben die
-  Route verlassen", and whether the re-route that follows says which way to go.
+  Route verlassen" from the junction and from the moment the walker was truly 4 m off the
+  route, and whether the re-route that follows says which way to go.
+
+The simulated phone carries a compass (`mobile.simulation.compass`, published error figures);
+`--no-compass` measures the radio alone.
 
 Real (`bench/uji_data.py`, the UJI BLE RSS database, CC BY 4.0, DOI 10.5281/zenodo.1618692):
 free-fix error and coverage per phone through `lotse locate`'s function, beside the simulator's
 figure for the same beacons, points and scan times.
 
     .venv/bin/python bench/bench_guidance.py [--walks 32] [--seeds 3] [--leave-seeds 1]
-        [--radio realistic|ideal] [--no-uji] [--json out.json]
+        [--radio realistic|ideal] [--no-compass] [--no-uji] [--no-sim] [--json out.json]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,9 +49,15 @@ from mobile.ble.plan import beacon_infos, load_plan  # noqa: E402
 from mobile.guidance.pipeline import GuidancePipeline  # noqa: E402
 from mobile.positioning.beacons import BeaconInfo, PositionSettings  # noqa: E402
 from mobile.positioning.locate import Advert, locate  # noqa: E402
+from mobile.simulation.compass import SimulatedCompass  # noqa: E402
 from mobile.simulation.detour import NoDetour, wrong_turn  # noqa: E402
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons  # noqa: E402
-from mobile.simulation.run import SimClock, left_route_report, run_walk  # noqa: E402
+from mobile.simulation.run import (  # noqa: E402
+    SimClock,
+    announced_on_time,
+    left_route_report,
+    run_walk,
+)
 from routing_service.ingest import load_network  # noqa: E402
 from routing_service.router import Router  # noqa: E402
 
@@ -59,6 +70,9 @@ PLACES = ("Hauptbahnhof", "Stiftsplatz", "Rathaus", "Fackelbrunnen", "Schillerpl
 MIN_ROUTE_M = 250.0
 #: a leaving walker turns off after this share of the route
 LEAVE_AT = 0.4
+#: a decision point with a plan beacon this close is "within beacon coverage" (m): nearer than
+#: where reception halves (12 m) plus a little; beyond it the phone guides on GPS (σ 6 m)
+COVERED_M = 15.0
 #: a re-route that says which way: one of these words (German, the default language)
 DIRECTION = re.compile(r"umdrehen|links|rechts|geradeaus|Uhr|Norden|Süden|Osten|Westen", re.I)
 
@@ -78,7 +92,7 @@ def routes(net, router: Router, n: int) -> list[tuple[str, str, dict]]:
 
 
 def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[float, float],
-             radio: RadioModel, seed: int, leave: bool) -> dict:
+             radio: RadioModel, seed: int, leave: bool, compass: bool = True) -> dict:
     clock = SimClock()
     pipeline = GuidancePipeline(
         SpeechQueue(RecorderVoice(clock=clock), clock=clock), beacon_infos(plan),
@@ -87,33 +101,36 @@ def one_walk(net, router: Router, plan: list[dict], body: dict, dest: tuple[floa
         rerouter=lambda lat, lon: router.route((lat, lon), dest, when=WHEN).to_dict())
     pipeline.set_route(0.0, body)
     assert pipeline.route is not None
-    path, detour = pipeline.route.line, None
+    path = planned = pipeline.route.line
+    detour = None
     if leave:
         detour = wrong_turn(net, path, LEAVE_AT * float(body["distance_m"]))
         path = detour.path
     walk = SimulatedWalk(path, sim_beacons(plan), radio, seed=seed)
-    result = run_walk(pipeline, walk, clock)
+    result = run_walk(pipeline, walk, clock,
+                      compass=SimulatedCompass(walk) if compass else None)
     out = {"errors": result.errors_m, "fix_errors": result.fix_errors_m,
            "fix_unc": result.fix_uncertainty_m,
            "alarms": sum(a["kind"] == "off_route" for a in result.announcements),
            "poor": sum(a["kind"] == "position" and "ungenau" in a["text"]
                        for a in result.announcements)}
     if detour is not None:
-        out["left"] = left_route_report(result.announcements, walk, detour)
+        out["left"] = left_route_report(result.announcements, walk, detour, planned)
     else:
-        out["points"] = [_in_window(p, result.decision_points) for p in result.decision_points]
+        tree = _beacon_tree(plan)
+        out["points"] = [(announced_on_time(p, result.decision_points),
+                          bool(tree.query(to_xy(p["lat"], p["lon"]))[0] <= COVERED_M))
+                         for p in result.decision_points]
     return out
 
 
-def _in_window(p: dict, points: list[dict]) -> bool:
-    """Instruction 6 ± 2 m before the point (a chained point: its leader's instruction; one
-    said with the departure is within reach of the start)."""
-    if p["chained_with"] is not None:
-        lead = [q for q in points if q["index"] == p["chained_with"]]
-        if not lead:
-            return True
-        p = lead[0]
-    return p["announced_m_before"] is not None and 4.0 <= p["announced_m_before"] <= 8.0
+_TREES: dict[int, cKDTree] = {}
+
+
+def _beacon_tree(plan: list[dict]) -> cKDTree:
+    if id(plan) not in _TREES:
+        _TREES[id(plan)] = cKDTree([to_xy(float(b["lat"]), float(b["lon"])) for b in plan])
+    return _TREES[id(plan)]
 
 
 def simulated(args: argparse.Namespace) -> dict:
@@ -127,7 +144,8 @@ def simulated(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     for (a, b, body), seed in itertools.product(pairs, range(args.seeds)):
         dest = tuple(body["geometry"]["coordinates"][-1][::-1])
-        w = one_walk(net, router, plan, body, dest, radio, seed, leave=False)
+        w = one_walk(net, router, plan, body, dest, radio, seed, leave=False,
+                     compass=not args.no_compass)
         errors += w["errors"]
         fix_errors += w["fix_errors"]
         fix_unc += w["fix_unc"]
@@ -139,7 +157,8 @@ def simulated(args: argparse.Namespace) -> dict:
     for (a, b, body), seed in itertools.product(pairs, range(args.leave_seeds)):
         dest = tuple(body["geometry"]["coordinates"][-1][::-1])
         try:
-            w = one_walk(net, router, plan, body, dest, radio, seed, leave=True)
+            w = one_walk(net, router, plan, body, dest, radio, seed, leave=True,
+                         compass=not args.no_compass)
         except NoDetour:
             continue
         left = w["left"]
@@ -149,7 +168,8 @@ def simulated(args: argparse.Namespace) -> dict:
     told = [x["told_after_s"] for x in leaves]
     errs = np.array(errors)
     return {
-        "radio": args.radio, "walks": len(pairs), "seeds": args.seeds,
+        "radio": args.radio, "compass": not args.no_compass, "walks": len(pairs),
+        "seeds": args.seeds,
         "wall_s": round(time.perf_counter() - started, 1),
         "false_alarms": int(sum(alarms)), "walks_with_false_alarm": int(sum(x > 0 for x in alarms)),
         "position_poor_said": poor,
@@ -159,10 +179,15 @@ def simulated(args: argparse.Namespace) -> dict:
                              "p95": round(float(np.percentile(fix_errors, 95)), 2)},
         "uncertainty_coverage": round(float(np.mean(np.array(fix_unc) >= np.array(fix_errors))),
                                       3),
-        "decision_points_6pm2_share": round(float(np.mean(windows)), 3),
+        "decision_points_6pm2_share": round(float(np.mean([w for w, _ in windows])), 3),
         "decision_points": len(windows),
+        "decision_points_6pm2_share_beacon_covered": _share([w for w, c in windows if c]),
+        "decision_points_beacon_covered": sum(c for _, c in windows),
+        "decision_points_6pm2_share_gps_only": _share([w for w, c in windows if not c]),
         "leave_walks": len(leaves),
         "left_told_within_15s": sum(t is not None and t <= 15.0 for t in told),
+        "left_told_within_15s_of_being_4m_off": sum(
+            x["told_after_off_s"] is not None and x["told_after_off_s"] <= 15.0 for x in leaves),
         "left_told_after_s": {"median": _median(told), "max": max(
             (t for t in told if t is not None), default=None),
                               "never": sum(t is None for t in told)},
@@ -170,6 +195,10 @@ def simulated(args: argparse.Namespace) -> dict:
         "left_false_before": sum(x["false_before"] for x in leaves),
         "leave_details": leaves,
     }
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(float(np.mean(flags)), 3) if flags else None
 
 
 def _median(values: list) -> float | None:
@@ -213,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--leave-seeds", type=int, default=1)
     p.add_argument("--radio", choices=("realistic", "ideal"), default="realistic")
     p.add_argument("--no-uji", action="store_true")
+    p.add_argument("--no-compass", action="store_true",
+                   help="the simulated phone has no compass (off-route on the radio alone)")
     p.add_argument("--no-sim", action="store_true")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
@@ -225,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in out["simulated"].items() if k != "leave_details"},
                          indent=1, ensure_ascii=False))
         for x in out["simulated"]["leave_details"]:
-            print(f"  left {x['walk']}: told after {x['told_after_s']} s; "
+            print(f"  left {x['walk']}: told after {x['told_after_s']} s "
+              f"({x['told_after_off_s']} s after being 4 m off); "
                   f"{x['reroute_text']}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False))

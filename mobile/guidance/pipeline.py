@@ -8,19 +8,20 @@ to the tester logger (a `NullLogger` unless the tester opted in).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from accessibility.haptics import Haptics, Pattern
-from accessibility.places import UNCERTAIN_FROM_M
 from accessibility.speech import Message, Priority, SpeechQueue
 from mobile.ble.frames import EddystoneUidFrame, IBeaconFrame, parse_advertisement
 from mobile.ble.scanner import Sighting
 from mobile.guidance.active_route import ActiveRoute
+from mobile.guidance.announcer import Announcement, Announcer
 from mobile.guidance.callouts import Callout, GuidanceContext, GuidanceLoop, SpeechPreferences
+from mobile.guidance.facing import Facing
+from mobile.guidance.position_watch import PositionWatch
 from mobile.guidance.talk import signed_angle
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
@@ -33,33 +34,9 @@ log = logging.getLogger(__name__)
 POSITION_LOG_EVERY_S = 1.0
 #: a new route's progress is looked for this far from its start (m)
 START_WINDOW_M = 30.0
-#: a position this uncertain is "ungenau" (the walker is told so when asking where they are)
-#: and is logged as such; it is good again below UNCERTAIN_CLEAR_M (m)
-UNCERTAIN_CLEAR_M = 10.0
-#: callouts remembered to describe messages once they start (kind, maneuver, haptic)
-MAX_REMEMBERED_CALLOUTS = 2000
-#: the walking direction is taken over this many seconds of fixes …
-TRACK_S = 6.0
-#: … when they span at least this many metres
-TRACK_MIN_M = 3.0
 
 Rerouter = Callable[[float, float], dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class Announcement:
-    """A message that actually started playing."""
-
-    t: float
-    text: str
-    priority: str
-    kind: str
-    maneuver: int | None
-    chained: tuple[int, ...]
-    lat: float | None
-    lon: float | None
-    progress_m: float | None
-    route_id: int
+__all__ = ["Announcement", "GuidancePipeline", "Rerouter"]
 
 
 class _NullLog:
@@ -102,30 +79,44 @@ class GuidancePipeline:
         self.fix: PositionFix | None = None
         self.state: RouteState | None = None
         self.paused = False
-        self.announcements: list[Announcement] = []
+        self.announcer = Announcer(speech, self.logger, lambda: self.haptics)
         self.reroutes = 0
-        self._callouts: dict[str, Callout] = {}
-        #: when each waiting message was accepted by the queue, and on which route
-        self._queued: dict[str, tuple[float, int]] = {}
         self._setup_logged = False
-        self._uncertain_said = False
         self._heard = 0
         self._fed = 0
-        self._history_seen = 0
         self._last_position_log = -1e9
-        self._last_fix_t: float | None = None
-        self._lost_said = False
-        self._pending_said = 0  # route id for which "Position wird bestimmt" was said
         self._last_reroute_t = -1e9
         self._arrival_logged = 0
-        self._route_t: float | None = None
-        #: the way the walker faces, from the phone's compass (degrees from north); None = unknown
-        self.compass_deg: float | None = None
+        self.facing = Facing()
+        self.watch = PositionWatch(self.timings, self.logger)
         self.destination_name: str | None = None
         self._last_voice_t = 0.0
-        self._track: list[tuple[float, float, float]] = []  # (t, x, y) of recent fixes
-        self._poor_since: float | None = None
-        self._poor_said = False
+
+    @property
+    def logger(self) -> Any:
+        """The tester logger; a new one (the tester opted in) applies to every part at once."""
+        return self._logger
+
+    @logger.setter
+    def logger(self, logger: Any) -> None:
+        self._logger = logger
+        for part in ("announcer", "watch"):
+            if hasattr(self, part):
+                getattr(self, part).logger = logger
+
+    @property
+    def announcements(self) -> list[Announcement]:
+        """Every message that started playing, in order."""
+        return self.announcer.announcements
+
+    @property
+    def compass_deg(self) -> float | None:
+        """The way the phone points (degrees from north, from its compass); None = unknown."""
+        return self.facing.compass_deg
+
+    @compass_deg.setter
+    def compass_deg(self, degrees: float | None) -> None:
+        self.facing.compass_deg = degrees
 
     # --- the voice ------------------------------------------------------------------------
     @property
@@ -182,6 +173,13 @@ class GuidancePipeline:
             assert gps is not None
             self.matcher.on_gps(t, gps.x, gps.y, gps.uncertainty_m)
 
+    def on_compass(self, t: float, degrees: float) -> None:
+        """The phone's heading (degrees from north): phrases departures and re-routes
+        relative to the walker, and tells the route matcher which way they walk."""
+        self.facing.compass_deg = degrees % 360.0
+        if self.matcher is not None:
+            self.matcher.on_heading(t, degrees)
+
     def on_bluetooth_unavailable(self, t: float, reason: str) -> None:
         """Said aloud once, then guidance carries on with GPS."""
         self.logger.event("error", t=t, message=f"bluetooth unavailable: {reason}", where="ble")
@@ -223,7 +221,7 @@ class GuidancePipeline:
         self.loop = GuidanceLoop(route, self.timings, self.places, announce_depart=announce_depart)
         self.state = None
         self._fed = 0
-        self._route_t = t
+        self.watch.route_started(t)
         self._last_voice_t = t
         return route
 
@@ -266,17 +264,11 @@ class GuidancePipeline:
         fix = self.positioner.estimate(t)
         self.fix = fix
         if fix is None:
-            self._no_fix(t)
+            if self.route is not None and not self.paused:
+                self._say_due(t, self.watch.on_no_fix(t, self.route_id))
             return
-        if self._lost_said:
-            self._lost_said = False
-            self.logger.event("position_uncertain", t=t, active=False, reason="lost",
-                              uncertainty_m=fix.uncertainty_m, lat=fix.lat, lon=fix.lon)
-            self._say(t, say("position.back", self.voice.lang), Priority.GUIDANCE,
-                      "position-back", "position")
-        self._last_fix_t = t
-        self._log_uncertainty(t, fix)
-        self._remember_track(t, fix.x, fix.y)
+        self._say_due(t, self.watch.on_fix(t, fix))
+        self.facing.remember(t, fix.x, fix.y)
         if t - self._last_position_log >= POSITION_LOG_EVERY_S:
             self._last_position_log = t
             self.logger.event("position", t=t, lat=fix.lat, lon=fix.lon,
@@ -285,35 +277,9 @@ class GuidancePipeline:
             self._fed = self._heard
             self.state = self.matcher.update_fix(fix)
 
-    def _log_uncertainty(self, t: float, fix: PositionFix) -> None:
-        """Log when the position becomes uncertain ("Position ungenau": the stated uncertainty
-        reaches UNCERTAIN_FROM_M) and when it is good again (below UNCERTAIN_CLEAR_M)."""
-        if self._uncertain_said == (fix.uncertainty_m >= UNCERTAIN_FROM_M) or (
-                self._uncertain_said and fix.uncertainty_m >= UNCERTAIN_CLEAR_M):
-            return
-        self._uncertain_said = not self._uncertain_said
-        self.logger.event("position_uncertain", t=t, active=self._uncertain_said,
-                          reason="uncertain", uncertainty_m=fix.uncertainty_m, lat=fix.lat,
-                          lon=fix.lon)
-
-    def _no_fix(self, t: float) -> None:
-        """No position: "lost" only when there was one on this route; before the first fix of
-        the route it is still being found ("Position wird bestimmt"), said once."""
-        if self.route is None or self.paused or self._lost_said or self._route_t is None:
-            return
-        had_fix = self._last_fix_t is not None and self._last_fix_t >= self._route_t
-        since = self._last_fix_t if had_fix else self._route_t
-        assert since is not None
-        if had_fix and t - since > self.timings.position_lost_s:
-            self._lost_said = True
-            self.logger.event("position_uncertain", t=t, active=True, reason="lost")
-            self._say(t, say("position.lost", self.voice.lang), Priority.GUIDANCE,
-                      "position-lost", "position")
-        elif not had_fix and t - since > self.timings.position_pending_s \
-                and self._pending_said != self.route_id:
-            self._pending_said = self.route_id
-            self._say(t, say("position.pending", self.voice.lang), Priority.GUIDANCE,
-                      f"position-pending-{self.route_id}", "position")
+    def _say_due(self, t: float, due: tuple[str, str] | None) -> None:
+        if due is not None:
+            self._say(t, say(due[0], self.voice.lang), Priority.GUIDANCE, due[1], "position")
 
     def _guide(self, t: float) -> None:
         assert self.route is not None and self.loop is not None and self.matcher is not None
@@ -349,19 +315,10 @@ class GuidancePipeline:
     def _position_poor(self, t: float) -> bool:
         """True while the matched position is too unsure to guide on (said once each time)."""
         assert self.matcher is not None
-        tm = self.timings
         radius = self.matcher.radius_m(self.positioner.settings.coverage)
-        if radius > tm.position_poor_m:
-            self._poor_since = t if self._poor_since is None else self._poor_since
-        elif radius < 0.7 * tm.position_poor_m:
-            self._poor_since, self._poor_said = None, False
-        if self._poor_since is None or t - self._poor_since < tm.position_poor_s:
-            return False
-        if not self._poor_said:
-            self._poor_said = True
-            self._say(t, say("position.poor", self.voice.lang), Priority.GUIDANCE,
-                      f"position-poor-{self.route_id}-{t:.0f}", "position")
-        return True
+        poor, due = self.watch.too_poor(t, radius, self.route_id)
+        self._say_due(t, due)
+        return poor
 
     def _reroute(self, t: float) -> None:
         assert self.fix is not None and self.state is not None
@@ -392,23 +349,9 @@ class GuidancePipeline:
         self._say(t, text, Priority.GUIDANCE, f"reroute-{self.route_id}", "reroute")
 
     # --- which way the walker faces ---------------------------------------------------------
-    def _remember_track(self, t: float, x: float, y: float) -> None:
-        self._track.append((t, x, y))
-        while self._track and t - self._track[0][0] > TRACK_S:
-            self._track.pop(0)
-
     def facing_deg(self, t: float) -> float | None:
-        """The phone's compass when it has one, else the direction of the last few seconds'
-        walk (at least TRACK_MIN_M), else None."""
-        if self.compass_deg is not None:
-            return self.compass_deg
-        recent = [p for p in self._track if t - p[0] <= TRACK_S]
-        if len(recent) < 2:
-            return None
-        (_, x0, y0), (_, x1, y1) = recent[0], recent[-1]
-        if math.hypot(x1 - x0, y1 - y0) < TRACK_MIN_M:
-            return None
-        return math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360.0
+        """The phone's compass when it has one, else the direction of the recent walk."""
+        return self.facing.degrees(t)
 
     def _facing_first_leg(self, t: float) -> float | None:
         heading = self.facing_deg(t)
@@ -428,40 +371,12 @@ class GuidancePipeline:
 
     # --- speech ---------------------------------------------------------------------------
     def _submit(self, t: float, c: Callout) -> None:
-        key = f"r{self.route_id}-{c.key}" if c.key else None
-        self._callouts[key or c.text] = c
-        if len(self._callouts) > MAX_REMEMBERED_CALLOUTS:  # a long day: forget the oldest half
-            for old in list(self._callouts)[: MAX_REMEMBERED_CALLOUTS // 2]:
-                del self._callouts[old]
-            for old in list(self._queued)[: len(self._queued) // 2]:
-                del self._queued[old]
-        if c.kind == "arrival":  # nothing after the arrival: shop talk waiting is dropped
-            self.speech.drop_pending(lambda m: m.priority < Priority.GUIDANCE)
-        if self.speech.submit(Message(c.text, c.priority, key=key, expires_at_m=c.expires_at_m,
-                                      lang=self.voice.lang)):
-            self._queued[key or c.text] = (t, self.route_id)
+        self.announcer.submit(t, c, self.route_id, self.voice.lang)
 
     def _say(self, t: float, text: str, prio: Priority, key: str | None, kind: str) -> None:
         self._submit(t, Callout(text, prio, kind, key))
 
     def _collect_started(self) -> list[Announcement]:
-        started = []
-        for t_start, msg in self.speech.history[self._history_seen:]:
-            c = self._callouts.get(msg.key or msg.text)
-            queued_t, route_id = self._queued.pop(msg.key or msg.text, (None, self.route_id))
-            fix = self.fix
-            a = Announcement(
-                t_start, msg.text, msg.priority.name, c.kind if c else "system",
-                c.maneuver if c else None, c.chained if c else (),
-                fix.lat if fix else None, fix.lon if fix else None, self.progress_m, self.route_id)
-            started.append(a)
-            if c is not None and c.haptic is not None and self.haptics is not None:
-                self.haptics.play(c.haptic)
-            self.logger.event("announcement", t=t_start, text=msg.text,
-                              priority=msg.priority.name, queued_t=queued_t, started_t=t_start,
-                              kind=c.kind if c else "system",
-                              maneuver=c.maneuver if c else None, route=route_id,
-                              chained=list(c.chained) if c else [], key=msg.key, lang=msg.lang)
-        self._history_seen = len(self.speech.history)
-        self.announcements.extend(started)
-        return started
+        fix = self.fix
+        return self.announcer.collect_started(
+            self.route_id, (fix.lat, fix.lon) if fix else None, self.progress_m)

@@ -74,7 +74,8 @@ class PositionSettings:
     gps_stale_after_s: float = 10.0
     #: a beacon fix is recomputed at most this often (s): the ranges change slowly
     fix_interval_s: float = 0.5
-    #: shadowing fixed at a place (dB, σ): it does not average away by filtering packets
+    #: shadowing fixed at a place (dB, σ): it does not average away by filtering packets; the
+    #: value before the site's own is learnt (`RadioCalibration.shadow_var_db2`)
     fixed_sigma_db: float = 5.0
     #: the stated uncertainty is the radius holding this share of the posterior (and of GPS)
     coverage: float = 0.9
@@ -138,7 +139,7 @@ class BeaconPositioner:
         self._packets_at_fix = -1
         self._last_fix: PositionFix | None = None
         self._gps_fix: PositionFix | None = None
-        self.calibration = RadioCalibration()
+        self.calibration = RadioCalibration(shadow_prior_db2=self.settings.fixed_sigma_db**2)
         self._keys = list(self.beacons)
         self._tree = cKDTree([(b.x, b.y) for b in self.beacons.values()]) if self.beacons \
             else None
@@ -234,7 +235,7 @@ class BeaconPositioner:
         last = self._gps_fix
         if last is not None and last.t == t:
             return last
-        sigma = self._gps_sigma(gps)
+        sigma = self.gps_sigma_m(gps)
         half = min(2.5 * sigma, 40.0)
         silent = self._silent(t, gps.x, gps.y, half)
         if not silent:
@@ -246,7 +247,8 @@ class BeaconPositioner:
                                     cloud=g.cloud)
         return self._gps_fix
 
-    def _gps_sigma(self, gps: PositionFix) -> float:
+    def gps_sigma_m(self, gps: PositionFix) -> float:
+        """σ per axis of a GPS fix (its stated radius holds `coverage` of a 2-D Gaussian)."""
         return gps.uncertainty_m / circle_coverage_scale(self.settings.coverage, 0.39)
 
     def _silent(self, t: float, x: float, y: float, half_m: float, heard: Iterable[str] = ()
@@ -281,17 +283,18 @@ class BeaconPositioner:
         """A beacon fix from the filtered readings of `ranges` (see `grid_fix`), with the GPS
         fix `gps` as a prior when given (then its source is "gps")."""
         st, cal = self.settings, self.calibration
-        readings = []
+        readings, known = [], {}
         for r in ranges:
             f = self._filters[r.key]
             power = self.power_dbm(r.key)
             assert power is not None
-            var = f.variance + st.fixed_sigma_db**2 + cal.bias_var_db2(r.key)
+            var = f.variance + cal.bias_var_db2(r.key) + cal.shadow_var_db2
+            known[r.key] = f.variance
             readings.append(Reading(r.key, r.x, r.y, f.value, var, power))
         half = min(max(2.0 * ranges[0].distance_m + 8.0, 12.0), 40.0)
         gps_prior = None
         if gps is not None:
-            gps_prior = (gps.x, gps.y, self._gps_sigma(gps))
+            gps_prior = (gps.x, gps.y, self.gps_sigma_m(gps))
             half = min(max(half, 2.5 * gps_prior[2]), 40.0)
         # silence only beside GPS: on its own it misleads where shelves or walls hide beacons
         # that are near (the UJI library), but it does tell a walker in a side street from one
@@ -305,7 +308,8 @@ class BeaconPositioner:
             return PositionFix(t, lat, lon, g.x, g.y, round(max(g.radius_m, 1.0), 1), "gps",
                                len(ranges), ranges[0].key, g.cloud)
         if len(readings) >= 2:
-            cal.learn(g.offset_db, g.offset_weight, g.residuals_db, g.radius_m)
+            cal.learn(g.offset_db, g.offset_weight, g.residuals_db, g.radius_m, g.leverage,
+                      known)
         lat, lon = to_latlon(g.x, g.y)
         return PositionFix(t, lat, lon, g.x, g.y, round(max(g.radius_m, 1.0), 1), "beacon",
                            len(ranges), ranges[0].key, g.cloud)

@@ -26,7 +26,7 @@ simulated walks and on the UJI recordings).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,6 +68,9 @@ class GridFix:
     offset_db: float
     offset_weight: float
     residuals_db: dict[str, float]
+    #: how much each reading pulled the fix towards itself (the hat matrix' diagonal, 0..1):
+    #: a residual r of a reading with leverage h estimates a variance r² / (1 - h)
+    leverage: dict[str, float] = field(default_factory=dict)
     #: the posterior itself: x, y and weight (summing to ~1) of the cells that matter
     cloud: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -124,7 +127,21 @@ def grid_fix(readings: list[Reading], exponent: float, offset_db: float, offset_
     sw = float(np.sum(w))
     shift = offset_var_db2 * float(np.sum(w * resid[k])) / (1.0 + offset_var_db2 * sw)
     residuals = {r.key: float(resid[k, i] - shift) for i, r in enumerate(readings)}
-    return GridFix(mx, my, radius, offset_db + shift, sw, residuals, _cloud(gx, gy, p))
+    hat = _leverage(mx, my, bx, by, w, exponent, offset_var_db2)
+    return GridFix(mx, my, radius, offset_db + shift, sw, residuals,
+                   {r.key: float(hat[i]) for i, r in enumerate(readings)}, _cloud(gx, gy, p))
+
+
+def _leverage(x: float, y: float, bx: np.ndarray, by: np.ndarray, w: np.ndarray,
+              exponent: float, offset_var_db2: float) -> np.ndarray:
+    """The diagonal of the hat matrix of the log-distance model linearised at (x, y), with
+    the place (flat prior) and the phone offset (prior variance `offset_var_db2`) fitted."""
+    dx, dy = x - bx, y - by
+    d2 = np.maximum(dx * dx + dy * dy, 0.25)
+    slope = -10.0 * exponent / math.log(10.0)
+    jac = np.c_[slope * dx / d2, slope * dy / d2, np.ones_like(bx)]
+    info = jac.T @ (w[:, None] * jac) + np.diag([1e-9, 1e-9, 1.0 / max(offset_var_db2, 1e-9)])
+    return w * np.einsum("ij,jk,ik->i", jac, np.linalg.inv(info), jac)
 
 
 def _cloud(gx: np.ndarray, gy: np.ndarray, p: np.ndarray

@@ -34,31 +34,59 @@ from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
 
 log = logging.getLogger(__name__)
 
-#: the particles' spread × this is the stated along-route radius (measured: 1.0 covered the truth
-#: for 72 % of fixes of a simulated street walk on the realistic radio)
-RADIUS_SCALE = 1.5
+#: the particles' 90 % radius × this is the stated along-route radius. Weighed with the σ of
+#: their shared errors (`correlated_sigma_db`) the particles spread wider than the error they
+#: make; measured on a simulated street lined with beacons (tests/mobile/engine/
+#: test_engine_locate.py), 0.8 covers the truth 80-95 % of the time. On GPS-only stretches of
+#: the simulator (whose GPS errors are independent, unlike a real phone's) it is cautious.
+#: (With the plain per-packet σ of 6.3 dB the particles were too sure and needed 1.5.)
+RADIUS_SCALE = 0.8
+
+
+def correlated_sigma_db(packet_db: float = 3.3, fixed_db: float = 5.0,
+                       correlation_m: float = 1.5, beacon_db: float = 2.0,
+                       speed_mps: float = 1.2, heard_per_s: float = 0.65,
+                       passage_m: float = 24.0) -> float:
+    """The σ (dB) to weigh one packet with when packets are taken as independent though their
+    errors are not: the fixed shadowing is shared by the packets of one beacon a metre or two
+    apart, and a beacon's power error by every packet of its passage. Each shared part's
+    variance counts as often as the packets that share it (1 + 2 Σ ρ_k for a Gaussian
+    correlation ρ over the spacing of successive packets; all packets of a passage of
+    `passage_m` for the power error), so the filter gets the information it really has."""
+    spacing = speed_mps / heard_per_s
+    rho = [math.exp(-0.5 * (k * spacing / correlation_m) ** 2) for k in range(1, 20)]
+    shared_fixed = 1.0 + 2.0 * sum(rho)
+    passage = passage_m / spacing
+    return math.sqrt(packet_db**2 + shared_fixed * fixed_db**2 + passage * beacon_db**2)
 
 
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
-    particles: int = 400
+    particles: int = 800
     path_loss_exponent: float = DEFAULT_PATH_LOSS_EXPONENT
     #: RSSI noise of one packet around the model (dB): per-packet and fixed shadowing
-    #: (3.3 and 5 dB) and the beacon's unknown power (2 dB) together
-    rssi_sigma_db: float = 6.3
+    #: (3.3 and 5 dB) and the beacon's unknown power (2 dB), the shared parts counted as often
+    #: as the packets that share them (`correlated_sigma_db`: 10.6 dB)
+    rssi_sigma_db: float = correlated_sigma_db()
     #: share of packets that fit no model (reflections): keeps one of them from ruling (0..1)
     outlier_share: float = 0.05
     #: the phone hears nothing weaker (dBm): a weak packet is one of the few that shadowing
     #: lifted above this, so its likelihood is divided by the chance of hearing it at all
     sensitivity_dbm: float = -100.0
-    #: random change of walking speed (m/s per sqrt(s)) and of position (m per sqrt(s))
-    speed_noise: float = 0.1
-    position_noise: float = 0.2
+    #: random change of walking speed (m/s per sqrt(s)) and of position (m per sqrt(s)):
+    #: people keep their pace, so a few metres of progress follow from the last minute's
+    #: packets, not just the last few seconds'
+    speed_noise: float = 0.02
+    position_noise: float = 0.05
+    #: each particle draws a new speed (0 .. `max_speed`) once in this many seconds on
+    #: average, so a walker who stops at a kerb or sets off again is followed within seconds
+    speed_change_s: float = 30.0
     #: walking speeds the filter considers (m/s)
     min_speed: float = -0.3
     max_speed: float = 2.2
     #: initial spread around the start of the route (m)
     start_sigma_m: float = 4.0
+
     #: time constant of the smoothing of the 2-D offset used for off-route (s)
     offset_smoothing_s: float = 1.0
     #: off-route: less than this share of the fix's posterior lies within `off_route_m` …
@@ -69,6 +97,20 @@ class MatchSettings:
     off_route_m: float = 4.0
     #: … for this long (s)
     off_route_after_s: float = 4.0
+    #: with a compass: its heading (mean of the last `heading_window_s`) more than
+    #: `heading_off_deg` from every direction of the route within the matched radius (at least
+    #: `heading_reach_m`) says the walker walks another way; then the route counts as outside
+    #: already when less than `heading_mass` of the fix's posterior lies near it. A turn into
+    #: a side street without beacons leaves the posterior spread over both for long; the
+    #: compass tells them apart. 60° is four times a phone compass's typical error.
+    heading_off_deg: float = 60.0
+    heading_window_s: float = 2.0
+    heading_reach_m: float = 3.0
+    heading_mass: float = 0.5
+    #: a heading more than this from every direction of the route near the walker is walking
+    #: back the way they came: off the route's way wherever the posterior lies (on the route
+    #: line itself, walking it backwards, the radio cannot tell)
+    heading_back_deg: float = 135.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -103,6 +145,7 @@ class RouteMatcher:
         self._s = np.clip(start_m + (spread if start_m == 0.0 else spread * self._rng.choice(
             [-1.0, 1.0], n)), 0.0, route.length_m)
         self._v = self._rng.uniform(0.0, 1.5, n)
+        self._headings: list[tuple[float, float]] = []  # (t, degrees) of recent compass
         self._w = np.full(n, 1.0 / n)
         self._t: float | None = None
         self._offset: float | None = None
@@ -126,8 +169,36 @@ class RouteMatcher:
         self._s = self._s + self._v * dt + jitter
         self._v = np.clip(self._v + self._rng.normal(0.0, st.speed_noise * math.sqrt(dt), n),
                           st.min_speed, st.max_speed)
+        change = self._rng.random(n) < 1.0 - math.exp(-dt / st.speed_change_s)
+        self._v[change] = self._rng.uniform(0.0, st.max_speed, int(change.sum()))
         self._s = np.clip(self._s, 0.0, self.route.length_m)
         self._t = t
+
+    def on_heading(self, t: float, degrees: float) -> None:
+        """The phone's compass heading (degrees from north)."""
+        self._headings.append((t, degrees))
+        while self._headings and t - self._headings[0][0] > self.settings.heading_window_s:
+            self._headings.pop(0)
+
+    def heading_off(self, t: float, by_deg: float | None = None) -> bool:
+        """Whether the compass points more than `by_deg` (default `heading_off_deg`) away
+        from every direction the route takes near the matched position (False without a
+        fresh compass)."""
+        st = self.settings
+        limit = st.heading_off_deg if by_deg is None else by_deg
+        recent = [math.radians(d) for tt, d in self._headings if t - tt <= st.heading_window_s]
+        if not recent:
+            return False
+        facing = math.atan2(sum(math.sin(a) for a in recent), sum(math.cos(a) for a in recent))
+        p = self.progress_at(t)
+        reach = max(self.radius_m(), st.heading_reach_m)
+        lo, hi = max(p - reach, 0.0), min(p + reach, self.route.length_m - 1.0)
+        for s in np.linspace(lo, max(hi, lo), max(int(hi - lo) + 1, 2)):
+            bearing = math.radians(self.route.heading_at(float(s), 1.0))
+            diff = abs((facing - bearing + math.pi) % (2.0 * math.pi) - math.pi)
+            if math.degrees(diff) <= limit:
+                return False
+        return True
 
     def _weigh(self, likelihood: np.ndarray) -> None:
         w = self._w * likelihood
@@ -162,10 +233,13 @@ class RouteMatcher:
         gauss = np.exp(-0.5 * z * z) / heard  # only packets above the sensitivity are seen
         self._weigh((1.0 - st.outlier_share) * gauss + st.outlier_share * 0.05)
 
-    def on_gps(self, t: float, x: float, y: float, accuracy_m: float) -> None:
+    def on_gps(self, t: float, x: float, y: float, radius_m: float) -> None:
+        """A GPS fix with its stated (90 %) radius, used as σ: a real phone's GPS errors
+        persist for many seconds (multipath in a street canyon), so fixes once a second are
+        far from independent, and each is weighed as one of few."""
         self._advance(t)
         px, py = self._points()
-        sigma = max(accuracy_m, 2.0)
+        sigma = max(radius_m, 2.0)
         self._weigh(np.exp(-0.5 * ((np.hypot(px - x, py - y)) / sigma) ** 2) + 1e-6)
 
     def progress_at(self, t: float) -> float:
@@ -214,9 +288,13 @@ class RouteMatcher:
         if fix.cloud is not None:
             xs, ys, ps = fix.cloud
             near, _ = self._tree.query(np.c_[xs, ys], distance_upper_bound=st.off_route_m)
-            outside = float(ps[np.isfinite(near)].sum()) < st.off_route_mass * float(ps.sum())
+            mass = float(ps[np.isfinite(near)].sum()) / float(ps.sum())
+            outside = mass < st.off_route_mass or (
+                mass < st.heading_mass and self.heading_off(t)) or \
+                self.heading_off(t, st.heading_back_deg)
         else:
-            outside = self._offset > max(st.off_route_m, st.off_route_scale * self._unc)
+            outside = self._offset > max(st.off_route_m, st.off_route_scale * self._unc) or (
+                self._offset > st.off_route_m and self.heading_off(t))
         if outside and settled:  # one fix is at most a second of evidence, however old the last
             self._off_for += min(dt, 1.0)
         else:

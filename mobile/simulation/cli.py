@@ -152,7 +152,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     coordinates = len(args.destination.split(",")) == 2 and d_name == args.destination
     pipeline.set_route(0.0, body, destination_name=None if coordinates else d_name)
     assert pipeline.route is not None
-    path, detour = pipeline.route.line, None
+    path = planned = pipeline.route.line
+    detour = None
     if args.leave_route_at is not None:
         try:
             detour = wrong_turn(net, path, args.leave_route_at)
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out = result.to_json()
     out["radio"] = args.radio
     if detour is not None:
-        out["left_route"] = left_route_report(result.announcements, walk, detour)
+        out["left_route"] = left_route_report(result.announcements, walk, detour, planned)
     out.update({"from": {"name": o_name, "lat": o_lat, "lon": o_lon},
                 "to": {"name": d_name, "lat": d_lat, "lon": d_lon},
                 "route_distance_m": round(float(body["distance_m"]), 1),

@@ -18,6 +18,8 @@ import numpy as np
 
 from lotse_common.stats import distribution
 from mobile.guidance.pipeline import Announcement, GuidancePipeline
+from mobile.positioning.geo import RouteLine
+from mobile.simulation.compass import SimulatedCompass
 from mobile.simulation.model import SimulatedWalk
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 DRAIN_S = 20.0
 #: position error is sampled this often (s)
 ERROR_SAMPLE_S = 1.0
+#: a walker this far from the route (m) is truly off it, not on its far pavement
+OFF_ROUTE_M = 4.0
+#: an instruction should start this many metres before its decision point (Wayfindr: 6 ± 2)
+ANNOUNCE_WINDOW_M = (4.0, 8.0)
 
 
 class SimClock:
@@ -80,8 +86,9 @@ class WalkResult:
 def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *,
              tick_s: float = 0.25, on_tick: Callable[[float], None] | None = None,
              logger: Any = None, max_s: float | None = None,
-             start_t: float = 0.0) -> WalkResult:
-    """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline."""
+             start_t: float = 0.0, compass: SimulatedCompass | None = None) -> WalkResult:
+    """Walk to the end of the path (plus time to arrive), feeding and ticking the pipeline
+    (and the phone's compass, when given)."""
     result = WalkResult()
     route = pipeline.route
     first_route_id = pipeline.route_id
@@ -98,6 +105,9 @@ def run_walk(pipeline: GuidancePipeline, walk: SimulatedWalk, clock: SimClock, *
         for ft, lat, lon, acc in walk.gps_until(t):
             clock.now = ft
             pipeline.on_gps(ft, lat, lon, acc)
+        if compass is not None:
+            for ct, deg in compass.readings_until(t):
+                pipeline.on_compass(ct, deg)
         clock.now = t
         started = pipeline.tick(t)
         if logger is not None and t >= next_sample:
@@ -158,14 +168,36 @@ def _decision_points(route: Any, announcements: list[dict[str, Any]],
     return out
 
 
+def announced_on_time(p: dict[str, Any], points: list[dict[str, Any]],
+                      window_m: tuple[float, float] = ANNOUNCE_WINDOW_M) -> bool:
+    """Whether decision point `p` (of `WalkResult.decision_points`) was announced 6 ± 2 m
+    before it (the walker's true distance when the speech started); a chained point counts
+    with its leader's instruction, and one said with the departure is within reach of the
+    start."""
+    if p["chained_with"] is not None:
+        lead = [q for q in points if q["index"] == p["chained_with"]]
+        if not lead:
+            return True
+        p = lead[0]
+    before = p["announced_m_before"]
+    return before is not None and window_m[0] <= before <= window_m[1]
+
+
 def left_route_report(announcements: list[dict[str, Any]], walk: SimulatedWalk,
-                      detour: Any) -> dict[str, Any]:
-    """When a walker who turned off (`mobile.simulation.detour`) was told, and the new way."""
+                      detour: Any, route: RouteLine) -> dict[str, Any]:
+    """When a walker who turned off (`mobile.simulation.detour`) was told, and the new way:
+    seconds from the junction, and from the moment the walker was truly farther than
+    `OFF_ROUTE_M` from the route (a street leaving at a shallow angle, or the route walked
+    backwards, stays beside it for a while)."""
     t_left = walk.start_delay_s + (detour.junction_m - walk.start_m) / walk.speed
     told = [a for a in announcements if a["kind"] == "off_route" and a["t_s"] >= t_left]
     again = [a for a in announcements if a["kind"] == "reroute"]
+    t_off = t_left
+    while t_off < walk.duration_s and route.project(*walk.xy_at(t_off))[1] <= OFF_ROUTE_M:
+        t_off += 0.25
     return {"at_m": round(detour.junction_m, 1), "t_s": round(t_left, 1),
             "told_after_s": round(told[0]["t_s"] - t_left, 1) if told else None,
+            "told_after_off_s": round(max(told[0]["t_s"] - t_off, 0.0), 1) if told else None,
             "false_before": sum(a["kind"] == "off_route" and a["t_s"] < t_left
                                 for a in announcements),
             "reroute_text": again[0]["text"] if again else None}

@@ -44,10 +44,36 @@ def test_real_recording_free_fix_error_and_honest_uncertainty(capsys, uji_files,
     assert set(out["track"][0]) == {"t_s", "lat", "lon", "uncertainty_m"}
     assert out["error_m"]["median"] <= 2.5 and out["error_m"]["p95"] <= 6.0
     assert out["error_m"]["median"] <= out["error_m"]["mean"] <= out["error_m"]["p95"]
-    # the stated radius covers the truth most of the time, but is not a blanket
-    assert 0.8 <= out["uncertainty_coverage"] <= 0.98
+    # the stated radius covers the truth most of the time, but is not a blanket (one
+    # recording varies; the 80-95 % target per phone is pinned below)
+    assert 0.7 <= out["uncertainty_coverage"] <= 0.98
     radii = sorted(p["uncertainty_m"] for p in out["track"])
     assert radii[len(radii) // 2] < 8.0 and radii[0] < radii[-1]
+
+
+def test_real_recordings_per_phone_median_2_m_and_coverage_80_to_95_percent():
+    """All UJI recordings (library and lab), with the phone's defaults: nothing is fitted to
+    the site except what the phone learns as it goes (its offset, beacon biases, the site's
+    fixed shadowing)."""
+    import numpy as np
+
+    from mobile.positioning.beacons import BeaconInfo, PositionSettings
+    from mobile.positioning.locate import Advert, locate
+
+    per_phone: dict[int, dict[str, list]] = {}
+    for rec in recordings():
+        beacons = [BeaconInfo.make(b[0], b[1], b[2], -59) for b in rec.beacons]
+        truth = np.array([(t, *to_xy(lat, lon)) for t, lat, lon, _, _ in rec.truth])
+        out = locate(beacons, [Advert(*a) for a in rec.adverts], truth, None,
+                     PositionSettings(), keep_errors=True)
+        slot = per_phone.setdefault(rec.phone, {"errors": [], "covered": []})
+        slot["errors"] += out["errors"]
+        slot["covered"].append((out["uncertainty_coverage"] * out["scored"], out["scored"]))
+    assert sorted(per_phone) == [1, 2, 3]
+    for phone, slot in per_phone.items():
+        coverage = sum(c for c, _ in slot["covered"]) / sum(n for _, n in slot["covered"])
+        assert 0.80 <= coverage <= 0.95, (phone, coverage)
+        assert np.median(slot["errors"]) <= 2.0, (phone, np.median(slot["errors"]))
 
 
 def test_simulated_recording_on_route(capsys, tmp_path):
@@ -84,7 +110,7 @@ def test_simulated_recording_on_route(capsys, tmp_path):
     assert on["mode"] == "route"
     assert on["error_m"]["median"] <= 2.5 and on["error_m"]["p95"] <= 6.0
     assert on["error_m"]["median"] < free["error_m"]["median"]
-    assert 0.8 <= on["uncertainty_coverage"] <= 0.98
+    assert 0.80 <= on["uncertainty_coverage"] <= 0.95, on["uncertainty_coverage"]
     # the free fix along a line of beacons is two-sided (which side of the street?), and the
     # truth on the line sits in the middle of it: covered, with room to spare
     assert free["uncertainty_coverage"] >= 0.8
