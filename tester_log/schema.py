@@ -127,6 +127,8 @@ EVENT_FIELDS: dict[str, dict[str, _Spec]] = {
                 "route_id": ((int,), False)},
     "arrival": {"distance_m": (_NUMBER, False), "route_id": ((int,), False),
                 "lat": (_NUMBER, False), "lon": (_NUMBER, False)},
+    # the phone's compass: which way it points (degrees from north); replay feeds it back
+    "heading": {"degrees": (_NUMBER, True)},
     # the phone said (active) or stopped saying that its position is uncertain or lost
     "position_uncertain": {"active": ((bool,), True), "reason": ((str,), True),
                            "uncertainty_m": (_MAYBE_NUMBER, False),
@@ -151,6 +153,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "uncertainty_m": (0.0, math.inf),
     "t": (0.0, math.inf),
     "tick_s": (0.01, 5.0),
+    "degrees": (0.0, 360.0),
 }
 
 

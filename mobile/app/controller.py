@@ -36,6 +36,7 @@ from mobile.guidance.route_source import RoutePlanner
 from mobile.guidance.texts import say
 from mobile.guidance.timings import GuidanceTimings
 from mobile.positioning.gps import GpsSource
+from mobile.simulation.compass import SimulatedCompass
 from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
 from tester_log.schema import PRIVATE_SETTINGS
 
@@ -90,7 +91,7 @@ class GuideController(Asking, FavouriteEditing):
         self._destination: tuple[float, float] | None = None
         self._preview: tuple[tuple[float, float], tuple[float, float], dict, str] | None = None
         self._active_body: dict[str, Any] | None = None
-        self._sim: tuple[SimulatedWalk, float] | None = None
+        self._sim: tuple[SimulatedWalk, float, SimulatedCompass] | None = None
         self._truth_t = -1e9
         #: what the radio tells about each beacon heard: rssi, seen_t, battery_mv, temperature_c
         self.beacon_health: dict[str, dict[str, Any]] = {}
@@ -263,7 +264,7 @@ class GuideController(Asking, FavouriteEditing):
         assert self.pipeline.route is not None
         walk = SimulatedWalk(self.pipeline.route.line, sim_beacons(self.beacon_records),
                              radio or RadioModel(), speed=speed, seed=seed)
-        self._sim = (walk, self.clock())
+        self._sim = (walk, self.clock(), SimulatedCompass(walk))
         return self.status()
 
     # --- during guidance ----------------------------------------------------------------------
@@ -356,13 +357,19 @@ class GuideController(Asking, FavouriteEditing):
             t, lat, lon, acc = self._fixes.popleft()
             self.pipeline.on_gps(t, lat, lon, acc)
         if self._sim is not None:
-            walk, started = self._sim
+            walk, started, compass = self._sim
             for pkt in walk.packets_until(now - started):
                 self.pipeline.on_advertisement(started + pkt.t, pkt.advert)
+            for t, degrees in compass.readings_until(now - started):
+                self.pipeline.on_compass(started + t, degrees)
             if now - self._truth_t >= 1.0:  # testers' logs get the simulator's truth
                 self._truth_t = now
                 lat, lon = walk.latlon_at(now - started)
                 self.logger.event("truth", t=now, lat=lat, lon=lon)
+        elif self._heading.compass is not None:  # the device's own sensor, where it has one
+            degrees = self._heading.compass()
+            if degrees is not None:
+                self.pipeline.on_compass(now, degrees)
         self.pipeline.tick(now)
         fix = self.pipeline.fix
         if fix is not None and fix.t != self._fix_t:  # the walking direction comes from fixes

@@ -176,6 +176,7 @@ class GuidancePipeline:
     def on_compass(self, t: float, degrees: float) -> None:
         """The phone's heading (degrees from north): phrases departures and re-routes
         relative to the walker, and tells the route matcher which way they walk."""
+        self.logger.event("heading", t=t, degrees=round(degrees % 360.0, 1))
         self.facing.compass_deg = degrees % 360.0
         if self.matcher is not None:
             self.matcher.on_heading(t, degrees)

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--leave-route-at", type=float, metavar="METRES",
                    help="turn off into the wrong street at the first junction after METRES")
     p.add_argument("--speed", type=float, default=1.2, metavar="M_PER_S")
+    p.add_argument("--no-compass", action="store_true",
+                   help="the simulated phone has no compass (off-route on the radio alone)")
     p.add_argument("--lang", choices=("de", "en"), default="de")
     p.add_argument("--beacons", type=Path, help="beacon plan GeoJSON (default: shipped plan)")
     p.add_argument("--server", help="use the beacons registered on this server (area bundle)")
@@ -111,6 +113,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from mobile.guidance.timings import GuidanceTimings
     from mobile.positioning.beacons import PositionSettings
     from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
+    from mobile.simulation.compass import SimulatedCompass
     from mobile.simulation.detour import NoDetour, wrong_turn
     from mobile.simulation.model import RadioModel, SimulatedWalk, sim_beacons
     from mobile.simulation.run import SimClock, left_route_report, run_walk
@@ -162,7 +165,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         path = detour.path
     walk = SimulatedWalk(path, sim_beacons(records), radio, speed=args.speed, seed=args.seed)
     try:
-        result = run_walk(pipeline, walk, clock, logger=logger, tick_s=tick_s)
+        compass = None if args.no_compass else SimulatedCompass(walk)
+        result = run_walk(pipeline, walk, clock, logger=logger, tick_s=tick_s, compass=compass)
     finally:
         if logger is not None:
             logger.close()

@@ -1,6 +1,6 @@
 """Re-run a tester log through today's positioning and guidance code.
 
-The recorded advertisements and GPS fixes are fed to
+The recorded advertisements, GPS fixes and compass headings are fed to
 ``mobile.guidance.pipeline.GuidancePipeline`` at their
 recorded time stamps, with a clock the replay moves (no sleeping, no threads), so a two-hour walk
 replays in seconds and the same log always gives the same result. What the pipeline logs during
@@ -45,7 +45,7 @@ MIN_STAMPS_TO_INFER = 20
 #: after the last event the re-run keeps ticking this long, so queued speech can finish (s)
 DRAIN_S = 10.0
 #: the fed event types; everything else in the log is the old code's output
-FED_TYPES = ("advert", "gps_fix")
+FED_TYPES = ("advert", "gps_fix", "heading")
 
 
 class ReplayClock:
@@ -222,6 +222,8 @@ def rerun(read: LogRead, plan: Sequence[dict], lang: str | None = None,
                 logger.debug("advert skipped: %s", exc)
                 continue
             pipeline.on_advertisement(event["t"], advert, event["rssi"])
+        elif event["type"] == "heading":
+            pipeline.on_compass(event["t"], event["degrees"])
         else:
             pipeline.on_gps(event["t"], event["lat"], event["lon"], event["accuracy_m"])
         if timings is not None:

@@ -45,6 +45,7 @@ GOOD = [
     line("off_route", distance_m=23.0),
     line("reroute", reason="off_route", route={"maneuvers": []}, route_id=2),
     line("arrival", route_id=2, lat=49.4435, lon=7.77),
+    line("heading", degrees=271.5),
     line("position_uncertain", active=True, reason="lost"),
     line("truth", lat=49.4442, lon=7.7690),
 ]
@@ -81,6 +82,8 @@ def test_good_lines_pass(event):
         (line("announcement", text="x", priority="INFO", queued_t=1.0, started_t=1.0,
               kind="info", maneuver=2.5, route=1), "'maneuver'"),
         (line("position_uncertain", active=1, reason="lost"), "'active'"),
+        (line("heading", degrees=400.0), "'degrees'"),
+        (line("heading"), "'degrees'"),
         # a v1 line is judged by v1's fields: v2's queue time is no v1 field, actual_t is
         (line("announcement", text="x", priority="INFO", queued_t=1.0, started_t=1.0,
               kind="info", maneuver=None, route=1) | {"v": 1}, "'planned_t'"),
