@@ -156,8 +156,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from lotse_server.prefork import run_workers
 
-    return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
-                       args.host, args.port, args.workers, uvicorn_options(args))
+    try:
+        return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
+                           args.host, args.port, args.workers, uvicorn_options(args))
+    except OSError as exc:
+        print(f"lotse serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
 
 
 def uvicorn_options(args: argparse.Namespace) -> dict[str, object]:

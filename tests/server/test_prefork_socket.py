@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import socket
 
+import pytest
+
 from lotse_server.prefork import listening_socket
 
 
@@ -44,3 +46,42 @@ def test_connections_accepted_by_asyncio_have_nagle_off():
             await server.wait_closed()
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_workers_sockets_share_the_port_and_the_kernel_spreads_connections():
+    """Each forked worker listens with a socket of its own (SO_REUSEPORT): new connections go to
+    all of them, where one shared socket let the first worker to wake take a whole burst."""
+    first = listening_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = listening_socket("127.0.0.1", port)
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(64)]
+    try:
+        counts = []
+        for sock in (first, second):
+            sock.setblocking(False)
+            n = 0
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except BlockingIOError:
+                    break
+                conn.close()
+                n += 1
+            counts.append(n)
+        assert sum(counts) == 64 and min(counts) >= 8, counts
+    finally:
+        for c in clients:
+            c.close()
+        first.close()
+        second.close()
+
+
+def test_a_port_held_by_another_server_is_refused_not_shared():
+    from lotse_server.prefork import _hold_port
+
+    other = listening_socket("127.0.0.1", 0)  # another server's workers, with SO_REUSEPORT
+    try:
+        with pytest.raises(OSError):
+            _hold_port("127.0.0.1", other.getsockname()[1])
+    finally:
+        other.close()
