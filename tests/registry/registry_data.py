@@ -19,12 +19,13 @@ UUID = "f7826da6-4fa2-4e98-8024-bc5b71e0893e"
 
 
 class FixedClock:
-    """A clock the test moves by hand."""
+    """A clock the test moves by hand: a datetime for the registry's "now", or seconds for a
+    monotonic clock."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime | float) -> None:
         self.now = now
 
-    def __call__(self) -> datetime:
+    def __call__(self) -> datetime | float:
         return self.now
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from registry_data import FixedClock
 from sqlalchemy import event
 
 from beacon_registry.db import make_engine, make_session_factory
@@ -17,14 +18,6 @@ from beacon_registry.snapshot import SnapshotKeeper
 from beacon_registry.tokens import create_token
 from lotse_server.overlay_cache import CHECK_INTERVAL_S, CachedRegistryOverlays
 from lotse_server.serve import build_app
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def worker_b(db_url):
     engine = make_engine(db_url)
     queries = []
     event.listen(engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
-    clock = Clock()
+    clock = FixedClock(1000.0)  # seconds of a monotonic clock
     factory = make_session_factory(engine)
     provider = CachedRegistryOverlays(SnapshotKeeper(factory, clock=clock))
     provider.session_factory = factory

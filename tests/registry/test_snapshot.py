@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from registry_data import AREA, UUID, ibeacon
+from registry_data import AREA, UUID, FixedClock, ibeacon
 
 from beacon_registry import service
 from beacon_registry.app import create_app, open_registry
@@ -18,14 +18,6 @@ from beacon_registry.models import Beacon, Notice
 from beacon_registry.snapshot import CHECK_INTERVAL_S, SnapshotKeeper
 
 Q = {"uuid": UUID, "major": 1, "minor": 1}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def test_another_process_is_seen_after_the_interval_and_only_its_table_is_read(c
     engine = make_engine(db_url)
     seen: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
-    clock = Clock()
+    clock = FixedClock(1000.0)  # seconds of a monotonic clock
     other = SnapshotKeeper(make_session_factory(engine), clock=clock)
     try:
         assert other.get().beacon_by_identity == {}
