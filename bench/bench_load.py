@@ -200,6 +200,7 @@ def _row(results: list[dict], health: list[float], connections: int, elapsed: fl
         "connect_failed": codes.get("connect_failed", 0),
         "healthz_max_ms": round(max(health) * 1e3, 1) if health else None,
         "healthz_p99_ms": summary(health, "ms", digits=1)["p99_ms"] if health else None,
+        "healthz_ms": [round(t * 1e3, 1) for t in health],  # every probe, in order
     }
     writes = next((r["writes"] for r in results if r.get("writes")), None)
     if writes is not None:

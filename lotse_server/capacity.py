@@ -20,9 +20,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: threads for sync endpoints per process (anyio's default is 40)
 DEFAULT_THREADS = 32
-#: requests running at once per process: enough to keep the loop and a few threads busy, few
-#: enough that one turn of the event loop stays short (a probe waits for at most one turn)
-DEFAULT_CONCURRENCY = 16
+#: requests running at once per process. Routes, lookups, the bundle and search are worked out
+#: on the event loop, so more at once adds no throughput there: it only makes each turn of the
+#: loop longer (a turn runs every request handed a place in the one before), and a new
+#: connection needs about five turns before its first answer. 4 keeps a turn near 5 ms at full
+#: load and still overlaps a few staff writes waiting on the database in threads.
+DEFAULT_CONCURRENCY = 4
 #: longest expected wait for a turn before a request is shed instead (seconds)
 DEFAULT_MAX_WAIT_S = 1.0
 #: requests a process holds at once (running and waiting) before shedding regardless

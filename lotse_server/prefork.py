@@ -24,6 +24,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from lotse_server import heap
+
 log = logging.getLogger(__name__)
 
 
@@ -82,7 +84,9 @@ def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: 
             try:
                 held.close()
                 sock = listening_socket(host, port)
-                config = uvicorn.Config(make_app(), **(options or {"log_level": "info",
+                app = make_app()
+                heap.settle()
+                config = uvicorn.Config(app, **(options or {"log_level": "info",
                                                                    "server_header": False}))
                 uvicorn.Server(config).run(sockets=[sock])
             except BaseException:  # noqa: BLE001 - a worker must never return into the master

@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     if args.workers == 1:
+        from lotse_server import heap
+
+        heap.settle()
         uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(args))
         return 0
     from lotse_server.prefork import run_workers
