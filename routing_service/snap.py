@@ -15,8 +15,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lotse_common.geodesy import metres_per_degree
-from routing_service.errors import OutsideServiceArea
 from routing_service import nearest_ways
+from routing_service.errors import OutsideServiceArea
 
 if TYPE_CHECKING:
     from routing_service.compiled import WalkNetwork
