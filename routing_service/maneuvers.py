@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -44,9 +45,8 @@ SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving
 #: junctions (pairs of whole edges) whose maneuvers are remembered (about 370 bytes each); then
 #: the memory starts afresh
 JUNCTION_MEMO_SIZE = 10_000
-#: the keys of a junction's maneuver, in order (remembered as bare values)
-JUNCTION_KEYS = ("turn", "angle_deg", "clock", "street", "crossing", "step_count", "handrail",
-                 "steps_direction", "tactile_paving", "barrier", "kerb", "surface", "type")
+#: the facts' fields in their order (a junction's maneuvers are remembered as bare values)
+FIELDS = tuple(FIELD_DEFAULTS)
 
 
 def _signed(angle: float) -> float:
@@ -102,27 +102,28 @@ class Describer:
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
-        pieces = leg.pieces
+        pieces, n = leg.pieces, len(leg.pieces)
         target_xy = self._target_xy(destination)
         self._measure_headings(leg)
-        at = np.r_[0.0, np.cumsum(leg.lengths)]
+        # metres walked before each piece (the same sums as numpy's cumsum, in plain floats)
+        at_list = [0.0, *accumulate(leg.lengths)]
         first = pieces[0].edge
-        found: list[tuple[int, dict[str, Any]]] = [(0, dict(
+        # every maneuver is a dict of all the facts' fields, in their order, from the start
+        found: list[tuple[int, dict[str, Any]]] = [(0, _facts(
             type="depart", street=self.name[first], tactile_paving=self.tactile[first],
-            surface=self.surface[first],
-            compass=compass_point(leg.head_start[0])))]
+            surface=self.surface[first], compass=compass_point(leg.head_start[0])))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
+        junction_at = self._junction_at
         if touched:  # an overlay can touch any piece: look at every junction and piece
-            for i in range(1, len(pieces)):
-                found += [(i, facts) for facts in self._junction_at(leg, i)]
+            for i in range(1, n):
+                found += [(i, facts) for facts in junction_at(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         else:
             for i in self._may_speak(leg).tolist():
-                found += [(i, facts) for facts in self._junction_at(leg, i)]
-        found.append((len(pieces), self._arrival(leg, target_xy)))
+                found += [(i, facts) for facts in junction_at(leg, i)]
+        found.append((n, self._arrival(leg, target_xy)))
         self.landmarks.add(found, leg, target_xy)
-        at_list, n = at.tolist(), len(pieces)
         found = _street_changes_only(found)
         _mark_islands(found, at_list)
         # where each maneuver is: the start of its piece, or the end of the line
@@ -131,36 +132,39 @@ class Describer:
         # from the second junction on (or the first, when the first piece is whole) a maneuver
         # stands on a node, and a whole piece's bearing is its edge's
         first_whole = pieces[0].start == 0.0
+        edge_u, bearings, locations = self.edge_u, self._bearing, self._location
+        head_start, last_end = leg.head_start, leg.head_end[n - 1]
+        trusted = ManeuverFacts.trusted
 
-        out: list[dict[str, Any]] = []
-        for k, (i, fields) in enumerate(found):
-            next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
-            point = points[k]
-            distance = max(next_at - at_list[i], 0.0)
-            # the facts' fields in their order, then what to say and where (the body's keys)
-            body = {**FIELD_DEFAULTS, **fields, "distance_m": distance}
-            # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
-            facts = ManeuverFacts.trusted(body)
-            body["distance_m"] = round(distance, 1)
-            body["text"] = maneuver_text(facts, lang=lang, form="at")
-            body["at_m"] = round(at_list[i], 1)
-            if i < n and pieces[i].start == 0.0 and pieces[i].end == 1.0:
-                edge = pieces[i].edge
-                bearing = self._bearing[edge]
-                if bearing is None:
-                    bearing = self._bearing[edge] = round(leg.head_start[i], 1)
+        ends = [i for i, _ in found[1:]]
+        ends.append(found[-1][0])
+        for k, (i, body) in enumerate(found):
+            # then what to say and where (the body's keys after the facts')
+            here = at_list[i]
+            body["distance_m"] = round(max(at_list[ends[k]] - here, 0.0), 1)
+            # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted); the
+            # message at the point does not read the distance
+            body["text"] = maneuver_text(trusted(body), lang=lang, form="at")
+            body["at_m"] = round(here, 1)
+            if i < n:
+                piece = pieces[i]
+                if piece.start == 0.0 and piece.end == 1.0:
+                    bearing = bearings[piece.edge]
+                    if bearing is None:
+                        bearing = bearings[piece.edge] = round(head_start[i], 1)
+                else:
+                    bearing = round(head_start[i], 1)
             else:
-                bearing = round(leg.head_start[i] if i < n else leg.head_end[n - 1], 1)
+                bearing = round(last_end, 1)
             body["bearing_deg"] = bearing
             if 0 < i < n and (i >= 2 or first_whole):
-                node = self.edge_u[pieces[i].edge]
-                lat, lon = self._location[node] or self._locate(node, lonlat[k])
+                node = edge_u[pieces[i].edge]
+                lat, lon = locations[node] or self._locate(node, lonlat[k])
             else:
                 lat, lon = round(lonlat[k][1], 7), round(lonlat[k][0], 7)
             body["location"] = {"lat": lat, "lon": lon}
-            body["geometry_index"] = point
-            out.append(body)
-        return out
+            body["geometry_index"] = points[k]
+        return [body for _, body in found]
 
     def _may_speak(self, leg: Leg) -> np.ndarray:
         """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
@@ -184,7 +188,7 @@ class Describer:
                 self._junction_memo.clear()
             self._junction_memo[key] = tuple(tuple(m.values()) for m in maneuvers)
             return maneuvers
-        return [dict(zip(JUNCTION_KEYS, values, strict=True)) for values in said]
+        return [dict(zip(FIELDS, values)) for values in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
@@ -236,8 +240,7 @@ class Describer:
             steps_direction=self._steps_direction(cur) if steps else None,
             tactile_paving=self.tactile[cur], barrier=barrier or ("kerb" if kerb else None),
             kerb=kerb, surface=self.surface[cur])
-        # the keys in JUNCTION_KEYS' order
-        return [dict(facts, type=kind) for kind in (*SAY_ORDER, "continue") if kind in types]
+        return [_facts(type=kind, **facts) for kind in (*SAY_ORDER, "continue") if kind in types]
 
     def _unambiguous(self, node: int, prev: int, cur: int, heading: float) -> bool:
         """True if no other way leaves ``node`` within AMBIGUOUS_DEG of the chosen heading."""
@@ -258,7 +261,7 @@ class Describer:
                 continue
             seen.add(overlay.id)
             text = overlay.description or {"de": overlay.kind, "en": overlay.kind}
-            out.append((i, dict(type="hazard", hazard_text=dict(text), street=self.name[edge])))
+            out.append((i, _facts(type="hazard", hazard_text=dict(text), street=self.name[edge])))
         return out
 
     def _arrival(self, leg: Leg, target: np.ndarray) -> dict[str, Any]:
@@ -271,7 +274,7 @@ class Describer:
         if math.hypot(dx, dy) >= SIDE_MIN_OFFSET_M:
             cross = math.sin(heading) * dy - math.cos(heading) * dx  # > 0: target to the left
             side = "left" if cross > 0 else "right"
-        return dict(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
+        return _facts(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
 
     def _target_xy(self, destination: tuple[float, float]) -> np.ndarray:
         lat, lon = destination
@@ -300,6 +303,13 @@ class Describer:
         if self.net.edge_tags.value("reversed", e) == "True":
             return "down" if incline == "up" else "up"
         return incline
+
+
+def _facts(**values: Any) -> dict[str, Any]:
+    """All the facts' fields, in their order (the route body's), with ``values`` set."""
+    facts = dict(FIELD_DEFAULTS)
+    facts.update(values)
+    return facts
 
 
 def _street_changes_only(found: list[tuple[int, dict[str, Any]]],
