@@ -188,7 +188,7 @@ class Describer:
                 self._junction_memo.clear()
             self._junction_memo[key] = tuple(tuple(m.values()) for m in maneuvers)
             return maneuvers
-        return [dict(zip(FIELDS, values)) for values in said]
+        return [dict(zip(FIELDS, values, strict=True)) for values in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
