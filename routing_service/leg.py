@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
-import shapely
 
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Piece
@@ -67,8 +66,7 @@ def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
     cut = {}
     for i, p in enumerate(kept):
         if p.start > 0 or p.end < 1:
-            cut[i] = _cut(index.lines[p.edge], index.xy[offsets[p.edge]:offsets[p.edge + 1]],
-                          p.start, p.end)
+            cut[i] = _cut(index.xy[offsets[p.edge]:offsets[p.edge + 1]], p.start, p.end)
             first[i], size[i] = 0, len(cut[i])  # gathered as a placeholder, overwritten below
     # each piece after the first repeats the node it starts at: it is left out of the line
     skip = np.ones(len(kept), dtype=np.int64)
@@ -85,33 +83,60 @@ def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
                edges)
 
 
-def _cut(line: shapely.LineString, xy: np.ndarray, start: float, end: float) -> np.ndarray:
+def _cut(xy: np.ndarray, start: float, end: float) -> np.ndarray:
     """The part of an edge between two fractions of its length, as at least two points.
 
     The same points as ``shapely.ops.substring(line, start, end, normalized=True)`` for
-    0 <= start <= end <= 1 (its rules, its arithmetic), without building the intermediate
-    geometries: both ends are interpolated by GEOS in one call, the vertices between are taken
-    from the edge's coordinates.
+    0 <= start <= end <= 1 (its rules, and GEOS's arithmetic for the length and the two
+    interpolated ends), in plain floats on the edge's coordinates: no geometry is built.
     """
-    if start == end or start >= 1:
-        point = shapely.get_coordinates(
-            shapely.line_interpolate_point(line, min(start, 1.0), normalized=True))
-        return np.vstack([point, point])
-    length = float(shapely.length(line))
-    start_m, end_m = start * length, end * length
-    ends = shapely.get_coordinates(shapely.line_interpolate_point(line, [start_m, end_m]))
-    start_m = max(start_m, 0)
-    points = [ends[0].tolist()]
-    walked = 0
     coords = xy.tolist()
+    length = _length(coords)
+    if start == end or start >= 1:
+        point = _interpolate(coords, min(start, 1.0) * length)
+        return np.array([point, point])
+    start_m, end_m = start * length, end * length
+    points = [_interpolate(coords, start_m)]
+    start_m = max(start_m, 0)
+    walked = 0
     for (x1, y1), (x2, y2) in pairwise(coords):
         if start_m < walked < end_m:
             points.append([x1, y1])
         elif walked >= end_m:
             break
         walked += ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-    points.append(ends[1].tolist())
+    points.append(_interpolate(coords, end_m))
     return np.array(points)
+
+
+def _length(pts: list[list[float]]) -> float:
+    """A line's length as GEOS measures it (``Length::ofLine``)."""
+    total = 0.0
+    x0, y0 = pts[0]
+    for x1, y1 in pts[1:]:
+        dx, dy = x1 - x0, y1 - y0
+        total += math.sqrt(dx * dx + dy * dy)
+        x0, y0 = x1, y1
+    return total
+
+
+def _interpolate(pts: list[list[float]], along: float) -> list[float]:
+    """The point ``along`` metres down a line, as GEOS places it (``LengthIndexedLine::
+    extractPoint``: ``LengthLocationMap``, then ``pointAlongSegmentByFraction``)."""
+    if along <= 0.0:
+        return pts[0]
+    total = 0.0
+    for (ax, ay), (bx, by) in pairwise(pts):
+        seg_len = math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay))
+        if total + seg_len > along:
+            frac = (along - total) / seg_len
+            if frac <= 0.0:
+                return [ax, ay]
+            if frac >= 1.0:
+                return [bx, by]
+            return [(bx - ax) * frac + ax, (by - ay) * frac + ay]
+        total += seg_len
+    return pts[-1]
 
 
 def _bearing(dx: float, dy: float) -> float:
