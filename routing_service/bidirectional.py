@@ -210,8 +210,13 @@ class BidirectionalGraph:
             return best
         first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
         last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
-        middle = list(map(self._whole.__getitem__, s.out_edges[:count].tolist()))
-        return Path(float(s.out_cost[0]), [first, *middle, last])
+        inner = s.out_edges[:count]
+        middle = list(map(self._whole.__getitem__, inner.tolist()))
+        edges = np.empty(count + 2, dtype=np.int64)
+        edges[0], edges[1:-1], edges[-1] = first.edge, inner, last.edge
+        shares = np.ones(count + 2)
+        shares[0], shares[-1] = first.end - first.start, last.end - last.start
+        return Path(float(s.out_cost[0]), [first, *middle, last], edges, shares)
 
     def _ends(self, cost: np.ndarray, snap: Snap
               ) -> tuple[tuple[list[int], list[float]], tuple[list[int], list[float]]]:

@@ -14,7 +14,7 @@ from itertools import pairwise
 import numpy as np
 
 from routing_service.compiled import WalkNetwork
-from routing_service.pathfind import Piece
+from routing_service.pathfind import Path, Piece
 
 #: how far along a way its direction is measured (metres)
 BEARING_REACH_M = 10.0
@@ -45,26 +45,29 @@ class Leg:
         return self.joined_xy[self.starts[i]:stop]
 
 
-def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
+def build_leg(net: WalkNetwork, path: Path) -> Leg:
     """Cut partial edges to the snapped points and join the pieces into one line.
 
     Whole edges are gathered from the network's projected coordinates in one index operation
     (a long route has 150 pieces; slicing and joining them one by one cost a tenth of a route);
     only the cut ones (the first and the last) are cut (``_cut``).
     """
-    index, offsets = net.index, net.geom_offsets
-    edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
-    share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64, count=len(pieces))
+    index, offsets, pieces = net.index, net.geom_offsets, path.pieces
+    edges, share = path.arrays()
     walked = net.edge_length[edges] * share
     keep = walked >= MIN_PIECE_M
-    if not keep.any():  # origin and destination on the same spot
-        keep[0] = True
-    kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
+    if keep.all():
+        kept = pieces
+    else:
+        if not keep.any():  # origin and destination on the same spot
+            keep[0] = True
+        kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
+        edges = edges[keep]
     lengths = walked[keep].tolist()
-    edges = edges[keep]
     first, size = offsets[edges], offsets[edges + 1] - offsets[edges]
     cut = {}
-    for i, p in enumerate(kept):
+    for i in sorted({0, len(kept) - 1}):  # only the ends of a path can be cut part-way
+        p = kept[i]
         if p.start > 0 or p.end < 1:
             cut[i] = _cut(index.xy[offsets[p.edge]:offsets[p.edge + 1]], p.start, p.end)
             first[i], size[i] = 0, len(cut[i])  # gathered as a placeholder, overwritten below

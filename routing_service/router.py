@@ -162,7 +162,7 @@ class Router:
             if plain is not None:
                 path = plain
                 warnings.append(_warning("detour", lang))
-        leg = build_leg(self.net, path.pieces)
+        leg = build_leg(self.net, path)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
         edges = leg.edges.tolist()
@@ -229,10 +229,7 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        pieces = path.pieces
-        edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
-        share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64,
-                            count=len(pieces))
+        edges, share = path.arrays()
         length = float(np.dot(self.net.edge_length[edges], share))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
