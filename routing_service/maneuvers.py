@@ -42,11 +42,9 @@ AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
-#: junctions (pairs of whole edges) whose maneuvers are remembered (about 370 bytes each); then
-#: the memory starts afresh
+#: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
+#: about 650 bytes each); then the memory starts afresh
 JUNCTION_MEMO_SIZE = 10_000
-#: the facts' fields in their order (a junction's maneuvers are remembered as bare values)
-FIELDS = tuple(FIELD_DEFAULTS)
 
 
 def _signed(angle: float) -> float:
@@ -86,7 +84,7 @@ class Describer:
         self.landmarks = Landmarks(net)
         # what a route says at a junction between two whole edges, and the rounded bearing and
         # place of a maneuver at a node, do not depend on the route: remembered once computed
-        self._junction_memo: dict[tuple[int, int], tuple[tuple[Any, ...], ...]] = {}
+        self._junction_memo: dict[tuple[int, int], tuple[dict[str, Any], ...]] = {}
         self._bearing: list[float | None] = [None] * net.n_edges
         self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
@@ -186,9 +184,9 @@ class Describer:
             maneuvers = self._junction(leg, i)
             if len(self._junction_memo) >= JUNCTION_MEMO_SIZE:
                 self._junction_memo.clear()
-            self._junction_memo[key] = tuple(tuple(m.values()) for m in maneuvers)
+            self._junction_memo[key] = tuple(dict(m) for m in maneuvers)
             return maneuvers
-        return [dict(zip(FIELDS, values, strict=True)) for values in said]
+        return [m.copy() for m in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
