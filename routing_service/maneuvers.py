@@ -45,6 +45,8 @@ SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving
 #: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
 #: about 650 bytes each); then the memory starts afresh
 JUNCTION_MEMO_SIZE = 10_000
+#: maneuver texts remembered by their facts (about 300 bytes each); then afresh
+TEXT_MEMO_SIZE = 10_000
 
 
 def _signed(angle: float) -> float:
@@ -85,6 +87,8 @@ class Describer:
         # what a route says at a junction between two whole edges, and the rounded bearing and
         # place of a maneuver at a node, do not depend on the route: remembered once computed
         self._junction_memo: dict[tuple[int, int], tuple[dict[str, Any], ...]] = {}
+        #: what is said for a maneuver, by (language, its facts' values)
+        self._texts: dict[tuple[Any, ...], str] = {}
         self._bearing: list[float | None] = [None] * net.n_edges
         self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
@@ -112,14 +116,20 @@ class Describer:
             surface=self.surface[first], compass=compass_point(leg.head_start[0])))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
-        junction_at = self._junction_at
         if touched:  # an overlay can touch any piece: look at every junction and piece
             for i in range(1, n):
-                found += [(i, facts) for facts in junction_at(leg, i)]
+                found += [(i, facts) for facts in self._junction_at(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         else:
+            memo, junction_at = self._junction_memo, self._junction_at
             for i in self._may_speak(leg).tolist():
-                found += [(i, facts) for facts in junction_at(leg, i)]
+                prev, cur = pieces[i - 1], pieces[i]
+                said = memo.get((prev.edge, cur.edge)) \
+                    if prev.start == 0.0 and cur.end == 1.0 else None
+                if said is None:  # not remembered, or a cut piece: ``_junction_at`` decides
+                    found += [(i, facts) for facts in junction_at(leg, i)]
+                else:
+                    found += [(i, facts.copy()) for facts in said]
         found.append((n, self._arrival(leg, target_xy)))
         self.landmarks.add(found, leg, target_xy)
         found = _street_changes_only(found)
@@ -136,13 +146,22 @@ class Describer:
 
         ends = [i for i, _ in found[1:]]
         ends.append(found[-1][0])
+        texts = self._texts
         for k, (i, body) in enumerate(found):
-            # then what to say and where (the body's keys after the facts')
+            # then what to say and where (the body's keys after the facts'); what is said
+            # depends on the facts alone (the distance is not said at the point, and not set yet)
+            said = (lang, *body.values()) if body["hazard_text"] is None else None
+            text = texts.get(said) if said else None
+            if text is None:
+                # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
+                text = maneuver_text(trusted(body), lang=lang, form="at")
+                if said:
+                    if len(texts) >= TEXT_MEMO_SIZE:
+                        texts.clear()
+                    texts[said] = text
             here = at_list[i]
             body["distance_m"] = round(max(at_list[ends[k]] - here, 0.0), 1)
-            # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted); the
-            # message at the point does not read the distance
-            body["text"] = maneuver_text(trusted(body), lang=lang, form="at")
+            body["text"] = text
             body["at_m"] = round(here, 1)
             if i < n:
                 piece = pieces[i]
