@@ -92,21 +92,23 @@ class Describer:
         self._bearing: list[float | None] = [None] * net.n_edges
         self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
-    def _measure_headings(self, leg: Leg) -> None:
+    def _measure_headings(self, leg: Leg) -> np.ndarray:
         """Headings of every piece, looked up once per route (the junction loop reads each
-        twice); only the first and the last piece can be cut and are measured on their part."""
-        leg.head_start = self.head_start_deg[leg.edges].tolist()
-        leg.head_end = self.head_end_deg[leg.edges].tolist()
+        twice); only the first and the last piece can be cut and are measured on their part.
+        Returns the start and end headings as one (2, n) array too, for the junction filter."""
+        heads = np.stack((self.head_start_deg[leg.edges], self.head_end_deg[leg.edges]))
         for i in {0, len(leg.pieces) - 1}:
             if leg.pieces[i].start > 0.0 or leg.pieces[i].end < 1.0:
-                leg.head_start[i] = _heading(leg.piece_xy(i), from_end=False)
-                leg.head_end[i] = _heading(leg.piece_xy(i), from_end=True)
+                heads[0, i] = _heading(leg.piece_xy(i), from_end=False)
+                heads[1, i] = _heading(leg.piece_xy(i), from_end=True)
+        leg.head_start, leg.head_end = heads.tolist()
+        return heads
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
         pieces, n = leg.pieces, len(leg.pieces)
         target_xy = self._target_xy(destination)
-        self._measure_headings(leg)
+        heads = self._measure_headings(leg)
         # metres walked before each piece (the same sums as numpy's cumsum, in plain floats)
         at_list = [0.0, *accumulate(leg.lengths)]
         first = pieces[0].edge
@@ -122,7 +124,7 @@ class Describer:
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         else:
             memo, junction_at = self._junction_memo, self._junction_at
-            for i in self._may_speak(leg).tolist():
+            for i in self._may_speak(leg, heads).tolist():
                 prev, cur = pieces[i - 1], pieces[i]
                 said = memo.get((prev.edge, cur.edge)) \
                     if prev.start == 0.0 and cur.end == 1.0 else None
@@ -183,9 +185,10 @@ class Describer:
             body["geometry_index"] = points[k]
         return [body for _, body in found]
 
-    def _may_speak(self, leg: Leg) -> np.ndarray:
-        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
-        return self.junctions.may_speak(leg.edges, leg.head_start, leg.head_end)
+    def _may_speak(self, leg: Leg, heads: np.ndarray) -> np.ndarray:
+        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver;
+        ``heads``: the pieces' start and end headings."""
+        return self.junctions.may_speak(leg.edges, heads[0], heads[1])
 
     def _locate(self, node: int, lonlat: list[float]) -> tuple[float, float]:
         location = self._location[node] = (round(lonlat[1], 7), round(lonlat[0], 7))
