@@ -43,10 +43,10 @@ AMBIGUOUS_DEG = 45.0
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
 #: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
-#: about 650 bytes each); then the memory starts afresh
-JUNCTION_MEMO_SIZE = 10_000
-#: maneuver texts remembered by their facts (about 300 bytes each); then afresh
-TEXT_MEMO_SIZE = 10_000
+#: about 550 bytes each: 3.3 MB at most per worker); then the memory starts afresh
+JUNCTION_MEMO_SIZE = 6_000
+#: maneuver texts remembered by their facts (about 250 bytes each: 1 MB at most); then afresh
+TEXT_MEMO_SIZE = 4_000
 
 
 def _signed(angle: float) -> float:
