@@ -57,14 +57,14 @@ def build_leg(net: WalkNetwork, path: Path) -> Leg:
     walked = net.edge_length[edges] * share
     keep = walked >= MIN_PIECE_M
     if keep.all():
-        kept = pieces
+        kept, lengths = pieces, walked.tolist()
     else:
         if not keep.any():  # origin and destination on the same spot
             keep[0] = True
         kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
         edges = edges[keep]
-    lengths = walked[keep].tolist()
-    first, size = offsets[edges], offsets[edges + 1] - offsets[edges]
+        lengths = walked[keep].tolist()
+    first, size = offsets[edges], index.sizes[edges]
     cut = {}
     for i in sorted({0, len(kept) - 1}):  # only the ends of a path can be cut part-way
         p = kept[i]
@@ -72,18 +72,21 @@ def build_leg(net: WalkNetwork, path: Path) -> Leg:
             cut[i] = _cut(index.xy[offsets[p.edge]:offsets[p.edge + 1]], p.start, p.end)
             first[i], size[i] = 0, len(cut[i])  # gathered as a placeholder, overwritten below
     # each piece after the first repeats the node it starts at: it is left out of the line
-    skip = np.ones(len(kept), dtype=np.int64)
-    skip[0] = 0
-    take = size - skip
+    take = size - 1
+    take[0] += 1
     ends = np.cumsum(take)
     begins = ends - take
-    gather = np.repeat(first + skip - begins, take) + np.arange(ends[-1])
+    starts = begins - 1  # where each piece's first point (its start node) is in the line
+    starts[0] = 0
+    gather = np.repeat(first - starts, take) + np.arange(ends[-1])
     joined_xy = index.xy[gather]
+    coords = index.lonlat[gather]  # the projected points taken back, gathered the same way
     for i, part in cut.items():
-        joined_xy[begins[i]:ends[i]] = part[skip[i]:]
-    lat, lon = index.proj.inverse(joined_xy[:, 0], joined_xy[:, 1])
-    return Leg(np.column_stack((lon, lat)), joined_xy, (begins - skip).tolist(), lengths, kept,
-               edges)
+        tail = part[1:] if i else part
+        joined_xy[begins[i]:ends[i]] = tail
+        lat, lon = index.proj.inverse(tail[:, 0], tail[:, 1])
+        coords[begins[i]:ends[i], 0], coords[begins[i]:ends[i], 1] = lon, lat
+    return Leg(coords, joined_xy, starts.tolist(), lengths, kept, edges)
 
 
 def _cut(xy: np.ndarray, start: float, end: float) -> np.ndarray:

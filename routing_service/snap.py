@@ -77,6 +77,11 @@ class EdgeIndex:
         min_lon, min_lat, max_lon, max_lat = net.bbox
         self.proj = LocalProjection((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
         self.xy = self.proj.forward(net.geom_coords)
+        # the projected points taken back to lon/lat (a route's line is gathered from these, the
+        # same arithmetic as taking its points back one route at a time), and each edge's count
+        lat, lon = self.proj.inverse(self.xy[:, 0], self.xy[:, 1])
+        self.lonlat = np.column_stack((lon, lat))
+        self.sizes = np.diff(net.geom_offsets)
         parts = np.repeat(np.arange(net.n_edges), np.diff(net.geom_offsets))
         self.lines = shapely.linestrings(self.xy, indices=parts)
         # index each way once: the edge with the smaller number of each (e, rev) pair
