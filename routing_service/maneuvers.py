@@ -297,8 +297,10 @@ class Describer:
         return _facts(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
 
     def _target_xy(self, destination: tuple[float, float]) -> np.ndarray:
+        """The destination projected: ``proj.forward``'s arithmetic on two plain floats."""
         lat, lon = destination
-        return self.net.index.proj.forward(np.array([[lon, lat]]))[0]
+        proj = self.net.index.proj
+        return np.array([(lon - proj.lon0) * proj.kx, (lat - proj.lat0) * proj.ky])
 
     def _handrail(self, e: int) -> str | None:
         tags = self.net.edge_tags
