@@ -74,18 +74,20 @@ def build_leg(net: WalkNetwork, path: Path) -> Leg:
     # each piece after the first repeats the node it starts at: it is left out of the line
     take = size - 1
     take[0] += 1
-    ends = np.cumsum(take)
+    ends = take.cumsum()
     begins = ends - take
     starts = begins - 1  # where each piece's first point (its start node) is in the line
     starts[0] = 0
-    gather = np.repeat(first - starts, take) + np.arange(ends[-1])
+    gather = (first - starts).repeat(take) + np.arange(ends[-1])
     joined_xy = index.xy[gather]
     coords = index.lonlat[gather]  # the projected points taken back, gathered the same way
+    proj = index.proj
     for i, part in cut.items():
         tail = part[1:] if i else part
         joined_xy[begins[i]:ends[i]] = tail
-        lat, lon = index.proj.inverse(tail[:, 0], tail[:, 1])
-        coords[begins[i]:ends[i], 0], coords[begins[i]:ends[i], 1] = lon, lat
+        # ``proj.inverse``'s arithmetic on the few points of a cut piece, in plain floats
+        coords[begins[i]:ends[i]] = [[proj.lon0 + x / proj.kx, proj.lat0 + y / proj.ky]
+                                     for x, y in tail.tolist()]
     return Leg(coords, joined_xy, starts.tolist(), lengths, kept, edges)
 
 
@@ -97,44 +99,39 @@ def _cut(xy: np.ndarray, start: float, end: float) -> np.ndarray:
     interpolated ends), in plain floats on the edge's coordinates: no geometry is built.
     """
     coords = xy.tolist()
-    length = _length(coords)
+    # GEOS's segment lengths (``Length::ofLine`` sums them in order; the interpolation walks them)
+    seg = [math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay))
+           for (ax, ay), (bx, by) in pairwise(coords)]
+    length = 0.0
+    for part in seg:
+        length += part
     if start == end or start >= 1:
-        point = _interpolate(coords, min(start, 1.0) * length)
+        point = _interpolate(coords, seg, min(start, 1.0) * length)
         return np.array([point, point])
     start_m, end_m = start * length, end * length
-    points = [_interpolate(coords, start_m)]
+    points = [_interpolate(coords, seg, start_m)]
     start_m = max(start_m, 0)
     walked = 0
-    for (x1, y1), (x2, y2) in pairwise(coords):
+    for (x1, y1), (x2, y2) in pairwise(coords):  # substring's own arithmetic for the vertices
         if start_m < walked < end_m:
             points.append([x1, y1])
         elif walked >= end_m:
             break
         walked += ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-    points.append(_interpolate(coords, end_m))
+    points.append(_interpolate(coords, seg, end_m))
     return np.array(points)
 
 
-def _length(pts: list[list[float]]) -> float:
-    """A line's length as GEOS measures it (``Length::ofLine``)."""
-    total = 0.0
-    x0, y0 = pts[0]
-    for x1, y1 in pts[1:]:
-        dx, dy = x1 - x0, y1 - y0
-        total += math.sqrt(dx * dx + dy * dy)
-        x0, y0 = x1, y1
-    return total
-
-
-def _interpolate(pts: list[list[float]], along: float) -> list[float]:
-    """The point ``along`` metres down a line, as GEOS places it (``LengthIndexedLine::
-    extractPoint``: ``LengthLocationMap``, then ``pointAlongSegmentByFraction``)."""
+def _interpolate(pts: list[list[float]], seg: list[float], along: float) -> list[float]:
+    """The point ``along`` metres down a line of segments ``seg`` long, as GEOS places it
+    (``LengthIndexedLine::extractPoint``: ``LengthLocationMap``, then
+    ``pointAlongSegmentByFraction``)."""
     if along <= 0.0:
         return pts[0]
     total = 0.0
-    for (ax, ay), (bx, by) in pairwise(pts):
-        seg_len = math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay))
+    for k, seg_len in enumerate(seg):
         if total + seg_len > along:
+            (ax, ay), (bx, by) = pts[k], pts[k + 1]
             frac = (along - total) / seg_len
             if frac <= 0.0:
                 return [ax, ay]
