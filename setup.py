@@ -1,4 +1,5 @@
-"""The compiled part of the project: the route search kernel (plain C, loaded with ctypes).
+"""The compiled parts of the project: the route search and snapping kernels (plain C, loaded
+with ctypes).
 
 Everything else is declared in pyproject.toml; setuptools builds this extension during
 ``pip install`` (also ``-e``), with the C compiler scripts/setup.sh makes sure of.
@@ -9,4 +10,7 @@ from setuptools import Extension, setup
 setup(ext_modules=[
     Extension("routing_service._bidijkstra", ["routing_service/_bidijkstra.c"],
               extra_compile_args=["-O2", "-std=c99"], libraries=["m"]),
+    # snapping; its arithmetic must stay GEOS's: no -ffast-math, no fused multiply-add
+    Extension("routing_service._nearest", ["routing_service/_nearest.c"],
+              extra_compile_args=["-O2", "-std=c99", "-ffp-contract=off"], libraries=["m"]),
 ])

@@ -95,8 +95,17 @@ class _Scratch:
         self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
                                             self.dst_cost, self.ends_xy, self.out_edges,
                                             self.out_slots, self.out_cost))
-        #: the landmark bounds' per-search values (kept alive while the kernel reads them)
-        self.lm_ends: np.ndarray | None = None
+        #: the landmark bounds' per-search values, written in place (the address stays)
+        self.lm_ends = np.zeros(0)
+        self.lm_ptr = 0
+
+    def landmark_ends(self, values: list[float]) -> int:
+        """Address of ``values`` copied into this thread's buffer (grown when too small)."""
+        if len(self.lm_ends) < len(values):
+            self.lm_ends = np.zeros(len(values))
+            self.lm_ptr = _ptr(self.lm_ends)
+        self.lm_ends[:len(values)] = values
+        return self.lm_ptr
 
 
 class BidirectionalGraph:
@@ -186,11 +195,11 @@ class BidirectionalGraph:
         s.src_node[:], s.src_cost[:] = leave_o
         s.dst_node[:], s.dst_cost[:] = arrive_d
         tables: LandmarkTables | None = weights.bounds
-        s.lm_ends = tables.ends(arrive_o, leave_o, arrive_d, leave_d) if tables else None
-        if s.lm_ends is None:
+        bound_ends = tables.ends(arrive_o, leave_o, arrive_d, leave_d) if tables else None
+        if bound_ends is None:
             landmarks = (0, None, None, None)
         else:
-            landmarks = (tables.count, *tables.ptrs, _ptr(s.lm_ends))
+            landmarks = (tables.count, *tables.ptrs, s.landmark_ends(bound_ends))
         known = self._cost_ptr.get(id(cost))
         if known is None or known[0] is not cost:
             known = self._remember(np.ascontiguousarray(cost, dtype=np.float64))
@@ -210,8 +219,13 @@ class BidirectionalGraph:
             return best
         first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
         last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
-        middle = list(map(self._whole.__getitem__, s.out_edges[:count].tolist()))
-        return Path(float(s.out_cost[0]), [first, *middle, last])
+        inner = s.out_edges[:count]
+        middle = list(map(self._whole.__getitem__, inner.tolist()))
+        edges = np.empty(count + 2, dtype=np.int64)
+        edges[0], edges[1:-1], edges[-1] = first.edge, inner, last.edge
+        shares = np.ones(count + 2)
+        shares[0], shares[-1] = first.end - first.start, last.end - last.start
+        return Path(float(s.out_cost[0]), [first, *middle, last], edges, shares)
 
     def _ends(self, cost: np.ndarray, snap: Snap
               ) -> tuple[tuple[list[int], list[float]], tuple[list[int], list[float]]]:

@@ -55,8 +55,8 @@ class Landmarks:
         at several turns in a row is named only at the first."""
         if self.grid is None:
             return
-        n = len(leg.pieces)
-        first_cut = leg.pieces[0].start > 0.0  # its end point is interpolated, not a node
+        pieces, n = leg.pieces, len(leg.pieces)
+        first_cut = pieces[0].start > 0.0  # its end point is interpolated, not a node
         last = None
         for i, facts in found:
             radius = LANDMARK_RADIUS_M.get(facts["type"])
@@ -65,7 +65,7 @@ class Landmarks:
             if i == n:  # the arrival: the requested point itself
                 d, place = self.grid.nearest(float(target_xy[0]), float(target_xy[1]), radius)
             elif i >= 2 or i == 1 and not first_cut:
-                d, place = self._near_node(self.edge_u[int(leg.edges[i])])
+                d, place = self._near_node(self.edge_u[pieces[i].edge])
             else:
                 x, y = leg.joined_xy[leg.starts[min(i, n - 1)]].tolist()
                 d, place = self.grid.nearest(x, y, radius)

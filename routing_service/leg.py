@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
-import shapely
 
 from routing_service.compiled import WalkNetwork
-from routing_service.pathfind import Piece
+from routing_service.pathfind import Path, Piece
 
 #: how far along a way its direction is measured (metres)
 BEARING_REACH_M = 10.0
@@ -46,72 +45,101 @@ class Leg:
         return self.joined_xy[self.starts[i]:stop]
 
 
-def build_leg(net: WalkNetwork, pieces: list[Piece]) -> Leg:
+def build_leg(net: WalkNetwork, path: Path) -> Leg:
     """Cut partial edges to the snapped points and join the pieces into one line.
 
     Whole edges are gathered from the network's projected coordinates in one index operation
     (a long route has 150 pieces; slicing and joining them one by one cost a tenth of a route);
     only the cut ones (the first and the last) are cut (``_cut``).
     """
-    index, offsets = net.index, net.geom_offsets
-    edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
-    share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64, count=len(pieces))
+    index, offsets, pieces = net.index, net.geom_offsets, path.pieces
+    edges, share = path.arrays()
     walked = net.edge_length[edges] * share
     keep = walked >= MIN_PIECE_M
-    if not keep.any():  # origin and destination on the same spot
-        keep[0] = True
-    kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
-    lengths = walked[keep].tolist()
-    edges = edges[keep]
-    first, size = offsets[edges], offsets[edges + 1] - offsets[edges]
+    if keep.all():
+        kept, lengths = pieces, walked.tolist()
+    else:
+        if not keep.any():  # origin and destination on the same spot
+            keep[0] = True
+        kept = [p for p, k in zip(pieces, keep.tolist(), strict=True) if k]
+        edges = edges[keep]
+        lengths = walked[keep].tolist()
+    first, size = offsets[edges], index.sizes[edges]
     cut = {}
-    for i, p in enumerate(kept):
+    for i in sorted({0, len(kept) - 1}):  # only the ends of a path can be cut part-way
+        p = kept[i]
         if p.start > 0 or p.end < 1:
-            cut[i] = _cut(index.lines[p.edge], index.xy[offsets[p.edge]:offsets[p.edge + 1]],
-                          p.start, p.end)
+            cut[i] = _cut(index.xy[offsets[p.edge]:offsets[p.edge + 1]], p.start, p.end)
             first[i], size[i] = 0, len(cut[i])  # gathered as a placeholder, overwritten below
     # each piece after the first repeats the node it starts at: it is left out of the line
-    skip = np.ones(len(kept), dtype=np.int64)
-    skip[0] = 0
-    take = size - skip
-    ends = np.cumsum(take)
+    take = size - 1
+    take[0] += 1
+    ends = take.cumsum()
     begins = ends - take
-    gather = np.repeat(first + skip - begins, take) + np.arange(ends[-1])
+    starts = begins - 1  # where each piece's first point (its start node) is in the line
+    starts[0] = 0
+    gather = (first - starts).repeat(take) + np.arange(ends[-1])
     joined_xy = index.xy[gather]
+    coords = index.lonlat[gather]  # the projected points taken back, gathered the same way
+    proj = index.proj
     for i, part in cut.items():
-        joined_xy[begins[i]:ends[i]] = part[skip[i]:]
-    lat, lon = index.proj.inverse(joined_xy[:, 0], joined_xy[:, 1])
-    return Leg(np.column_stack((lon, lat)), joined_xy, (begins - skip).tolist(), lengths, kept,
-               edges)
+        tail = part[1:] if i else part
+        joined_xy[begins[i]:ends[i]] = tail
+        # ``proj.inverse``'s arithmetic on the few points of a cut piece, in plain floats
+        coords[begins[i]:ends[i]] = [[proj.lon0 + x / proj.kx, proj.lat0 + y / proj.ky]
+                                     for x, y in tail.tolist()]
+    return Leg(coords, joined_xy, starts.tolist(), lengths, kept, edges)
 
 
-def _cut(line: shapely.LineString, xy: np.ndarray, start: float, end: float) -> np.ndarray:
+def _cut(xy: np.ndarray, start: float, end: float) -> np.ndarray:
     """The part of an edge between two fractions of its length, as at least two points.
 
     The same points as ``shapely.ops.substring(line, start, end, normalized=True)`` for
-    0 <= start <= end <= 1 (its rules, its arithmetic), without building the intermediate
-    geometries: both ends are interpolated by GEOS in one call, the vertices between are taken
-    from the edge's coordinates.
+    0 <= start <= end <= 1 (its rules, and GEOS's arithmetic for the length and the two
+    interpolated ends), in plain floats on the edge's coordinates: no geometry is built.
     """
-    if start == end or start >= 1:
-        point = shapely.get_coordinates(
-            shapely.line_interpolate_point(line, min(start, 1.0), normalized=True))
-        return np.vstack([point, point])
-    length = float(shapely.length(line))
-    start_m, end_m = start * length, end * length
-    ends = shapely.get_coordinates(shapely.line_interpolate_point(line, [start_m, end_m]))
-    start_m = max(start_m, 0)
-    points = [ends[0].tolist()]
-    walked = 0
     coords = xy.tolist()
-    for (x1, y1), (x2, y2) in pairwise(coords):
+    # GEOS's segment lengths (``Length::ofLine`` sums them in order; the interpolation walks them)
+    seg = [math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay))
+           for (ax, ay), (bx, by) in pairwise(coords)]
+    length = 0.0
+    for part in seg:
+        length += part
+    if start == end or start >= 1:
+        point = _interpolate(coords, seg, min(start, 1.0) * length)
+        return np.array([point, point])
+    start_m, end_m = start * length, end * length
+    points = [_interpolate(coords, seg, start_m)]
+    start_m = max(start_m, 0)
+    walked = 0
+    for (x1, y1), (x2, y2) in pairwise(coords):  # substring's own arithmetic for the vertices
         if start_m < walked < end_m:
             points.append([x1, y1])
         elif walked >= end_m:
             break
         walked += ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-    points.append(ends[1].tolist())
+    points.append(_interpolate(coords, seg, end_m))
     return np.array(points)
+
+
+def _interpolate(pts: list[list[float]], seg: list[float], along: float) -> list[float]:
+    """The point ``along`` metres down a line of segments ``seg`` long, as GEOS places it
+    (``LengthIndexedLine::extractPoint``: ``LengthLocationMap``, then
+    ``pointAlongSegmentByFraction``)."""
+    if along <= 0.0:
+        return pts[0]
+    total = 0.0
+    for k, seg_len in enumerate(seg):
+        if total + seg_len > along:
+            (ax, ay), (bx, by) = pts[k], pts[k + 1]
+            frac = (along - total) / seg_len
+            if frac <= 0.0:
+                return [ax, ay]
+            if frac >= 1.0:
+                return [bx, by]
+            return [(bx - ax) * frac + ax, (by - ay) * frac + ay]
+        total += seg_len
+    return pts[-1]
 
 
 def _bearing(dx: float, dy: float) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -41,12 +42,11 @@ AMBIGUOUS_DEG = 45.0
 #: when several things happen at one node they become separate maneuvers (one idea per
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
-#: junctions (pairs of whole edges) whose maneuvers are remembered (about 370 bytes each); then
-#: the memory starts afresh
-JUNCTION_MEMO_SIZE = 10_000
-#: the keys of a junction's maneuver, in order (remembered as bare values)
-JUNCTION_KEYS = ("turn", "angle_deg", "clock", "street", "crossing", "step_count", "handrail",
-                 "steps_direction", "tactile_paving", "barrier", "kerb", "surface", "type")
+#: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
+#: about 550 bytes each: 3.3 MB at most per worker); then the memory starts afresh
+JUNCTION_MEMO_SIZE = 6_000
+#: maneuver texts remembered by their facts (about 250 bytes each: 1 MB at most); then afresh
+TEXT_MEMO_SIZE = 4_000
 
 
 def _signed(angle: float) -> float:
@@ -86,43 +86,54 @@ class Describer:
         self.landmarks = Landmarks(net)
         # what a route says at a junction between two whole edges, and the rounded bearing and
         # place of a maneuver at a node, do not depend on the route: remembered once computed
-        self._junction_memo: dict[tuple[int, int], tuple[tuple[Any, ...], ...]] = {}
+        self._junction_memo: dict[tuple[int, int], tuple[dict[str, Any], ...]] = {}
+        #: what is said for a maneuver, by (language, its facts' values)
+        self._texts: dict[tuple[Any, ...], str] = {}
         self._bearing: list[float | None] = [None] * net.n_edges
         self._location: list[tuple[float, float] | None] = [None] * net.n_nodes
 
-    def _measure_headings(self, leg: Leg) -> None:
+    def _measure_headings(self, leg: Leg) -> np.ndarray:
         """Headings of every piece, looked up once per route (the junction loop reads each
-        twice); only the first and the last piece can be cut and are measured on their part."""
-        leg.head_start = self.head_start_deg[leg.edges].tolist()
-        leg.head_end = self.head_end_deg[leg.edges].tolist()
+        twice); only the first and the last piece can be cut and are measured on their part.
+        Returns the start and end headings as one (2, n) array too, for the junction filter."""
+        heads = np.stack((self.head_start_deg[leg.edges], self.head_end_deg[leg.edges]))
         for i in {0, len(leg.pieces) - 1}:
             if leg.pieces[i].start > 0.0 or leg.pieces[i].end < 1.0:
-                leg.head_start[i] = _heading(leg.piece_xy(i), from_end=False)
-                leg.head_end[i] = _heading(leg.piece_xy(i), from_end=True)
+                heads[0, i] = _heading(leg.piece_xy(i), from_end=False)
+                heads[1, i] = _heading(leg.piece_xy(i), from_end=True)
+        leg.head_start, leg.head_end = heads.tolist()
+        return heads
 
     def describe(self, leg: Leg, lang: str, touched: dict[int, list[Overlay]],
                  destination: tuple[float, float]) -> list[dict[str, Any]]:
-        pieces = leg.pieces
+        pieces, n = leg.pieces, len(leg.pieces)
         target_xy = self._target_xy(destination)
-        self._measure_headings(leg)
-        at = np.r_[0.0, np.cumsum(leg.lengths)]
+        heads = self._measure_headings(leg)
+        # metres walked before each piece (the same sums as numpy's cumsum, in plain floats)
+        at_list = [0.0, *accumulate(leg.lengths)]
         first = pieces[0].edge
-        found: list[tuple[int, dict[str, Any]]] = [(0, dict(
+        # every maneuver is a dict of all the facts' fields, in their order, from the start
+        found: list[tuple[int, dict[str, Any]]] = [(0, _facts(
             type="depart", street=self.name[first], tactile_paving=self.tactile[first],
-            surface=self.surface[first],
-            compass=compass_point(leg.head_start[0])))]
+            surface=self.surface[first], compass=compass_point(leg.head_start[0])))]
         seen_overlays: set[str] = set()
         found += self._hazards(0, first, touched, seen_overlays)
         if touched:  # an overlay can touch any piece: look at every junction and piece
-            for i in range(1, len(pieces)):
+            for i in range(1, n):
                 found += [(i, facts) for facts in self._junction_at(leg, i)]
                 found += self._hazards(i, pieces[i].edge, touched, seen_overlays)
         else:
-            for i in self._may_speak(leg).tolist():
-                found += [(i, facts) for facts in self._junction_at(leg, i)]
-        found.append((len(pieces), self._arrival(leg, target_xy)))
+            memo, junction_at = self._junction_memo, self._junction_at
+            for i in self._may_speak(leg, heads).tolist():
+                prev, cur = pieces[i - 1], pieces[i]
+                said = memo.get((prev.edge, cur.edge)) \
+                    if prev.start == 0.0 and cur.end == 1.0 else None
+                if said is None:  # not remembered, or a cut piece: ``_junction_at`` decides
+                    found += [(i, facts) for facts in junction_at(leg, i)]
+                else:
+                    found += [(i, facts.copy()) for facts in said]
+        found.append((n, self._arrival(leg, target_xy)))
         self.landmarks.add(found, leg, target_xy)
-        at_list, n = at.tolist(), len(pieces)
         found = _street_changes_only(found)
         _mark_islands(found, at_list)
         # where each maneuver is: the start of its piece, or the end of the line
@@ -131,40 +142,53 @@ class Describer:
         # from the second junction on (or the first, when the first piece is whole) a maneuver
         # stands on a node, and a whole piece's bearing is its edge's
         first_whole = pieces[0].start == 0.0
+        edge_u, bearings, locations = self.edge_u, self._bearing, self._location
+        head_start, last_end = leg.head_start, leg.head_end[n - 1]
+        trusted = ManeuverFacts.trusted
 
-        out: list[dict[str, Any]] = []
-        for k, (i, fields) in enumerate(found):
-            next_at = at_list[found[k + 1][0]] if k + 1 < len(found) else at_list[i]
-            point = points[k]
-            distance = max(next_at - at_list[i], 0.0)
-            # the facts' fields in their order, then what to say and where (the body's keys)
-            body = {**FIELD_DEFAULTS, **fields, "distance_m": distance}
-            # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
-            facts = ManeuverFacts.trusted(body)
-            body["distance_m"] = round(distance, 1)
-            body["text"] = maneuver_text(facts, lang=lang, form="at")
-            body["at_m"] = round(at_list[i], 1)
-            if i < n and pieces[i].start == 0.0 and pieces[i].end == 1.0:
-                edge = pieces[i].edge
-                bearing = self._bearing[edge]
-                if bearing is None:
-                    bearing = self._bearing[edge] = round(leg.head_start[i], 1)
+        ends = [i for i, _ in found[1:]]
+        ends.append(found[-1][0])
+        texts = self._texts
+        for k, (i, body) in enumerate(found):
+            # then what to say and where (the body's keys after the facts'); what is said
+            # depends on the facts alone (the distance is not said at the point, and not set yet)
+            said = (lang, *body.values()) if body["hazard_text"] is None else None
+            text = texts.get(said) if said else None
+            if text is None:
+                # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)
+                text = maneuver_text(trusted(body), lang=lang, form="at")
+                if said:
+                    if len(texts) >= TEXT_MEMO_SIZE:
+                        texts.clear()
+                    texts[said] = text
+            here = at_list[i]
+            body["distance_m"] = round(max(at_list[ends[k]] - here, 0.0), 1)
+            body["text"] = text
+            body["at_m"] = round(here, 1)
+            if i < n:
+                piece = pieces[i]
+                if piece.start == 0.0 and piece.end == 1.0:
+                    bearing = bearings[piece.edge]
+                    if bearing is None:
+                        bearing = bearings[piece.edge] = round(head_start[i], 1)
+                else:
+                    bearing = round(head_start[i], 1)
             else:
-                bearing = round(leg.head_start[i] if i < n else leg.head_end[n - 1], 1)
+                bearing = round(last_end, 1)
             body["bearing_deg"] = bearing
             if 0 < i < n and (i >= 2 or first_whole):
-                node = self.edge_u[pieces[i].edge]
-                lat, lon = self._location[node] or self._locate(node, lonlat[k])
+                node = edge_u[pieces[i].edge]
+                lat, lon = locations[node] or self._locate(node, lonlat[k])
             else:
                 lat, lon = round(lonlat[k][1], 7), round(lonlat[k][0], 7)
             body["location"] = {"lat": lat, "lon": lon}
-            body["geometry_index"] = point
-            out.append(body)
-        return out
+            body["geometry_index"] = points[k]
+        return [body for _, body in found]
 
-    def _may_speak(self, leg: Leg) -> np.ndarray:
-        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver."""
-        return self.junctions.may_speak(leg.edges, leg.head_start, leg.head_end)
+    def _may_speak(self, leg: Leg, heads: np.ndarray) -> np.ndarray:
+        """Indices i >= 1 of the pieces whose junction (with piece i-1) may need a maneuver;
+        ``heads``: the pieces' start and end headings."""
+        return self.junctions.may_speak(leg.edges, heads[0], heads[1])
 
     def _locate(self, node: int, lonlat: list[float]) -> tuple[float, float]:
         location = self._location[node] = (round(lonlat[1], 7), round(lonlat[0], 7))
@@ -182,9 +206,9 @@ class Describer:
             maneuvers = self._junction(leg, i)
             if len(self._junction_memo) >= JUNCTION_MEMO_SIZE:
                 self._junction_memo.clear()
-            self._junction_memo[key] = tuple(tuple(m.values()) for m in maneuvers)
+            self._junction_memo[key] = tuple(dict(m) for m in maneuvers)
             return maneuvers
-        return [dict(zip(JUNCTION_KEYS, values, strict=True)) for values in said]
+        return [m.copy() for m in said]
 
     def _junction(self, leg: Leg, i: int) -> list[dict[str, Any]]:
         """The maneuvers at the node between piece i-1 and piece i (usually none)."""
@@ -236,8 +260,7 @@ class Describer:
             steps_direction=self._steps_direction(cur) if steps else None,
             tactile_paving=self.tactile[cur], barrier=barrier or ("kerb" if kerb else None),
             kerb=kerb, surface=self.surface[cur])
-        # the keys in JUNCTION_KEYS' order
-        return [dict(facts, type=kind) for kind in (*SAY_ORDER, "continue") if kind in types]
+        return [_facts(type=kind, **facts) for kind in (*SAY_ORDER, "continue") if kind in types]
 
     def _unambiguous(self, node: int, prev: int, cur: int, heading: float) -> bool:
         """True if no other way leaves ``node`` within AMBIGUOUS_DEG of the chosen heading."""
@@ -258,7 +281,7 @@ class Describer:
                 continue
             seen.add(overlay.id)
             text = overlay.description or {"de": overlay.kind, "en": overlay.kind}
-            out.append((i, dict(type="hazard", hazard_text=dict(text), street=self.name[edge])))
+            out.append((i, _facts(type="hazard", hazard_text=dict(text), street=self.name[edge])))
         return out
 
     def _arrival(self, leg: Leg, target: np.ndarray) -> dict[str, Any]:
@@ -271,11 +294,13 @@ class Describer:
         if math.hypot(dx, dy) >= SIDE_MIN_OFFSET_M:
             cross = math.sin(heading) * dy - math.cos(heading) * dx  # > 0: target to the left
             side = "left" if cross > 0 else "right"
-        return dict(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
+        return _facts(type="arrive", side=side, street=self.name[leg.pieces[-1].edge])
 
     def _target_xy(self, destination: tuple[float, float]) -> np.ndarray:
+        """The destination projected: ``proj.forward``'s arithmetic on two plain floats."""
         lat, lon = destination
-        return self.net.index.proj.forward(np.array([[lon, lat]]))[0]
+        proj = self.net.index.proj
+        return np.array([(lon - proj.lon0) * proj.kx, (lat - proj.lat0) * proj.ky])
 
     def _handrail(self, e: int) -> str | None:
         tags = self.net.edge_tags
@@ -300,6 +325,13 @@ class Describer:
         if self.net.edge_tags.value("reversed", e) == "True":
             return "down" if incline == "up" else "up"
         return incline
+
+
+def _facts(**values: Any) -> dict[str, Any]:
+    """All the facts' fields, in their order (the route body's), with ``values`` set."""
+    facts = dict(FIELD_DEFAULTS)
+    facts.update(values)
+    return facts
 
 
 def _street_changes_only(found: list[tuple[int, dict[str, Any]]],

@@ -41,6 +41,18 @@ class Piece(NamedTuple):
 class Path:
     cost: float
     pieces: list[Piece]
+    #: the pieces' edges and the share of each edge walked, as arrays, when the search hands
+    #: them over (``arrays`` makes them otherwise)
+    edges: np.ndarray | None = None
+    shares: np.ndarray | None = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(edges, shares walked) of the pieces, for lookups over the whole path at once."""
+        if self.edges is not None and self.shares is not None:
+            return self.edges, self.shares
+        n = len(self.pieces)
+        return (np.fromiter((p.edge for p in self.pieces), dtype=np.int64, count=n),
+                np.fromiter((p.end - p.start for p in self.pieces), dtype=np.float64, count=n))
 
 
 #: entries of the virtual origin row: the two ends of the origin's way

@@ -59,6 +59,13 @@ SEARCH_SLACK_M = 50.0
 #: great-circle, the line is equirectangular: this margin keeps the bound safely below the truth
 CROW_BOUND_SHARE, CROW_BOUND_SLACK_M = 0.99, 1.0
 
+#: options are frozen: the default and the detour check's (hard choices only) are made once
+DEFAULT_OPTIONS = RouteOptions()
+HARD_OPTIONS = {(steps, signals): RouteOptions(avoid_steps=steps, prefer_tactile_paving=False,
+                                               signalled_crossings_only=signals)
+                for steps in (False, True) for signals in (False, True)}
+
+
 def _warning(key: str, lang: str, **values: object) -> str:
     """A route warning in the walker's language, from the catalogue (`route.warning.*`)."""
     return messages.text(f"route.warning.{key}", lang, **values)
@@ -132,7 +139,7 @@ class Router:
         if lang not in LANGS:
             raise InvalidRequest(f"unknown language {lang!r}; use de or en")
         origin, destination = check_point("from", origin), check_point("to", destination)
-        options = options or RouteOptions()
+        options = options or DEFAULT_OPTIONS
         when = when or datetime.now(UTC)
         if when.tzinfo is None:
             raise InvalidRequest("'when' must carry a time zone")
@@ -162,7 +169,7 @@ class Router:
             if plain is not None:
                 path = plain
                 warnings.append(_warning("detour", lang))
-        leg = build_leg(self.net, path.pieces)
+        leg = build_leg(self.net, path)
         maneuvers = self.describer.describe(leg, lang, touched, destination)
         distance = float(sum(leg.lengths))
         edges = leg.edges.tolist()
@@ -201,7 +208,7 @@ class Router:
         else:
             # night, no steps, signalled crossings only, no tactile preference: usually dearer
             # than the profile's default by day, whose search bounds then still hold
-            plain = RouteOptions()
+            plain = DEFAULT_OPTIONS
             base = None if key == (profile, plain.avoid_steps, plain.signalled_crossings_only,
                                    plain.tactile_for(profile), False) \
                 else self._costs(profile, plain, False, [])[0]
@@ -229,16 +236,12 @@ class Router:
         case (no long detour) costs a small fraction of a full search; when even the straight
         line between the snapped points is longer than that, no search is needed at all.
         """
-        pieces = path.pieces
-        edges = np.fromiter((p.edge for p in pieces), dtype=np.int64, count=len(pieces))
-        share = np.fromiter((p.end - p.start for p in pieces), dtype=np.float64,
-                            count=len(pieces))
+        edges, share = path.arrays()
         length = float(np.dot(self.net.edge_length[edges], share))
         crow = _metres((o_snap.lat, o_snap.lon), (d_snap.lat, d_snap.lon))
         if crow * CROW_BOUND_SHARE - CROW_BOUND_SLACK_M > length / factor:
             return None
-        hard = RouteOptions(avoid_steps=options.avoid_steps, prefer_tactile_paving=False,
-                            signalled_crossings_only=options.signalled_crossings_only)
+        hard = HARD_OPTIONS[options.avoid_steps, options.signalled_crossings_only]
         blocks = [o for o in active if o.effect == "block"]
         weights, _ = self._costs("walk", hard, False, blocks)
         return self.graph.shortest(weights, o_snap, d_snap, limit=length / factor)

@@ -15,6 +15,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lotse_common.geodesy import metres_per_degree
+from routing_service import nearest_ways
 from routing_service.errors import OutsideServiceArea
 
 if TYPE_CHECKING:
@@ -68,13 +69,19 @@ class LocalProjection:
 
 
 class EdgeIndex:
-    """STRtree over one direction of every way (the reverse shares the geometry)."""
+    """One direction of every way (the reverse shares the geometry): an STRtree for the
+    obstacles' geometries, ``NearestWays`` for snapping points."""
 
     def __init__(self, net: WalkNetwork) -> None:
         self.net = net
         min_lon, min_lat, max_lon, max_lat = net.bbox
         self.proj = LocalProjection((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
         self.xy = self.proj.forward(net.geom_coords)
+        # the projected points taken back to lon/lat (a route's line is gathered from these, the
+        # same arithmetic as taking its points back one route at a time), and each edge's count
+        lat, lon = self.proj.inverse(self.xy[:, 0], self.xy[:, 1])
+        self.lonlat = np.column_stack((lon, lat))
+        self.sizes = np.diff(net.geom_offsets)
         parts = np.repeat(np.arange(net.n_edges), np.diff(net.geom_offsets))
         self.lines = shapely.linestrings(self.xy, indices=parts)
         # index each way once: the edge with the smaller number of each (e, rev) pair
@@ -82,31 +89,50 @@ class EdgeIndex:
         self.indexed = np.flatnonzero((rev < 0) | (np.arange(net.n_edges) < rev))
         self.tree = shapely.STRtree(self.lines[self.indexed])
         self.off_ground = _off_ground(net)
+        # snapping: the same ways, searched by the compiled kernel when it is built
+        self.ways = nearest_ways.NearestWays(self.xy, net.geom_offsets, self.indexed,
+                                             self.off_ground) \
+            if nearest_ways.available() else None
 
     def snap(self, lat: float, lon: float, limit_m: float = SNAP_LIMIT_M) -> Snap:
         # plain float arithmetic, the same as ``proj.forward`` (a route snaps twice: the numpy
         # round trip for one point cost more than the arithmetic)
         proj = self.proj
-        point = shapely.points((lon - proj.lon0) * proj.kx, (lat - proj.lat0) * proj.ky)
-        hits, dists = self.tree.query_nearest(point, max_distance=limit_m, return_distance=True)
-        if len(hits) == 0:
+        x, y = (lon - proj.lon0) * proj.kx, (lat - proj.lat0) * proj.ky
+        found = self.ways.nearest(x, y, limit_m, SNAP_TIE_M) if self.ways is not None \
+            else self.shapely_nearest(x, y, limit_m)
+        if found is None:
             raise OutsideServiceArea(
                 f"({lat:.5f}, {lon:.5f}) is outside the service area: no walkable way within "
                 f"{limit_m:.0f} m",
                 f"({lat:.5f}, {lon:.5f}) liegt außerhalb des Gebiets: kein Fußweg im Umkreis "
                 f"von {limit_m:.0f} m")
+        edge, distance = found
+        fraction, nx, ny = self.ways.locate(edge, x, y) if self.ways is not None \
+            else self.shapely_locate(edge, x, y)
+        plat, plon = proj.inverse(nx, ny)
+        return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=distance)
+
+    def shapely_nearest(self, x: float, y: float, limit_m: float) -> tuple[int, float] | None:
+        """``NearestWays.nearest`` by shapely's STRtree (without the compiled kernel; the
+        reference its tests compare with)."""
+        point = shapely.points(x, y)
+        hits, dists = self.tree.query_nearest(point, max_distance=limit_m, return_distance=True)
+        if len(hits) == 0:
+            return None
         near = self.tree.query(point, predicate="dwithin", distance=float(dists[0]) + SNAP_TIE_M)
         edges = self.indexed[near]
         gaps = shapely.distance(self.lines[edges], point)
         best = np.lexsort((edges, gaps, self.off_ground[edges]))[0]
-        edge, distance = int(edges[best]), float(gaps[best])
-        line = self.lines[edge]
+        return int(edges[best]), float(gaps[best])
+
+    def shapely_locate(self, edge: int, x: float, y: float) -> tuple[float, float, float]:
+        """``NearestWays.locate`` by shapely."""
+        line, point = self.lines[edge], shapely.points(x, y)
         along = shapely.line_locate_point(line, point)
         total = shapely.length(line)
         (nx, ny), = shapely.get_coordinates(shapely.line_interpolate_point(line, along)).tolist()
-        plat, plon = proj.inverse(nx, ny)
-        fraction = float(along / total) if total > 0 else 0.0
-        return Snap(edge=edge, fraction=fraction, lat=plat, lon=plon, distance_m=distance)
+        return (float(along / total) if total > 0 else 0.0), nx, ny
 
     def edges_near(self, geom_lonlat: BaseGeometry, radius_m: float,
                    along: bool = False) -> np.ndarray:

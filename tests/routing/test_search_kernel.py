@@ -99,7 +99,7 @@ def test_junction_precheck_says_what_visiting_every_junction_says(cc_network):
     """The describer skips junctions its vectorised pre-check finds silent; on 200 real routes
     the maneuvers are exactly those of visiting every junction."""
     fast, slow = Router(cc_network), Router(cc_network)
-    slow.describer._may_speak = lambda leg: np.arange(1, len(leg.pieces))
+    slow.describer._may_speak = lambda leg, heads: np.arange(1, len(leg.pieces))
     for profile in ("walk", "blind"):
         for o, d in random_snaps(cc_network, 100, seed=13):
             a = fast.route((o.lat, o.lon), (d.lat, d.lon), profile=profile)

@@ -105,13 +105,23 @@ def test_memoised_texts_equal_fresh_phrasing(cc_router, lang):
 @pytest.mark.parametrize(("profile", "lang"), [("blind", "de"), ("walk", "en")])
 def test_remembered_junctions_bearings_and_places_say_what_computing_them_says(
         cc_network, profile, lang):
-    """The describer remembers what it says at a junction of two whole edges, and the rounded
-    bearing and place of a maneuver at a node; routes whose junctions are all remembered
-    (routed a second time, and on a router with its memory switched off) say the same."""
+    """The describer remembers what it says at a junction of two whole edges, the text of each
+    maneuver by its facts, and the rounded bearing and place of a maneuver at a node; routes
+    whose junctions are all remembered (routed a second time, and on a router with its memory
+    switched off) say the same."""
     fresh, remembering = Router(cc_network), Router(cc_network)
     fresh.describer._junction_at = fresh.describer._junction
+    fresh.describer._texts = Forgetful()
     pairs = network_pairs(cc_network, N_PAIRS, seed=17)
     first = [answer(remembering, a, b, profile=profile, lang=lang) for a, b in pairs]
     assert len(remembering.describer._junction_memo) > N_PAIRS  # it did remember
+    assert len(remembering.describer._texts) > N_PAIRS
     assert first == [answer(remembering, a, b, profile=profile, lang=lang) for a, b in pairs]
     assert first == [answer(fresh, a, b, profile=profile, lang=lang) for a, b in pairs]
+
+
+class Forgetful(dict):
+    """A memory that keeps nothing."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
