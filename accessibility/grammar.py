@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: head-noun endings → grammatical gender (f, m, n); the longest matching ending wins
 NOUN_GENDER: dict[str, str] = {
@@ -150,8 +151,11 @@ def head_part(name: str) -> tuple[list[str], str]:
     return words, ""
 
 
+@lru_cache(maxsize=4096)
 def noun_phrase(name: str) -> NounPhrase:
-    """Classify a name for a German frame (see module docstring)."""
+    """Classify a name for a German frame (see module docstring). Remembered per name: a
+    city has a few thousand street and place names, and each classification walks the whole
+    ending lexicon; the answer is immutable."""
     name = " ".join(name.split())
     words = _PARENTHESIS.sub("", name).split()
     if not words:
