@@ -109,10 +109,30 @@ def random_pairs(net, n: int, seed: int) -> list[tuple[tuple[float, float], tupl
     return [(point(), point()) for _ in range(n)]
 
 
-def in_process(net, pairs, profile: str = "blind") -> dict[str, list[float]]:
-    """CPU and wall time of full routes (search, maneuvers, text, JSON bytes), interleaved pair
-    by pair with the baseline: the same router on scipy's search (radius + second search); then
-    each stage alone, and the search with and without the A* bounds."""
+#: routes timed in a row before the baseline takes its turn for as many (same-run comparison
+#: without each route starting on caches the baseline's whole-city search just emptied)
+BLOCK = 25
+
+
+def _timed_routes(router, pairs, profile: str, wall: list[float] | None, cpu: list[float]) -> None:
+    import orjson
+
+    for a, b in pairs:
+        t, c = time.perf_counter(), time.thread_time()
+        orjson.dumps(router.route(a, b, profile=profile).to_dict(),
+                     option=orjson.OPT_SERIALIZE_NUMPY)
+        if wall is not None:
+            wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.thread_time() - c) * 1000)
+
+
+def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, list[float]]:
+    """CPU and wall time of full routes (search, maneuvers, text, JSON bytes), in blocks of
+    `BLOCK` pairs taking turns with the baseline: the same router on scipy's search (radius +
+    second search). "cold_*": a fresh router (its memory of junctions and texts empty, as
+    after a start); "wall"/"cpu": a router that has first served `warm_pairs` (other pairs), as
+    a server does after a while. Then each stage alone, and the search with and without the
+    A* bounds."""
     import orjson
 
     from routing_service.bidirectional import BidirectionalGraph
@@ -121,25 +141,27 @@ def in_process(net, pairs, profile: str = "blind") -> dict[str, list[float]]:
     from routing_service.pathfind import PairGraph
     from routing_service.router import Router
 
-    router = Router(net)
-    baseline = Router(net)
-    baseline.graph, baseline.bounded_search = PairGraph(net), True
-    for a, b in pairs[:20]:
-        router.route(a, b, profile=profile)
-        baseline.route(a, b, profile=profile)
+    def scipy_router() -> Router:
+        base = Router(net)
+        base.graph, base.bounded_search = PairGraph(net), True
+        return base
+
     out: dict[str, list[float]] = {k: [] for k in (
-        "wall", "cpu", "fallback_cpu", "snap", "search", "leg", "describe", "json", "kernel",
-        "plain_kernel", "scipy")}
-    for a, b in pairs:  # the describer's memory of junctions fills as the routes go
-        t, c = time.perf_counter(), time.thread_time()
-        orjson.dumps(router.route(a, b, profile=profile).to_dict(),
-                     option=orjson.OPT_SERIALIZE_NUMPY)
-        out["wall"].append((time.perf_counter() - t) * 1000)
-        out["cpu"].append((time.thread_time() - c) * 1000)
-        c = time.thread_time()
-        orjson.dumps(baseline.route(a, b, profile=profile).to_dict(),
-                     option=orjson.OPT_SERIALIZE_NUMPY)
-        out["fallback_cpu"].append((time.thread_time() - c) * 1000)
+        "wall", "cpu", "fallback_cpu", "cold_cpu", "cold_fallback_cpu", "snap", "search",
+        "leg", "describe", "json", "kernel", "plain_kernel", "scipy")}
+    cold, cold_base = Router(net), scipy_router()
+    warm, warm_base = Router(net), scipy_router()
+    for a, b in warm_pairs or pairs[:20]:
+        warm.route(a, b, profile=profile)
+        warm_base.route(a, b, profile=profile)
+    for start in range(0, len(pairs), BLOCK):
+        block = pairs[start:start + BLOCK]
+        _timed_routes(cold, block, profile, None, out["cold_cpu"])
+        _timed_routes(cold_base, block, profile, None, out["cold_fallback_cpu"])
+    for start in range(0, len(pairs), BLOCK):
+        block = pairs[start:start + BLOCK]
+        _timed_routes(warm, block, profile, out["wall"], out["cpu"])
+        _timed_routes(warm_base, block, profile, None, out["fallback_cpu"])
     # the stages of a route, each timed alone on a fresh router (so its memory starts empty)
     staged = Router(net)
     weights, _ = staged._costs(profile, RouteOptions(), False, [])
@@ -276,13 +298,18 @@ def main() -> int:
     print(f"graph: {net.n_nodes} nodes, {net.n_edges} directed edges")
     pairs = random_pairs(net, args.pairs, args.seed)
 
-    one = in_process(net, pairs)
-    print(f"\nin-process, blind, with maneuvers and JSON bytes   ({load()})")
+    warm_pairs = random_pairs(net, args.pairs, args.seed + 1)
+    one = in_process(net, pairs, warm_pairs=warm_pairs)
+    print(f"\nin-process, blind, with maneuvers and JSON bytes, a router that has served "
+          f"{args.pairs} other routes   ({load()})")
     print(f"  wall: {pct(one['wall'])}")
     print(f"  CPU:  {pct(one['cpu'])}")
-    print(f"  CPU, baseline (same run, interleaved: scipy's search): {pct(one['fallback_cpu'])}")
+    print(f"  CPU, baseline (same run, blocks of {BLOCK} in turn: scipy's search): "
+          f"{pct(one['fallback_cpu'])}")
     print(f"  ratio to the baseline: median {ratio(one['cpu'], one['fallback_cpu'], 0.5):.2f}, "
           f"p99 {ratio(one['cpu'], one['fallback_cpu'], 0.99):.2f}")
+    print(f"  fresh router (memory empty, as after a start), CPU: {pct(one['cold_cpu'])}; "
+          f"baseline {pct(one['cold_fallback_cpu'])}")
     print("  stages alone, CPU:")
     for key in ("snap", "search", "leg", "describe", "json"):
         print(f"    {key:9s} {pct(one[key])}")
@@ -297,7 +324,8 @@ def main() -> int:
         from tiled_arrays import shift_pairs, tile_network
 
         big = tile_network(net, args.tiles)
-        many = in_process(big, shift_pairs(net, pairs, args.tiles, args.seed))
+        many = in_process(big, shift_pairs(net, pairs, args.tiles, args.seed),
+                          warm_pairs=shift_pairs(net, warm_pairs, args.tiles, args.seed + 1))
         print(f"\n{args.tiles}x city tiled from the arrays ({big.n_nodes} nodes, {load()}): "
               f"route CPU {pct(many['cpu'])}")
         print(f"  search with bounds {pct(many['kernel'])}; without {pct(many['plain_kernel'])}")
@@ -360,7 +388,8 @@ def main() -> int:
         print(f"\nsynthetic {args.tiles}x city: {big.n_nodes} nodes, {big.n_edges} edges; "
               f"build-graph {secs:.1f} s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB   "
               f"({load()})")
-        many = in_process(big, shifted_pairs(pairs, args.tiles, args.seed))
+        many = in_process(big, shifted_pairs(pairs, args.tiles, args.seed),
+                          warm_pairs=shifted_pairs(warm_pairs, args.tiles, args.seed + 1))
         print(f"  in-process CPU: {pct(many['cpu'])}")
         print(f"  search only, CPU, kernel: {pct(many['kernel'])}; scipy: {pct(many['scipy'])}")
         print(f"  p99 CPU {args.tiles}x / 1x: {p99(many['cpu']) / p99(one['cpu']):.2f}   "
