@@ -113,17 +113,24 @@ class MatchSettings:
     #: back the way they came: off the route's way wherever the posterior lies (on the route
     #: line itself, walking it backwards, the radio cannot tell)
     heading_back_deg: float = 135.0
-    #: the compass also weighs the particles: a reading is compared with the route's bearing
-    #: at each particle (over ± `heading_span_m`) with this σ (degrees; 0 = not used), at most
-    #: once per `heading_every_s` (successive readings share the bias and the wandering
-    #: disturbance), with `heading_outlier` of readings fitting no direction (a glance aside)
-    heading_sigma_deg: float = 30.0
+    #: the compass may also weigh the particles: a reading compared with the route's bearing at
+    #: each particle (over ± `heading_span_m`) with this σ (degrees), at most once per
+    #: `heading_every_s` (successive readings share the bias and the wandering disturbance),
+    #: `heading_outlier` of readings fitting no direction; a place fits when the route took that
+    #: direction there or within `heading_behind_m` before it. 0 = not used (the default):
+    #: only lagging particles can be told apart (one who goes straight on where the route turns
+    #: looks like one who has yet to turn, and holding those back stopped the particles at the
+    #: corner, 23 s to notice the walker left), and that one-sided cut moved the estimate ahead:
+    #: 32 walks x 3 seeds, decision points 6 ± 2 m 91.5 % with it, 93.0 % without
+    heading_sigma_deg: float = 0.0
     heading_every_s: float = 1.0
     heading_span_m: float = 1.5
     heading_outlier: float = 0.1
     heading_behind_m: float = 8.0
     #: once a second, whether each known beacon near the particles was heard in that second
-    #: weighs them too (a phone hears a near beacon most seconds, a far one hardly ever)
+    #: weighs them (a phone hears a near beacon most seconds, a far one hardly ever: the free
+    #: fix's silence model, `grid_fix.HEAR_*`), each place's chance at least `reception_floor`.
+    #: Off for a radio that hears beacons 40 m away (the old ideal one)
     reception: bool = True
     reception_floor: float = 0.03
     #: an on-route fix takes back this many seconds of the off-route count for each second

@@ -39,7 +39,8 @@ def _walk_with_compass(matcher: RouteMatcher, headings: list[tuple[float, float]
 
 @pytest.mark.parametrize("sigma", [30.0, 0.0])
 def test_the_compass_places_the_walker_at_the_corner_they_turned_at(sigma):
-    """Without radio the particles spread with their speeds (0–1.5 m/s at the start): 3 s after
+    """The compass as a cue (`heading_sigma_deg`, off by default, see `MatchSettings`).
+    Without radio the particles spread with their speeds (0–1.5 m/s at the start): 3 s after
     the turn the mean lags far behind. The compass turning north says the walker is past the
     corner (the walker is 3.75 m past it); with it (σ 30°) the estimate lands a few metres
     after it."""
@@ -53,13 +54,14 @@ def test_the_compass_places_the_walker_at_the_corner_they_turned_at(sigma):
 
 
 def test_a_walker_who_goes_straight_on_at_the_corner_is_not_held_at_it():
-    """The compass never tells a walker who has yet to turn from one who went straight on where
-    the route turns, so it must not hold the particles before the corner (they would stop
-    there, and the compass would agree with the route forever): GPS along the first leg gives
-    the pace, then only the compass, still east. The estimate moves past the corner, and the
-    route near it runs north while the walker walks east, which is what off-route needs."""
+    """With the compass as a cue: it never tells a walker who has yet to turn from one who
+    went straight on where the route turns, so it must not hold the particles before the
+    corner (they would stop there, and the compass would agree with the route forever): GPS
+    along the first leg gives the pace, then only the compass, still east. The estimate moves
+    past the corner, and the route near it runs north while the walker walks east, which is
+    what off-route needs."""
     route = _l_route()
-    matcher = RouteMatcher(route)
+    matcher = RouteMatcher(route, replace(MatchSettings(), heading_sigma_deg=30.0))
     for k in range(160):
         t = k * 0.25
         matcher.on_heading(t, 90.0)
