@@ -25,11 +25,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import maximum_filter1d
 from scipy.spatial import cKDTree
 from scipy.special import ndtr
 
 from mobile.positioning.beacons import BeaconInfo, PositionFix
 from mobile.positioning.geo import RouteLine
+from mobile.positioning.grid_fix import HEAR_HALF_M, HEAR_NEAR, HEAR_WIDTH_M
 from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,26 @@ class MatchSettings:
     #: back the way they came: off the route's way wherever the posterior lies (on the route
     #: line itself, walking it backwards, the radio cannot tell)
     heading_back_deg: float = 135.0
+    #: the compass may also weigh the particles: a reading compared with the route's bearing at
+    #: each particle (over ± `heading_span_m`) with this σ (degrees), at most once per
+    #: `heading_every_s` (successive readings share the bias and the wandering disturbance),
+    #: `heading_outlier` of readings fitting no direction; a place fits when the route took that
+    #: direction there or within `heading_behind_m` before it. 0 = not used (the default):
+    #: only lagging particles can be told apart (one who goes straight on where the route turns
+    #: looks like one who has yet to turn, and holding those back stopped the particles at the
+    #: corner, 23 s to notice the walker left), and that one-sided cut moved the estimate ahead:
+    #: 32 walks x 3 seeds, decision points 6 ± 2 m 91.5 % with it, 93.0 % without
+    heading_sigma_deg: float = 0.0
+    heading_every_s: float = 1.0
+    heading_span_m: float = 1.5
+    heading_outlier: float = 0.1
+    heading_behind_m: float = 8.0
+    #: once a second, whether each known beacon near the particles was heard in that second
+    #: weighs them (a phone hears a near beacon most seconds, a far one hardly ever: the free
+    #: fix's silence model, `grid_fix.HEAR_*`), each place's chance at least `reception_floor`.
+    #: Off for a radio that hears beacons 40 m away (the old ideal one)
+    reception: bool = True
+    reception_floor: float = 0.03
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -139,11 +161,22 @@ class RouteMatcher:
         s, x, y = route.samples(0.5)
         self._S, self._X, self._Y = np.array(s), np.array(x), np.array(y)
         self._tree = cKDTree(np.c_[self._X, self._Y])
+        # the route's bearing at each sample, over ± `heading_span_m` (a walker rounds a corner)
+        span = st.heading_span_m
+        ahead = np.interp(np.minimum(self._S + span, route.length_m), self._S, self._X), \
+            np.interp(np.minimum(self._S + span, route.length_m), self._S, self._Y)
+        behind = np.interp(np.maximum(self._S - span, 0.0), self._S, self._X), \
+            np.interp(np.maximum(self._S - span, 0.0), self._S, self._Y)
+        self._bearing = np.arctan2(ahead[0] - behind[0], ahead[1] - behind[1])
+        self._heading_t = -1e9
+        self._known: dict[str, BeaconInfo] = {}
+        self._heard_now: set[str] = set()
+        self._rx_t: float | None = None
         self._rng = np.random.default_rng(st.seed)
         n = st.particles
-        spread = np.abs(self._rng.normal(0.0, start_sigma_m or st.start_sigma_m, n))
-        self._s = np.clip(start_m + (spread if start_m == 0.0 else spread * self._rng.choice(
-            [-1.0, 1.0], n)), 0.0, route.length_m)
+        # around the start (a walker a little behind the route's first point is at it)
+        spread = self._rng.normal(0.0, start_sigma_m or st.start_sigma_m, n)
+        self._s = np.clip(start_m + spread, 0.0, route.length_m)
         self._v = self._rng.uniform(0.0, 1.5, n)
         self._headings: list[tuple[float, float]] = []  # (t, degrees) of recent compass
         self._w = np.full(n, 1.0 / n)
@@ -176,9 +209,25 @@ class RouteMatcher:
 
     def on_heading(self, t: float, degrees: float) -> None:
         """The phone's compass heading (degrees from north)."""
+        st = self.settings
         self._headings.append((t, degrees))
-        while self._headings and t - self._headings[0][0] > self.settings.heading_window_s:
+        while self._headings and t - self._headings[0][0] > st.heading_window_s:
             self._headings.pop(0)
+        if st.heading_sigma_deg <= 0 or t - self._heading_t < st.heading_every_s:
+            return
+        self._heading_t = t
+        self._advance(t)
+        diff = np.degrees(np.abs((math.radians(degrees) - self._bearing + math.pi)
+                                 % (2.0 * math.pi) - math.pi))
+        fits = np.exp(-0.5 * (diff / st.heading_sigma_deg) ** 2)
+        # a place fits when the route took the compass's direction there or in the metres just
+        # before it: the compass tells a walker who turned from one who has yet to reach the
+        # corner, but not one who has yet to turn from one who went straight on
+        back = max(int(st.heading_behind_m / (self._S[1] - self._S[0])), 0) if len(self._S) > 1 \
+            else 0
+        fits = maximum_filter1d(fits, size=back + 1, origin=back // 2, mode="nearest")
+        like = np.interp(self._s, self._S, fits)
+        self._weigh((1.0 - st.heading_outlier) * like + st.heading_outlier)
 
     def heading_off(self, t: float, by_deg: float | None = None) -> bool:
         """Whether the compass points more than `by_deg` (default `heading_off_deg`) away
@@ -221,9 +270,34 @@ class RouteMatcher:
     def _points(self) -> tuple[np.ndarray, np.ndarray]:
         return np.interp(self._s, self._S, self._X), np.interp(self._s, self._S, self._Y)
 
+    def _reception(self, t: float) -> None:
+        """Once a second: weigh by which known beacons near the particles were heard."""
+        if self._rx_t is None:
+            self._rx_t = t
+        if t - self._rx_t < 1.0:
+            return
+        self._rx_t = t
+        heard, self._heard_now = self._heard_now, set()
+        if not self.settings.reception or not self._known:
+            return
+        px, py = self._points()
+        mx, my = float(np.sum(self._w * px)), float(np.sum(self._w * py))
+        like = np.ones_like(px)
+        for b in self._known.values():
+            if math.hypot(b.x - mx, b.y - my) > 30.0:
+                continue
+            d = np.hypot(px - b.x, py - b.y)
+            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - HEAR_HALF_M) / HEAR_WIDTH_M, 50.0)))
+            hear = np.maximum(hear, self.settings.reception_floor)
+            like = like * (hear if b.key in heard else 1.0 - hear)
+        self._weigh(like)
+
     def on_packet(self, t: float, beacon: BeaconInfo, rssi: float, measured_power: float) -> None:
         """One raw packet from a known beacon."""
         self._advance(t)
+        self._known[beacon.key] = beacon
+        self._heard_now.add(beacon.key)
+        self._reception(t)
         st = self.settings
         px, py = self._points()
         d = np.maximum(np.hypot(px - beacon.x, py - beacon.y), 0.5)
@@ -238,6 +312,7 @@ class RouteMatcher:
         persist for many seconds (multipath in a street canyon), so fixes once a second are
         far from independent, and each is weighed as one of few."""
         self._advance(t)
+        self._reception(t)
         px, py = self._points()
         sigma = max(radius_m, 2.0)
         self._weigh(np.exp(-0.5 * ((np.hypot(px - x, py - y)) / sigma) ** 2) + 1e-6)

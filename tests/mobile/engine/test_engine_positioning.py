@@ -14,7 +14,7 @@ from mobile.positioning.beacons import (
     position_phrase,
 )
 from mobile.positioning.geo import RouteLine, to_latlon, to_xy
-from mobile.positioning.route_match import RouteMatcher
+from mobile.positioning.route_match import MatchSettings, RouteMatcher
 from mobile.positioning.rssi import (
     KalmanRssi,
     RssiFilterSettings,
@@ -84,14 +84,16 @@ def test_static_phone_known_truth():
 
 
 def test_walk_along_a_line_of_beacons_and_match_to_route():
-    """Beacons every 12.5 m along a 150 m street; the walker goes 1.2 m/s; truth is known."""
+    """Beacons every 12.5 m along a 150 m street; the walker goes 1.2 m/s; truth is known.
+    This radio hears 75 % of packets at any distance up to 40 m (real phones hardly hear
+    beyond 16 m), so the matcher does not weigh by whether beacons are heard."""
     rng = np.random.default_rng(11)
     x0, y0 = to_xy(*ORIGIN)
     beacons = [beacon_at(s, 2.0 if k % 2 else -2.0, f"b{k}")
                for k, s in enumerate(np.arange(0, 151, 12.5))]
     line = RouteLine([to_latlon(x0 + s, y0)[::-1] for s in (0.0, 75.0, 150.0)])
     pos = BeaconPositioner(beacons)
-    matcher = RouteMatcher(line)
+    matcher = RouteMatcher(line, MatchSettings(reception=False))
     phases = rng.uniform(0, 1, len(beacons))
     free_err, along_err = [], []
     for step in range(1, 110 * 4):
