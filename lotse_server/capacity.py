@@ -7,7 +7,8 @@ threads (plus a few for probes and renewals) and no request waits for a connecti
 In front of all of it, `LoadShedder` lets `concurrency` requests run at once, queues the rest
 in order, and answers 503 at once when the expected wait passes `max_wait_s` or the process
 holds `max_in_flight` requests. Each value can be set from the environment (LOTSE_THREADS,
-LOTSE_CONCURRENCY, LOTSE_MAX_WAIT_S, LOTSE_MAX_IN_FLIGHT) without code changes.
+LOTSE_CONCURRENCY, LOTSE_STARTS_PER_TURN, LOTSE_MAX_WAIT_S, LOTSE_MAX_IN_FLIGHT) without code
+changes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ DEFAULT_THREADS = 32
 #: connection needs about five turns before its first answer. 4 keeps a turn near 5 ms at full
 #: load and still overlaps a few staff writes waiting on the database in threads.
 DEFAULT_CONCURRENCY = 4
+#: requests started per turn of the event loop per process: answers worked out on the loop end
+#: in the turn they start, so this is what bounds a turn (and with it how soon a new
+#: connection, which needs about five turns, is answered)
+DEFAULT_STARTS_PER_TURN = 8
 #: longest expected wait for a turn before a request is shed instead (seconds)
 DEFAULT_MAX_WAIT_S = 1.0
 #: requests a process holds at once (running and waiting) before shedding regardless
@@ -38,6 +43,7 @@ POOL_MARGIN = 4
 class Capacity:
     threads: int = DEFAULT_THREADS
     concurrency: int = DEFAULT_CONCURRENCY
+    starts_per_turn: int = DEFAULT_STARTS_PER_TURN
     max_wait_s: float = DEFAULT_MAX_WAIT_S
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 
@@ -51,6 +57,7 @@ class Capacity:
         return cls(
             threads=int(env("LOTSE_THREADS", DEFAULT_THREADS)),
             concurrency=int(env("LOTSE_CONCURRENCY", DEFAULT_CONCURRENCY)),
+            starts_per_turn=int(env("LOTSE_STARTS_PER_TURN", DEFAULT_STARTS_PER_TURN)),
             max_wait_s=float(env("LOTSE_MAX_WAIT_S", DEFAULT_MAX_WAIT_S)),
             max_in_flight=int(env("LOTSE_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT)),
         )

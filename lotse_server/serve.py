@@ -89,7 +89,8 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     app.add_middleware(AnswerCache, paths=("/v1/places/search",))  # answers fixed per network
     app.add_middleware(QueryTextGuard)
     app.add_middleware(LoadShedder, concurrency=capacity.concurrency,
-                       max_wait_s=capacity.max_wait_s, limit=capacity.max_in_flight)
+                       max_wait_s=capacity.max_wait_s, limit=capacity.max_in_flight,
+                       per_turn=capacity.starts_per_turn)
     app.add_middleware(ThreadPoolSize, threads=capacity.threads)
     app.add_middleware(SecurityHeaders)
     return app

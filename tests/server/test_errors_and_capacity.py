@@ -279,3 +279,46 @@ def test_a_waiting_request_is_answered_503_after_twice_the_wait_limit():
     waited = asyncio.run(asyncio.wait_for(scenario(), 5))
     assert statuses == [503, 200] and 0.2 <= waited < 1.0
     assert shedder.in_flight == 0
+
+
+def test_requests_that_never_suspend_start_a_few_per_turn_of_the_loop():
+    """Answers worked out on the loop end in the turn they start, so the number running never
+    grows; without a start limit per turn one turn would answer everything read before it.
+    With `per_turn` 3, twenty requests arriving together run three per turn, in order."""
+    import asyncio
+
+    from lotse_server.admission import LoadShedder
+
+    turn, ran = [0], []
+
+    async def app(scope, receive, send):
+        ran.append((turn[0], scope["query_string"]))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    shedder = LoadShedder(app, concurrency=4, max_wait_s=1.0, limit=100, per_turn=3)
+
+    async def send(message):
+        pass
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        def count_turns():
+            turn[0] += 1
+            loop.call_soon(count_turns)
+
+        loop.call_soon(count_turns)
+        await asyncio.sleep(0)
+        names = [str(i).encode() for i in range(20)]
+        await asyncio.gather(*(shedder({"type": "http", "path": "/v1/beacons/lookup",
+                                        "query_string": name}, None, send) for name in names))
+        return names
+
+    names = asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert [name for _, name in ran] == names  # in arrival order
+    per_turn: dict[int, int] = {}
+    for t, _ in ran:
+        per_turn[t] = per_turn.get(t, 0) + 1
+    assert max(per_turn.values()) == 3 and len(per_turn) == 7
+    assert shedder.running == 0 and shedder.in_flight == 0 and shedder.shed == 0
