@@ -6,7 +6,9 @@ The snapshot follows the database the way the router's obstacle copy does:
 * at once after this process commits a change to one of the four tables (a session event), and
 * when the tables' fingerprint (per table: row count, sum of row versions, newest id and update
   time) has changed; that is one query, asked at most every ``check_interval_s``, so a write
-  made through another worker or host is served here within that interval.
+  made through another worker or host is served here within that interval. On the event loop
+  the query is asked a little ahead (``CHECK_AHEAD_S``), in the background, so no request waits
+  for it while requests keep coming; only the first after a quiet spell does.
 
 Only the tables whose fingerprint changed are read again. Rows are SQLAlchemy Core rows
 (attribute access like the ORM objects, no session attached), shared by every thread and replaced
@@ -16,6 +18,7 @@ asked; that set is worked out once per window change, not per request.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -36,6 +39,9 @@ log = logging.getLogger(__name__)
 
 #: how stale the snapshot may be with respect to writes made through another process (seconds)
 CHECK_INTERVAL_S = 0.1
+#: how long before it falls due the event loop starts the check in the background: enough for a
+#: check to end in time, so no request waits for it under steady load
+CHECK_AHEAD_S = 0.025
 TABLES = (Beacon, Place, Notice, Obstacle)
 _CHANGED = "lotse_public_tables_changed"
 
@@ -132,9 +138,11 @@ def _fingerprint_query():
 class SnapshotKeeper:
     """Holds the latest `Snapshot` of one database and renews it when it may be stale.
 
-    `current()` is for the event loop: it serves from memory, and when a renewal is due one
-    request makes it in a worker thread while requests arriving meanwhile get the previous
-    snapshot (at most one renewal runs per process). `get()` is the same for sync callers.
+    `current()` is for the event loop: it serves from memory. `CHECK_AHEAD_S` before a check
+    falls due it starts one in a worker thread behind the request, which does not wait; when
+    a renewal is due (this process wrote, or the last check is a whole interval old) one
+    request makes it and waits, while requests arriving meanwhile get the previous snapshot.
+    At most one renewal runs per process. `get()` is the same for sync callers, always waiting.
     """
 
     def __init__(self, session_factory: sessionmaker, check_interval_s: float = CHECK_INTERVAL_S,
@@ -145,6 +153,8 @@ class SnapshotKeeper:
         self._snapshot: Snapshot | None = None
         self._fingerprints: dict[str, tuple] = {}
         self._checked_at = -float("inf")
+        #: the check started ahead of time, kept until it ends (the loop holds tasks weakly)
+        self._ahead: asyncio.Task | None = None
         self._writes, self._seen = 1, 0  # commits touching the tables made / renewed after
         event.listen(session_factory, "after_flush", _note_change)
         event.listen(session_factory, "after_commit", self._after_commit)
@@ -165,13 +175,28 @@ class SnapshotKeeper:
     async def current(self) -> Snapshot:
         if self._snapshot is None:  # nothing to serve yet: wait for the first reading
             return await anyio.to_thread.run_sync(self.get)
-        if self.stale() and self._renewing.acquire(blocking=False):
-            try:
-                with CancelScope(shield=True):  # a gone client must not leave it half done
-                    await anyio.to_thread.run_sync(self._renew)
-            finally:
-                self._renewing.release()
+        if self.stale():
+            if self._renewing.acquire(blocking=False):
+                try:
+                    with CancelScope(shield=True):  # a gone client must not leave it half done
+                        await anyio.to_thread.run_sync(self._renew)
+                finally:
+                    self._renewing.release()
+        elif self._clock() - self._checked_at >= self._interval - CHECK_AHEAD_S \
+                and self._renewing.acquire(blocking=False):
+            self._ahead = asyncio.get_running_loop().create_task(self._renew_ahead())
         return self._snapshot
+
+    async def _renew_ahead(self) -> None:
+        """The check made before it is due; a failure is only logged here, the renewal that
+        falls due then tries again and reports it to its caller."""
+        try:
+            await anyio.to_thread.run_sync(self._renew)
+        except Exception:  # noqa: BLE001 - reported by the renewal that falls due
+            log.warning("snapshot check ahead of time failed", exc_info=True)
+        finally:
+            self._renewing.release()
+            self._ahead = None
 
     def get(self) -> Snapshot:
         if self.stale():

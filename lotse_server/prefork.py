@@ -24,8 +24,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from lotse_server import heap
-
 log = logging.getLogger(__name__)
 
 
@@ -84,8 +82,7 @@ def run_workers(make_app: Callable[[], FastAPI], host: str, port: int, workers: 
             try:
                 held.close()
                 sock = listening_socket(host, port)
-                app = make_app()
-                heap.settle()
+                app = make_app()  # its heap is settled once its server is up
                 config = uvicorn.Config(app, **(options or {"log_level": "info",
                                                                    "server_header": False}))
                 uvicorn.Server(config).run(sockets=[sock])

@@ -44,7 +44,7 @@ def _network(osm_path: Path | None, cache_dir: Path | None, build: bool):
 
 def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
               database_url: str | None = None, network=None, build: bool = False,
-              router=None, capacity=None) -> FastAPI:
+              router=None, capacity=None, settle_heap: bool = False) -> FastAPI:
     """The whole service as one FastAPI app (raises OsmLoadError for a bad extract, and
     GraphNotBuilt when the extract was never compiled and ``build`` is not asked for).
 
@@ -62,6 +62,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from lotse_server.admission import LoadShedder
     from lotse_server.answer_cache import AnswerCache
     from lotse_server.capacity import Capacity, ThreadPoolSize
+    from lotse_server.heap import SettleAtStartup
     from lotse_server.middleware import BodyLimit, QueryTextGuard, SecurityHeaders
     from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
@@ -93,6 +94,8 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
                        per_turn=capacity.starts_per_turn)
     app.add_middleware(ThreadPoolSize, threads=capacity.threads)
     app.add_middleware(SecurityHeaders)
+    if settle_heap:
+        app.add_middleware(SettleAtStartup)
     return app
 
 
@@ -141,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.workers == 1:
-            app = build_app(args.osm, build=args.build)
+            app = build_app(args.osm, build=args.build, settle_heap=True)
         else:
             router = check_ready(args.osm, build=args.build)
     except LotseRoutingError as exc:
@@ -153,15 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     if args.workers == 1:
-        from lotse_server import heap
-
-        heap.settle()
         uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(args))
         return 0
     from lotse_server.prefork import run_workers
 
     try:
-        return run_workers(lambda: build_app(args.osm, network=router.net, router=router),
+        return run_workers(lambda: build_app(args.osm, network=router.net, router=router,
+                                             settle_heap=True),
                            args.host, args.port, args.workers, uvicorn_options(args))
     except OSError as exc:
         print(f"lotse serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",

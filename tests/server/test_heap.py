@@ -42,3 +42,41 @@ def test_objects_made_after_settling_are_still_collected(thawed) -> None:
     heap.settle()
     node = _Node()
     assert id(node) in {id(o) for o in gc.get_objects()}
+
+
+def test_a_served_app_warms_up_then_settles_before_its_first_client(thawed, tmp_path, cc_network,
+                                                                   caplog) -> None:
+    """At startup the app answers its own warm-up requests (snapshot, bundle, place search)
+    and only then freezes its heap: what those made is settled too, before any client."""
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from lotse_server.serve import build_app
+
+    app = build_app(database_url=f"sqlite:///{tmp_path / 'r.db'}", network=cc_network,
+                    settle_heap=True)
+    assert gc.get_freeze_count() == 0
+    try:
+        with caplog.at_level(logging.INFO, logger="lotse_server.heap"), TestClient(app):
+            assert gc.get_freeze_count() > 10_000
+            keeper = app.state.registry.snapshots
+            assert keeper.reloads == 1  # read at startup, not by a client
+            tracked = {id(o) for o in gc.get_objects()}
+            assert id(keeper.get()) not in tracked  # made by the warm-up, then frozen
+        assert "warmed up (200, 200, 200)" in caplog.text
+    finally:
+        app.state.registry.session_factory.kw["bind"].dispose()
+
+
+def test_an_app_not_served_leaves_the_heap_alone(thawed, tmp_path, cc_network) -> None:
+    from fastapi.testclient import TestClient
+
+    from lotse_server.serve import build_app
+
+    app = build_app(database_url=f"sqlite:///{tmp_path / 'r.db'}", network=cc_network)
+    try:
+        with TestClient(app):
+            assert gc.get_freeze_count() == 0
+    finally:
+        app.state.registry.session_factory.kw["bind"].dispose()
