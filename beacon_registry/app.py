@@ -71,7 +71,8 @@ def create_app(
     area: ServiceArea | None = None,
     context: RegistryContext | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="Lotse beacon registry", version="1")
+    app = FastAPI(title="Lotse beacon registry", version="1",  # no request traces kept
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     mount(app, context or open_registry(database_url, area))
 
     @app.get("/healthz", tags=["ops"])
