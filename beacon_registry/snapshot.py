@@ -8,7 +8,9 @@ The snapshot follows the database the way the router's obstacle copy does:
   time) has changed; that is one query, asked at most every ``check_interval_s``, so a write
   made through another worker or host is served here within that interval. On the event loop
   the query is asked a little ahead (``CHECK_AHEAD_S``), in the background, so no request waits
-  for it while requests keep coming; only the first after a quiet spell does.
+  for it while requests keep coming; only the first after a quiet spell does. On an SQLite file
+  the loop first reads SQLite's own change counter (``PRAGMA data_version``, microseconds, no
+  thread) and asks the fingerprint only when another connection has committed since.
 
 Only the tables whose fingerprint changed are read again. Rows are SQLAlchemy Core rows
 (attribute access like the ORM objects, no session attached), shared by every thread and replaced
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,7 +33,7 @@ from typing import Any
 
 import anyio.to_thread
 from anyio import CancelScope
-from sqlalchemy import Row, event, func, literal, select, union_all
+from sqlalchemy import Engine, Row, event, func, literal, select, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
 from beacon_registry.models import Beacon, Notice, Obstacle, Place
@@ -155,6 +158,8 @@ class SnapshotKeeper:
         self._checked_at = -float("inf")
         #: the check started ahead of time, kept until it ends (the loop holds tasks weakly)
         self._ahead: asyncio.Task | None = None
+        self._file = FileVersion.of(session_factory.kw.get("bind"))
+        self._file_seen: int | None = None  # the file's version the snapshot was read after
         self._writes, self._seen = 1, 0  # commits touching the tables made / renewed after
         event.listen(session_factory, "after_flush", _note_change)
         event.listen(session_factory, "after_commit", self._after_commit)
@@ -175,23 +180,31 @@ class SnapshotKeeper:
     async def current(self) -> Snapshot:
         if self._snapshot is None:  # nothing to serve yet: wait for the first reading
             return await anyio.to_thread.run_sync(self.get)
-        if self.stale():
+        if self._clock() - self._checked_at < self._interval - CHECK_AHEAD_S \
+                and self._writes == self._seen:
+            return self._snapshot
+        version = self._file.read() if self._file is not None and self._writes == self._seen \
+            else None
+        if version is not None and version == self._file_seen:
+            self._checked_at = self._clock()  # nobody has committed since: nothing to ask
+        elif self.stale():
             if self._renewing.acquire(blocking=False):
                 try:
                     with CancelScope(shield=True):  # a gone client must not leave it half done
                         await anyio.to_thread.run_sync(self._renew)
+                    self._file_seen = version
                 finally:
                     self._renewing.release()
-        elif self._clock() - self._checked_at >= self._interval - CHECK_AHEAD_S \
-                and self._renewing.acquire(blocking=False):
-            self._ahead = asyncio.get_running_loop().create_task(self._renew_ahead())
+        elif self._renewing.acquire(blocking=False):
+            self._ahead = asyncio.get_running_loop().create_task(self._renew_ahead(version))
         return self._snapshot
 
-    async def _renew_ahead(self) -> None:
+    async def _renew_ahead(self, version: int | None) -> None:
         """The check made before it is due; a failure is only logged here, the renewal that
         falls due then tries again and reports it to its caller."""
         try:
             await anyio.to_thread.run_sync(self._renew)
+            self._file_seen = version
         except Exception:  # noqa: BLE001 - reported by the renewal that falls due
             log.warning("snapshot check ahead of time failed", exc_info=True)
         finally:
@@ -224,6 +237,34 @@ class SnapshotKeeper:
                 self._fingerprints = prints
                 self.reloads += 1
         self._checked_at, self._seen = now, writes
+
+
+class FileVersion:
+    """SQLite's change counter of one database file (``PRAGMA data_version``), read on a
+    connection of its own: its value changes whenever another connection has committed, and
+    reading it takes microseconds, so the event loop itself can look before asking more."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._connection: sqlite3.Connection | None = None
+
+    @classmethod
+    def of(cls, engine: Engine | None) -> FileVersion | None:
+        """For an engine on an SQLite file; None for other databases and in-memory ones."""
+        if engine is None or engine.dialect.name != "sqlite":
+            return None
+        path = engine.url.database
+        return cls(path) if path and path != ":memory:" else None
+
+    def read(self) -> int | None:
+        """The counter now, or None when it cannot be read (then the fingerprint decides)."""
+        try:
+            if self._connection is None:
+                self._connection = sqlite3.connect(self._path, check_same_thread=False)
+            return self._connection.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            log.warning("cannot read the change counter of %s", self._path, exc_info=True)
+            return None
 
 
 def _note_change(session: Session, _context: Any) -> None:

@@ -125,6 +125,43 @@ def test_on_the_loop_the_check_is_made_ahead_without_a_request_waiting(ctx, db_u
         engine.dispose()
 
 
+def test_on_an_sqlite_file_the_loop_asks_nothing_until_another_connection_commits(ctx, db_url):
+    """SQLite's change counter is read on the loop itself: interval after interval without a
+    commit elsewhere asks no query at all; a commit through another engine is then seen by the
+    first request after the interval."""
+    import asyncio
+
+    from sqlalchemy import event
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's own change counter; PostgreSQL asks the fingerprint")
+    engine = make_engine(db_url)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    clock = FixedClock(1000.0)
+    other = SnapshotKeeper(make_session_factory(engine), clock=clock)
+
+    async def walk() -> None:
+        await other.current()
+        clock.now += CHECK_INTERVAL_S
+        first = await other.current()  # the fingerprint once, to learn the counter's value
+        seen.clear()
+        for _ in range(10):
+            clock.now += CHECK_INTERVAL_S
+            assert await other.current() is first
+        assert seen == []
+        with ctx.session_factory.begin() as session:  # another worker writes
+            service.create(session, AREA, "staff", service.BEACON, ibeacon())
+        clock.now += CHECK_INTERVAL_S
+        renewed = await other.current()
+        assert [b.major for b in renewed.beacon_by_identity.values()] == [1]
+
+    try:
+        asyncio.run(walk())
+    finally:
+        engine.dispose()
+
+
 def test_notices_in_force_follow_the_clock(ctx, clock):
     """A notice enters and leaves the lookup exactly at its window's edges (valid_to excluded)."""
     start = clock.now + timedelta(hours=1)
