@@ -43,7 +43,7 @@ SOME = [
                                                       "403": "the token's role is not enough"}),
     (r"/v1/routes|/v1/graph/.*|/v1/beacons/lookup|/v1/sightings|/v1/staff/logs/\{.*\}"
      r"|/v1/staff/logs/\{log_id\}/report|/v1/staff/\w+/\{obj_id\}.*"
-     r"|/console/api/logs/\{log_id\}/report|/console/api/route-preview", "*",
+     r"|/console/api/logs/\{log_id\}/report|/console/api/route-preview|/console/api/speech", "*",
      {"404": "no such record, graph or route"}),
     (r"/v1/staff/\w+(/\{obj_id\}(/retire)?)?", "post patch",
      {"409": "clashes with an existing record, or changed since you read it (version)"}),

@@ -107,11 +107,17 @@ def _token(session: Session, creds: HTTPAuthorizationCredentials | None) -> ApiT
     return tok
 
 
-def current_token(
+async def current_token(
+    request: Request,
     session: SessionDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiToken:
-    return _token(session, creds)
+    """The caller's token: the one `auth_first` already checked for this request (its name and
+    role are all a handler reads), else looked up now in a worker thread."""
+    checked = getattr(request.state, "api_token", None)
+    if checked is not None:
+        return checked
+    return await run_in_threadpool(_token, session, creds)
 
 
 def _check_access(request: Request, creds: HTTPAuthorizationCredentials | None, role: str) -> None:
@@ -120,6 +126,7 @@ def _check_access(request: Request, creds: HTTPAuthorizationCredentials | None, 
         token = _token(session, creds)
     if not role_allows(token.role, role):
         raise HTTPException(403, f"this needs the {role} role; your token has {token.role}")
+    request.state.api_token = token  # loaded, detached: the handler's dependencies reuse it
 
 
 def auth_first(role: str) -> type[APIRoute]:
@@ -145,7 +152,7 @@ CurrentToken = Annotated[ApiToken, Depends(current_token)]
 def require_role(role: str):
     """Dependency for a decorator: 403 unless the caller's role is `role` or stronger."""
 
-    def check(token: CurrentToken) -> ApiToken:
+    async def check(token: CurrentToken) -> ApiToken:  # no I/O: no thread needed
         if not role_allows(token.role, role):
             raise HTTPException(403, f"this needs the {role} role; your token has {token.role}")
         return token

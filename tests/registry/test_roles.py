@@ -83,3 +83,30 @@ def test_tester_may_upload_logs_but_not_edit(client, auth):
         assert client.post("/v1/tester/logs", content=log, headers=auth(role)).status_code == 201
     r = client.patch("/v1/staff/beacons/1", json={"version": 1}, headers=auth("tester"))
     assert r.status_code == 403
+
+
+def test_a_staff_write_looks_its_token_up_once(ctx, client, auth):
+    """The token checked before the body is read is the one the handler acts as: one lookup
+    per request, and the audit names that token."""
+    from sqlalchemy import event
+
+    headers = auth("staff")
+    lookups: list[str] = []
+    engine = ctx.session_factory.kw["bind"]
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "FROM api_tokens" in statement:
+            lookups.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        r = client.post("/v1/staff/beacons", json=ibeacon(), headers=headers)
+        assert r.status_code == 201, r.text
+        assert len(lookups) == 1, lookups
+        assert client.get("/v1/staff/beacons", headers=headers).status_code == 200
+        assert len(lookups) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    audit = client.get("/v1/staff/audit", headers=headers).json()
+    entries = audit["entries"] if isinstance(audit, dict) else audit
+    assert any(e.get("actor") == "staff-1" for e in entries), entries

@@ -46,8 +46,11 @@ def test_served_statuses_match_the_document(client, doc, auth):
         ("get", "/v1/staff/places/77", "/v1/staff/places/{obj_id}", auth("staff"), 404),
         ("get", "/v1/staff/places", "/v1/staff/places", auth("tester"), 403),
     ]
+    speech = {"text": "Heute Rabatt", "kind": "offer", "place_id": 999_999}
+    cases.append(("post", "/console/api/speech", "/console/api/speech", auth("staff"), 404))
     for method, url, path, headers, status in cases:
-        r = client.request(method, url, headers=headers)
+        body = speech if url.endswith("speech") else None
+        r = client.request(method, url, headers=headers, json=body)
         assert r.status_code == status, (url, r.text)
         assert str(status) in doc["paths"][path][method]["responses"]
         assert r.json()["detail"]
