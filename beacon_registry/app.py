@@ -12,6 +12,7 @@ from beacon_registry.api.routes import bulk, bundle, health, logs, public, staff
 from beacon_registry.area import ServiceArea, default_area
 from beacon_registry.db import ensure_sqlite_dir, make_engine, make_session_factory
 from beacon_registry.migrate import ensure_schema
+from lotse_common import NO_TELEMETRY
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,7 @@ def create_app(
     area: ServiceArea | None = None,
     context: RegistryContext | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="Lotse beacon registry", version="1",  # no request traces kept
-                  telemetry={"tracing": False, "metrics": False, "logs": False})
+    app = FastAPI(title="Lotse beacon registry", version="1", telemetry=NO_TELEMETRY)
     mount(app, context or open_registry(database_url, area))
 
     @app.get("/healthz", tags=["ops"])

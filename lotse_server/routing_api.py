@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from accessibility import messages
 from accessibility.facts import ManeuverFacts
-from lotse_common import ATTRIBUTION
+from lotse_common import ATTRIBUTION, NO_TELEMETRY
 from routing_service.compiled import WalkNetwork
 from routing_service.errors import LotseRoutingError, NoRoute
 from routing_service.options import RouteOptions
@@ -243,10 +243,7 @@ def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = 
                router: Router | None = None) -> FastAPI:
     """The routing API over one network (and its router, if one is already built: forked
     workers share it); ``lotse serve`` mounts the registry beside it."""
-    # FastAPI's OpenTelemetry hooks off: the service keeps no trace of anyone's requests, and
-    # asking whether a tracer is configured cost every request tens of microseconds
-    app = FastAPI(title="Lotse routing", version="0.1.0",
-                  telemetry={"tracing": False, "metrics": False, "logs": False},
+    app = FastAPI(title="Lotse routing", version="0.1.0", telemetry=NO_TELEMETRY,
                   description=f"Accessible pedestrian routing. Map data {ATTRIBUTION}.")
     router = router or Router(network)
     app.state.network, app.state.router = network, router
