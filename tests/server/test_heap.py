@@ -13,9 +13,11 @@ from lotse_server import heap
 
 @pytest.fixture
 def thawed():
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 class _Node:
@@ -36,6 +38,7 @@ def test_settle_freezes_what_is_alive_and_collects_cycles_first(thawed) -> None:
     tracked = {id(o) for o in gc.get_objects()}
     assert not any(id(node) in tracked for node in kept)
     assert dropped() is None  # collected before the freeze, not kept forever
+    assert gc.get_threshold()[2] == heap.FULL_COLLECTION_EVERY  # full collections rarer
 
 
 def test_objects_made_after_settling_are_still_collected(thawed) -> None:
