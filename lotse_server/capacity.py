@@ -17,7 +17,6 @@ import os
 from dataclasses import dataclass
 
 import anyio.to_thread
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: threads for sync endpoints per process (anyio's default is 40)
 DEFAULT_THREADS = 32
@@ -63,13 +62,7 @@ class Capacity:
         )
 
 
-class ThreadPoolSize:
-    """Sets the thread pool's size when the app starts (it can only be set inside the loop)."""
-
-    def __init__(self, app: ASGIApp, threads: int) -> None:
-        self.app, self.threads = app, threads
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
-        await self.app(scope, receive, send)
+def size_thread_pool(threads: int) -> None:
+    """Set the thread pool's size; it can only be set inside the event loop, so this runs in
+    the app's lifespan, at startup (``serve.build_app``)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads

@@ -11,8 +11,8 @@ workers it also keeps the collector from writing to pages shared copy-on-write.
 Some of what a served process holds is made only when first asked for: the server's protocol
 modules when it starts, anyio's thread backend at the first sync endpoint, the name matcher's
 compiled scorers at the first place search, the registry snapshot at the first lookup. Settling
-once the server is up and has asked itself a few such requests (`SettleAtStartup`) freezes
-those too, and spares the first clients the wait.
+once the server is up and has asked itself a few such requests (`warm_up_and_settle`, run in
+the app's lifespan at startup) freezes those too, and spares the first clients the wait.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import gc
 import logging
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Scope
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,11 @@ def settle() -> None:
     gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
 
 
-async def ask(app: ASGIApp, target: str, lifespan: Scope) -> int:
+async def ask(app: ASGIApp, target: str, base: Scope) -> int:
     """One GET answered by ``app`` in this process (no socket), in the scope a server would
-    give it (the application and state of ``lifespan``); returns the status."""
+    give it (with ``base``'s application and state); returns the status."""
     path, _, query = target.partition("?")
-    scope: Scope = {k: v for k, v in lifespan.items() if k in ("app", "state")} | {
+    scope: Scope = {k: v for k, v in base.items() if k in ("app", "state")} | {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
         "query_string": query.encode(), "headers": [(b"host", b"localhost")],
@@ -70,25 +70,11 @@ async def ask(app: ASGIApp, target: str, lifespan: Scope) -> int:
     return status
 
 
-class SettleAtStartup:
-    """ASGI middleware (outermost): when the app reports its startup complete, it asks the app
-    `WARM_PATHS` and then settles the heap, before the server takes its first connection."""
-
-    def __init__(self, app: ASGIApp, paths: tuple[str, ...] = WARM_PATHS) -> None:
-        self.app, self.paths = app, paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def settle_then_send(message: Message) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                started = time.perf_counter()
-                statuses = [await ask(self.app, path, scope) for path in self.paths]
-                settle()
-                log.info("warmed up (%s) and settled the heap in %.0f ms",
-                         ", ".join(map(str, statuses)), (time.perf_counter() - started) * 1e3)
-            await send(message)
-
-        await self.app(scope, receive, settle_then_send)
+async def warm_up_and_settle(app: ASGIApp, paths: tuple[str, ...] = WARM_PATHS) -> None:
+    """Ask the app `paths`, then settle the heap: for the app's lifespan, once its startup is
+    done and before the server takes its first connection."""
+    started = time.perf_counter()
+    statuses = [await ask(app, path, {"app": app}) for path in paths]
+    settle()
+    log.info("warmed up (%s) and settled the heap in %.0f ms",
+             ", ".join(map(str, statuses)), (time.perf_counter() - started) * 1e3)

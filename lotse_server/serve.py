@@ -61,8 +61,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from lotse_server import errors, openapi, probes
     from lotse_server.admission import LoadShedder
     from lotse_server.answer_cache import AnswerCache
-    from lotse_server.capacity import Capacity, ThreadPoolSize
-    from lotse_server.heap import SettleAtStartup
+    from lotse_server.capacity import Capacity
     from lotse_server.middleware import BodyLimit, QueryTextGuard, SecurityHeaders
     from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
@@ -92,11 +91,30 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     app.add_middleware(LoadShedder, concurrency=capacity.concurrency,
                        max_wait_s=capacity.max_wait_s, limit=capacity.max_in_flight,
                        per_turn=capacity.starts_per_turn)
-    app.add_middleware(ThreadPoolSize, threads=capacity.threads)
     app.add_middleware(SecurityHeaders)
-    if settle_heap:
-        app.add_middleware(SettleAtStartup)
+    app.router.lifespan_context = _serving(app.router.lifespan_context, capacity.threads,
+                                           settle_heap)
     return app
+
+
+def _serving(inner, threads: int, settle_heap: bool):
+    """The app's lifespan with the server's own startup steps after the app's: the thread
+    pool sized and, for a served process, the heap warmed up and settled (``heap``). Steps of
+    the lifespan, not middleware, so no request passes through them."""
+    from contextlib import asynccontextmanager
+
+    from lotse_server.capacity import size_thread_pool
+    from lotse_server.heap import warm_up_and_settle
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with inner(app) as state:
+            size_thread_pool(threads)
+            if settle_heap:
+                await warm_up_and_settle(app)
+            yield state
+
+    return lifespan
 
 
 def check_ready(osm_path: Path | None = None, build: bool = False):

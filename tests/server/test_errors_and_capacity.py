@@ -45,6 +45,18 @@ def test_beyond_capacity_requests_are_shed_but_probes_answer(db_url, cc_network)
     app.state.registry.session_factory.kw["bind"].dispose()
 
 
+def test_the_thread_pool_is_sized_at_startup(db_url, cc_network):
+    import anyio.to_thread
+
+    app = build_app(database_url=db_url, network=cc_network, capacity=Capacity(threads=3))
+    try:
+        with TestClient(app) as client:
+            limiter = client.portal.call(anyio.to_thread.current_default_thread_limiter)
+            assert limiter.total_tokens == 3
+    finally:
+        app.state.registry.session_factory.kw["bind"].dispose()
+
+
 def test_pool_matches_the_threads(app):
     engine = app.state.registry.session_factory.kw["bind"]
     assert engine.pool.size() == Capacity().threads + 4
