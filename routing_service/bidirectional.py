@@ -51,6 +51,8 @@ def _load_kernel() -> ctypes.CDLL | None:
             lib.lotse_ws_new.restype = _P
             lib.lotse_ws_new.argtypes = [ctypes.c_int32]
             lib.lotse_ws_free.argtypes = [_P]
+            lib.lotse_ws_settled.restype = ctypes.c_int64
+            lib.lotse_ws_settled.argtypes = [_P]
             lib.lotse_bidijkstra.restype = ctypes.c_int64
             lib.lotse_bidijkstra.argtypes = [
                 _P, _P, _P, _P, _P, _P, _P, _P,
@@ -176,6 +178,10 @@ class BidirectionalGraph:
             return 0.0
         least = float(np.min(cost[usable] / self.geom_length[usable]))
         return max(least * (1.0 - ASTAR_MARGIN), 0.0)
+
+    def settled(self) -> int:
+        """Nodes this thread's last search settled (how sharp the bounds were)."""
+        return int(_KERNEL.lotse_ws_settled(self._scratch().ws))
 
     def _scratch(self) -> _Scratch:
         scratch = getattr(self._local, "scratch", None)
