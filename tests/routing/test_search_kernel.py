@@ -212,6 +212,24 @@ def test_prepared_router_builds_no_weights_for_default_routes(cc_network):
     assert dict(router._cache) == prepared
 
 
+def test_obstacle_index_is_made_at_first_use_or_by_prepare(cc_network):
+    """Snapping with the compiled kernel needs no shapely lines or STRtree, so a server's first
+    route does not wait for them; ``prepare`` (before the fork) makes them for the workers."""
+    import copy
+
+    from routing_service import nearest_ways
+
+    net = copy.copy(cc_network)
+    vars(net).pop("index", None)  # a fresh spatial index on the same arrays
+    o, d = random_snaps(cc_network, 1, seed=37)[0]
+    router = Router(net)
+    router.route((o.lat, o.lon), (d.lat, d.lon), profile="blind")
+    if nearest_ways.available():
+        assert "tree" not in vars(net.index) and "lines" not in vars(net.index)
+    router.prepare()
+    assert "tree" in vars(net.index)
+
+
 def test_dearer_options_reuse_the_profiles_search_bounds(cc_network):
     """Night, no steps, signalled crossings only: each vector is nowhere cheaper than the
     profile's default by day, so its landmark tables are reused, and routes still match scipy."""
