@@ -56,9 +56,10 @@ _KNOWN_BARRIERS = frozenset(
 #: Not read there: distance_m and surface ("detailed" only), clock (clock face only), angle_deg
 #: (only when turn is missing, added to the key then). A route server phrases the same
 #: junctions over and over; building the words again cost more than the rest of a maneuver.
-_AT_FIELDS = attrgetter("type", "turn", "street", "crossing", "step_count", "handrail",
-                        "steps_direction", "tactile_paving", "barrier", "kerb", "side", "landmark",
-                        "landmark_category", "compass", "island")
+AT_FIELD_NAMES = ("type", "turn", "street", "crossing", "step_count", "handrail",
+                  "steps_direction", "tactile_paving", "barrier", "kerb", "side", "landmark",
+                  "landmark_category", "compass", "island")
+_AT_FIELDS = attrgetter(*AT_FIELD_NAMES)
 #: facing the first leg within this angle is "straight ahead"; beyond BEHIND_FROM_DEG "behind"
 AHEAD_BELOW_DEG = 30.0
 BEHIND_FROM_DEG = 135.0

@@ -149,7 +149,7 @@ def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, l
 
     out: dict[str, list[float]] = {k: [] for k in (
         "wall", "cpu", "fallback_cpu", "cold_cpu", "cold_fallback_cpu", "snap", "search",
-        "leg", "describe", "json", "kernel", "plain_kernel", "scipy")}
+        "leg", "describe", "json", "kernel", "plain_kernel", "scipy", "settled")}
     cold, cold_base = Router(net), scipy_router()
     warm, warm_base = Router(net), scipy_router()
     for a, b in warm_pairs or pairs[:20]:
@@ -198,6 +198,9 @@ def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, l
             t = time.thread_time()
             graph.shortest(w, o, d)
             out[key].append((time.thread_time() - t) * 1000)
+        settled = staged.graph.settled() if hasattr(staged.graph, "settled") else -1
+        if settled >= 0:  # the compiled search counts what it settled (when built with it)
+            out["settled"].append(float(settled))
     return out
 
 
@@ -339,6 +342,12 @@ def main() -> int:
               f"{ratio(many['cpu'], one['cpu'], 0.99):.2f}, "
               f"search with bounds {ratio(many['kernel'], one['kernel'], 0.99):.2f}, "
               f"without {ratio(many['plain_kernel'], one['plain_kernel'], 0.99):.2f}")
+        if one["settled"] and many["settled"]:
+            print(f"  nodes the bounded search settled (deterministic), p50 / p99: "
+                  f"1x {quantile(one['settled'], 0.5):.0f} / {p99(one['settled']):.0f}, "
+                  f"{args.tiles}x {quantile(many['settled'], 0.5):.0f} / "
+                  f"{p99(many['settled']):.0f}, "
+                  f"p99 ratio {ratio(many['settled'], one['settled'], 0.99):.2f}")
 
     firsts = []
     for _ in range(args.starts - 1):  # the last start serves the sequential run below

@@ -51,6 +51,9 @@ def _load_kernel() -> ctypes.CDLL | None:
             lib.lotse_ws_new.restype = _P
             lib.lotse_ws_new.argtypes = [ctypes.c_int32]
             lib.lotse_ws_free.argtypes = [_P]
+            if hasattr(lib, "lotse_ws_settled"):  # a kernel built before it had no counter
+                lib.lotse_ws_settled.restype = ctypes.c_int64
+                lib.lotse_ws_settled.argtypes = [_P]
             lib.lotse_bidijkstra.restype = ctypes.c_int64
             lib.lotse_bidijkstra.argtypes = [
                 _P, _P, _P, _P, _P, _P, _P, _P,
@@ -176,6 +179,13 @@ class BidirectionalGraph:
             return 0.0
         least = float(np.min(cost[usable] / self.geom_length[usable]))
         return max(least * (1.0 - ASTAR_MARGIN), 0.0)
+
+    def settled(self) -> int:
+        """Nodes this thread's last search settled (how sharp the bounds were); -1 when the
+        built kernel predates the counter (rebuild it)."""
+        if not hasattr(_KERNEL, "lotse_ws_settled"):
+            return -1
+        return int(_KERNEL.lotse_ws_settled(self._scratch().ws))
 
     def _scratch(self) -> _Scratch:
         scratch = getattr(self._local, "scratch", None)

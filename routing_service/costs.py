@@ -169,6 +169,12 @@ class CostModel:
         self.net = net
         self.features = f = EdgeFeatures.of(net)
         self._parts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        # the tag tests shared by every profile, made once (object-array comparisons are slow)
+        barrier = f.barrier != None  # noqa: E711
+        kerb_raised = f.kerb == "raised"
+        kerb_lowered = np.isin(f.kerb.astype(str), ["lowered", "flush"])
+        crossing_kinds = {kind: f.crossing == kind
+                          for kind in {k for t in TABLES.values() for k in t.crossing_m}}
         for name, t in TABLES.items():
             factor = np.ones(net.n_edges)
             factor[f.main_no_sidewalk] *= t.main_road_without_sidewalk
@@ -181,11 +187,10 @@ class CostModel:
             factor[f.square_interior] *= t.square_interior
             fixed = np.where(f.steps, t.steps_fixed_m, 0.0)
             for kind, metres in t.crossing_m.items():
-                fixed += np.where(f.crossing == kind, metres, 0.0)
-            fixed += np.where(f.barrier != None, t.barrier_m, 0.0)  # noqa: E711
-            fixed += np.where(f.kerb == "raised", t.kerb_raised_m, 0.0)
-            fixed += np.where(np.isin(f.kerb.astype(str), ["lowered", "flush"]),
-                              t.kerb_lowered_m, 0.0)
+                fixed += np.where(crossing_kinds[kind], metres, 0.0)
+            fixed += np.where(barrier, t.barrier_m, 0.0)
+            fixed += np.where(kerb_raised, t.kerb_raised_m, 0.0)
+            fixed += np.where(kerb_lowered, t.kerb_lowered_m, 0.0)
             tactile = np.where(f.tactile, t.tactile_paving, 1.0)
             night = np.where(f.unlit, t.unlit_at_night, 1.0)
             self._parts[name] = (factor * net.edge_length, fixed, tactile, night)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import math
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
 from accessibility.facts import FIELD_DEFAULTS, ManeuverFacts
-from accessibility.phrasing import maneuver_text, turn_from_angle
+from accessibility.phrasing import AT_FIELD_NAMES, maneuver_text, turn_from_angle
 from accessibility.units import clock_from_angle, compass_point
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import EdgeFeatures
@@ -45,8 +46,12 @@ SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving
 #: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
 #: about 550 bytes each: 3.3 MB at most per worker); then the memory starts afresh
 JUNCTION_MEMO_SIZE = 6_000
-#: maneuver texts remembered by their facts (about 250 bytes each: 1 MB at most); then afresh
+#: maneuver texts remembered by the facts the phrasing reads (about 250 bytes each: 1 MB at
+#: most); then afresh
 TEXT_MEMO_SIZE = 4_000
+#: the facts an "at" text is made of (the angle too when there is no turn word): the phrasing
+#: reads no others, so maneuvers that differ only in angle, clock or surface share one text
+_SAID_BY = itemgetter(*AT_FIELD_NAMES)
 
 
 def _signed(angle: float) -> float:
@@ -151,8 +156,10 @@ class Describer:
         texts = self._texts
         for k, (i, body) in enumerate(found):
             # then what to say and where (the body's keys after the facts'); what is said
-            # depends on the facts alone (the distance is not said at the point, and not set yet)
-            said = (lang, *body.values()) if body["hazard_text"] is None else None
+            # depends on the facts the phrasing reads alone (``_SAID_BY``; the distance is not
+            # said at the point, and not set yet)
+            said = (lang, _SAID_BY(body), body["angle_deg"] if body["turn"] is None else None) \
+                if body["hazard_text"] is None else None
             text = texts.get(said) if said else None
             if text is None:
                 # our own closed-vocabulary values: no re-validation (ManeuverFacts.trusted)

@@ -184,7 +184,9 @@ class Router:
     def prepare(self) -> None:
         """Make the search weights of every profile's default options (by day) now: forked
         workers then share them, and their search bounds, instead of each building its own.
-        (The detour check's plain walk is the walk profile's default.)"""
+        (The detour check's plain walk is the walk profile's default.) The spatial index's
+        STRtree, which obstacles are found with, is made now for the same reason."""
+        self.net.index.tree  # noqa: B018 - made at first use otherwise
         for profile in PROFILES:
             self._costs(profile, RouteOptions(), False, [])
 

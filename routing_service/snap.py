@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,7 +71,12 @@ class LocalProjection:
 
 class EdgeIndex:
     """One direction of every way (the reverse shares the geometry): an STRtree for the
-    obstacles' geometries, ``NearestWays`` for snapping points."""
+    obstacles' geometries, ``NearestWays`` for snapping points.
+
+    The ways as shapely lines and their STRtree are made at first use: snapping does not need
+    them when the compiled kernel is built, and making them is most of the index's cost, which
+    a server otherwise pays before its first route (``Router.prepare`` makes them before the
+    workers fork, so they share them)."""
 
     def __init__(self, net: WalkNetwork) -> None:
         self.net = net
@@ -82,17 +88,25 @@ class EdgeIndex:
         lat, lon = self.proj.inverse(self.xy[:, 0], self.xy[:, 1])
         self.lonlat = np.column_stack((lon, lat))
         self.sizes = np.diff(net.geom_offsets)
-        parts = np.repeat(np.arange(net.n_edges), np.diff(net.geom_offsets))
-        self.lines = shapely.linestrings(self.xy, indices=parts)
         # index each way once: the edge with the smaller number of each (e, rev) pair
         rev = net.edge_rev
         self.indexed = np.flatnonzero((rev < 0) | (np.arange(net.n_edges) < rev))
-        self.tree = shapely.STRtree(self.lines[self.indexed])
         self.off_ground = _off_ground(net)
         # snapping: the same ways, searched by the compiled kernel when it is built
         self.ways = nearest_ways.NearestWays(self.xy, net.geom_offsets, self.indexed,
                                              self.off_ground) \
             if nearest_ways.available() else None
+
+    @cached_property
+    def lines(self) -> np.ndarray:
+        """Every edge's projected geometry as a shapely line."""
+        parts = np.repeat(np.arange(self.net.n_edges), self.sizes)
+        return shapely.linestrings(self.xy, indices=parts)
+
+    @cached_property
+    def tree(self) -> shapely.STRtree:
+        """STRtree over the indexed ways' lines."""
+        return shapely.STRtree(self.lines[self.indexed])
 
     def snap(self, lat: float, lon: float, limit_m: float = SNAP_LIMIT_M) -> Snap:
         # plain float arithmetic, the same as ``proj.forward`` (a route snaps twice: the numpy

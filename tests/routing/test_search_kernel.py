@@ -136,6 +136,27 @@ def test_bounds_change_only_speed(cc_network):
             assert bounded.shortest(wb, o, d).pieces == plain.shortest(wp, o, d).pieces
 
 
+def test_settled_counts_show_the_bounds_at_work(cc_network):
+    """The kernel counts the nodes each search settled: never more than the graph has, at
+    least one per search that finds a path through a node, and with the bounds well under half
+    of what plain bidirectional Dijkstra settles for the same pairs (the bench compares these
+    counts between the city and its tiled copy, where timings would be noise)."""
+    bounded, plain = BidirectionalGraph(cc_network), BidirectionalGraph(cc_network, bounded=False)
+    cost = CostModel(cc_network).costs("blind", RouteOptions())
+    wb, wp = bounded.weights(cost), plain.weights(cost)
+    with_bounds = without = 0
+    for o, d in random_snaps(cc_network, 60, seed=31):
+        path = bounded.shortest(wb, o, d)
+        count = bounded.settled()
+        assert 0 <= count <= cc_network.n_nodes
+        if path is not None and len(path.pieces) > 2:
+            assert count >= 1
+        with_bounds += count
+        plain.shortest(wp, o, d)
+        without += plain.settled()
+    assert 0 < with_bounds < 0.5 * without
+
+
 def test_landmark_bounds_are_lower_bounds(cc_network):
     """dist(L, t) - dist(L, v) and dist(v, L) - dist(t, L) never exceed dist(v, t) (scipy's),
     with a tenth of the edges closed so that some distances are infinite (capped)."""
@@ -189,6 +210,24 @@ def test_prepared_router_builds_no_weights_for_default_routes(cc_network):
             router.route((o.lat, o.lon), (d.lat, d.lon), profile=profile,
                          when=datetime(2026, 5, 4, 10, 0, tzinfo=UTC))
     assert dict(router._cache) == prepared
+
+
+def test_obstacle_index_is_made_at_first_use_or_by_prepare(cc_network):
+    """Snapping with the compiled kernel needs no shapely lines or STRtree, so a server's first
+    route does not wait for them; ``prepare`` (before the fork) makes them for the workers."""
+    import copy
+
+    from routing_service import nearest_ways
+
+    net = copy.copy(cc_network)
+    vars(net).pop("index", None)  # a fresh spatial index on the same arrays
+    o, d = random_snaps(cc_network, 1, seed=37)[0]
+    router = Router(net)
+    router.route((o.lat, o.lon), (d.lat, d.lon), profile="blind")
+    if nearest_ways.available():
+        assert "tree" not in vars(net.index) and "lines" not in vars(net.index)
+    router.prepare()
+    assert "tree" in vars(net.index)
 
 
 def test_dearer_options_reuse_the_profiles_search_bounds(cc_network):
