@@ -230,13 +230,34 @@ class SnapshotKeeper:
             if changed:
                 rows = dict(self._snapshot.rows) if self._snapshot else {}
                 for model in changed:
-                    table = model.__table__
-                    rows[model] = tuple(session.execute(select(table).order_by(table.c.id)))
+                    rows[model] = _read_again(session, model, rows.get(model),
+                                              prints[model.__tablename__])
                 generation = self._snapshot.generation + 1 if self._snapshot else 1
                 self._snapshot = Snapshot(generation, rows)
                 self._fingerprints = prints
                 self.reloads += 1
         self._checked_at, self._seen = now, writes
+
+
+def _read_again(session: Session, model: type, before: tuple[Row, ...] | None,
+                fingerprint: tuple) -> tuple[Row, ...]:
+    """The table's rows in id order. With rows read before, only those changed since (updated
+    at or after the newest time stamp seen, or with a new id) are read and merged in by id, and
+    kept only if the result has the fingerprint's row count, version sum and newest id; any
+    other change (a deleted row, a clock behind the others') reads the whole table."""
+    table = model.__table__
+    if before:
+        since = max(r.updated_at for r in before)
+        newest = max(r.id for r in before)
+        merged = {r.id: r for r in before}
+        fresh = session.execute(select(table).where(
+            (table.c.updated_at >= since) | (table.c.id > newest)))
+        merged.update((r.id, r) for r in fresh)
+        rows = tuple(merged[i] for i in sorted(merged))
+        count, versions, last_id = fingerprint[:3]
+        if (len(rows), sum(r.version for r in rows), rows[-1].id) == (count, versions, last_id):
+            return rows
+    return tuple(session.execute(select(table).order_by(table.c.id)))
 
 
 class FileVersion:

@@ -162,6 +162,53 @@ def test_on_an_sqlite_file_the_loop_asks_nothing_until_another_connection_commit
         engine.dispose()
 
 
+def test_a_changed_table_reads_only_its_changed_rows_and_still_equals_the_table(ctx, db_url):
+    """After another process edits one beacon of many, the renewal reads that row (a query
+    with a WHERE), and the result equals the whole table read afresh; a row deleted behind the
+    registry's back (the fingerprint's count no longer matches) makes it read the whole table."""
+    from sqlalchemy import delete, event, select, update
+
+    with ctx.session_factory.begin() as session:
+        for minor in range(1, 31):
+            service.create(session, AREA, "staff", service.BEACON, ibeacon(minor=minor))
+    engine = make_engine(db_url)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    clock = FixedClock(1000.0)
+    other = SnapshotKeeper(make_session_factory(engine), clock=clock)
+    table = Beacon.__table__
+    try:
+        assert len(other.get().beacons) == 30
+
+        def whole() -> list[tuple]:
+            with ctx.session_factory() as session:
+                return [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
+
+        with ctx.session_factory.begin() as session:
+            b = session.scalars(select(Beacon).where(Beacon.minor == 7)).one()
+            b.placement_de = "neben dem Briefkasten"
+        seen.clear()
+        clock.now += CHECK_INTERVAL_S
+        snapshot = other.get()
+        reads = [q for q in seen if "UNION ALL" not in q]
+        assert len(reads) == 1 and "WHERE" in reads[0], reads
+        assert [tuple(r) for r in snapshot.rows[Beacon]] == whole()
+        assert snapshot.beacon_by_identity[
+            f"ibeacon:{UUID}:1:7"].placement_de == "neben dem Briefkasten"
+
+        with ctx.session_factory.begin() as session:  # gone without a trace in the stamps
+            session.execute(delete(table).where(table.c.minor == 3))
+            session.execute(update(table).where(table.c.minor == 4).values(version=2))
+        seen.clear()
+        clock.now += CHECK_INTERVAL_S
+        snapshot = other.get()
+        assert [tuple(r) for r in snapshot.rows[Beacon]] == whole()
+        assert len(snapshot.beacons) == 29
+        assert any("WHERE" not in q and "UNION ALL" not in q for q in seen), seen
+    finally:
+        engine.dispose()
+
+
 def test_notices_in_force_follow_the_clock(ctx, clock):
     """A notice enters and leaves the lookup exactly at its window's edges (valid_to excluded)."""
     start = clock.now + timedelta(hours=1)
