@@ -191,3 +191,47 @@ def test_openapi_lists_the_registry(client):
         "/v1/tester/logs",
         "/v1/sightings",
     } <= set(paths)
+
+
+def test_the_bundle_built_from_remembered_pieces_is_the_whole_bundle_encoded(ctx, clock):
+    """The shipped 886-beacon plan, places, a notice and an obstacle: the cache's bytes equal
+    the bundle encoded at once, after the first build and after edits that reuse the pieces."""
+    from pathlib import Path
+
+    from registry_data import AREA
+
+    from beacon_registry import service
+    from beacon_registry.bundle import BundleCache, _encode, bundle_content
+    from beacon_registry.importer import import_rows
+    from beacon_registry.models import Beacon
+    from beacon_registry.tabular import parse_geojson
+
+    plan = Path(__file__).resolve().parents[2] / "mobile" / "data" / "beacon_plan_cc.geojson"
+    with ctx.session_factory.begin() as session:
+        import_rows(session, AREA, "test", service.BEACON, parse_geojson(plan.read_text()))
+        shop = service.create(session, AREA, "staff", service.PLACE, place())
+        service.create(session, AREA, "staff", service.NOTICE, {
+            "kind": "offer", "text_de": "Heute Rabatt", "place_id": shop.id,
+            "valid_from": clock.now - timedelta(hours=1),
+            "valid_to": clock.now + timedelta(hours=1)})
+        service.create(session, AREA, "staff", service.OBSTACLE, {
+            "kind": "road_works", "effect": "block",
+            "geometry": {"type": "Point", "coordinates": [7.7700, 49.4447]},
+            "valid_from": clock.now - timedelta(hours=1),
+            "valid_to": clock.now + timedelta(days=1)})
+    cache = BundleCache()
+
+    def same_bytes() -> int:
+        snapshot = ctx.snapshots.get()
+        body, etag = cache.get(snapshot, AREA, clock.now)
+        whole = _encode(bundle_content(snapshot, AREA, clock.now))
+        assert body.split(b",", 2)[2] == whole[1:]  # after "version" and "generated_at"
+        return len(snapshot.beacons)
+
+    assert same_bytes() == 886
+    with ctx.session_factory.begin() as session:
+        beacon = session.get(Beacon, 5)
+        beacon.placement_de = "neben dem Briefkasten \\u00e4\u00f6\u00fc"
+        service.retire(session, "staff", service.BEACON, 6, session.get(Beacon, 6).version)
+    ctx.snapshots.invalidate()
+    assert same_bytes() == 885
