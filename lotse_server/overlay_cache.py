@@ -31,8 +31,10 @@ class CachedRegistryOverlays:
 
     def __init__(self, snapshots: SnapshotKeeper) -> None:
         self._snapshots = snapshots
-        #: (the snapshot's obstacle rows, their active ones as overlays), replaced whole
-        self._converted: tuple[tuple | None, list[Overlay]] = (None, [])
+        #: (the snapshot's obstacle rows, their active ones as overlays by id), replaced whole
+        self._converted: tuple[tuple | None, dict[int, Overlay]] = (None, {})
+        #: (the snapshot's obstacles in force at a moment, as overlays): one list per window
+        self._in_force: tuple[object, list[Overlay]] = (None, [])
         #: conversions so far, one per reading of the obstacle table (tests read it)
         self.loads = 0
 
@@ -45,13 +47,21 @@ class CachedRegistryOverlays:
         return self._valid(await self._snapshots.current(), when)
 
     def _valid(self, snapshot: Snapshot, when: datetime) -> list[Overlay]:
-        rows, overlays = self._converted
+        """The overlays in force at `when`: the snapshot works out which obstacles are, once
+        per window between two of their start or end times, and so is the list made here."""
+        rows, by_id = self._converted
         if rows is not snapshot.rows[Obstacle]:  # a table not read again keeps its tuple
             rows = snapshot.rows[Obstacle]
-            overlays = _as_overlays(obstacle_json(o) for o in rows if o.status == "active")
-            self._converted = (rows, overlays)
+            by_id = {int(o.id): o for o in _as_overlays(
+                obstacle_json(row) for row in rows if row.status == "active")}
+            self._converted = (rows, by_id)
             self.loads += 1
-        return [o for o in overlays if o.valid_at(when)]
+        current = snapshot.current(when)
+        made_for, overlays = self._in_force
+        if made_for is not current:
+            overlays = [by_id[o.id] for o in current.obstacles if o.id in by_id]
+            self._in_force = (current, overlays)
+        return overlays
 
 
 def _as_overlays(items) -> list[Overlay]:

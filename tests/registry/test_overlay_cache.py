@@ -92,3 +92,18 @@ def test_own_commit_is_seen_by_the_next_call_without_waiting(worker_a, worker_b)
                              valid_to=now + timedelta(hours=1)))
     assert len(provider.overlays(now)) == 1  # same clock reading: the commit event did it
     assert provider.overlays(now + timedelta(hours=2)) == []  # the window, checked in memory
+
+
+def test_one_list_of_overlays_per_window_of_the_obstacles(worker_a, worker_b):
+    """Routes at moments inside one window between obstacle start and end times share one
+    list; a moment after the obstacle's end gets none, one inside it gets it again."""
+    client, staff = worker_a
+    provider, clock, _ = worker_b
+    now = datetime.now(UTC)
+    assert client.post("/v1/staff/obstacles", json=obstacle(now), headers=staff).status_code == 201
+    clock.now += CHECK_INTERVAL_S
+    first = provider.overlays(now)
+    assert [o.kind for o in first] == ["road_works"]
+    assert provider.overlays(now + timedelta(minutes=30)) is first
+    assert provider.overlays(now + timedelta(hours=2)) == []
+    assert [o.description["de"] for o in provider.overlays(now)] == ["Baustelle"]
