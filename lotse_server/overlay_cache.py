@@ -33,6 +33,8 @@ class CachedRegistryOverlays:
         self._snapshots = snapshots
         #: (the snapshot's obstacle rows, their active ones as overlays by id), replaced whole
         self._converted: tuple[tuple | None, dict[int, Overlay]] = (None, {})
+        #: (version, updated_at) of the row each overlay was made from, by id
+        self._stamps: dict[int, tuple] = {}
         #: (the snapshot's obstacles in force at a moment, as overlays): one list per window
         self._in_force: tuple[object, list[Overlay]] = (None, [])
         #: conversions so far, one per reading of the obstacle table (tests read it)
@@ -52,8 +54,7 @@ class CachedRegistryOverlays:
         rows, by_id = self._converted
         if rows is not snapshot.rows[Obstacle]:  # a table not read again keeps its tuple
             rows = snapshot.rows[Obstacle]
-            by_id = {int(o.id): o for o in _as_overlays(
-                obstacle_json(row) for row in rows if row.status == "active")}
+            by_id = self._convert(rows, by_id)
             self._converted = (rows, by_id)
             self.loads += 1
         current = snapshot.current(when)
@@ -62,6 +63,24 @@ class CachedRegistryOverlays:
             overlays = [by_id[o.id] for o in current.obstacles if o.id in by_id]
             self._in_force = (current, overlays)
         return overlays
+
+    def _convert(self, rows: tuple, before: dict[int, Overlay]) -> dict[int, Overlay]:
+        """The active rows as overlays by id; a row whose id, version and time stamp are those
+        of an overlay made before keeps it (geometry and cost key are made once per change)."""
+        made, stamps = {}, {}
+        for row in rows:
+            if row.status != "active":
+                continue
+            stamps[row.id] = stamp = (row.version, row.updated_at)
+            kept = before.get(row.id)
+            if kept is not None and self._stamps.get(row.id) == stamp:
+                made[row.id] = kept
+                continue
+            overlay = next(iter(_as_overlays([obstacle_json(row)])), None)
+            if overlay is not None:
+                made[row.id] = overlay
+        self._stamps = stamps
+        return made
 
 
 def _as_overlays(items) -> list[Overlay]:

@@ -107,3 +107,21 @@ def test_one_list_of_overlays_per_window_of_the_obstacles(worker_a, worker_b):
     assert provider.overlays(now + timedelta(minutes=30)) is first
     assert provider.overlays(now + timedelta(hours=2)) == []
     assert [o.description["de"] for o in provider.overlays(now)] == ["Baustelle"]
+
+
+def test_an_edited_obstacle_is_made_again_and_the_others_are_kept(worker_a, worker_b):
+    client, staff = worker_a
+    provider, clock, _ = worker_b
+    now = datetime.now(UTC)
+    made = [client.post("/v1/staff/obstacles", json=obstacle(now), headers=staff).json()
+            for _ in range(2)]
+    clock.now += CHECK_INTERVAL_S
+    before = {o.id: o for o in provider.overlays(now)}
+    first, second = (str(m["id"]) for m in made)
+    r = client.patch(f"/v1/staff/obstacles/{first}", headers=staff,
+                     json={"version": made[0]["version"], "description_de": "Gerüst"})
+    assert r.status_code == 200, r.text
+    clock.now += CHECK_INTERVAL_S
+    after = {o.id: o for o in provider.overlays(now)}
+    assert after[first].description["de"] == "Gerüst"
+    assert after[second] is before[second]
