@@ -6,6 +6,7 @@ something a phone would use changes: a beacon, a place, a notice or obstacle sta
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import threading
@@ -86,34 +87,59 @@ def bundle_content(snapshot: Snapshot, area: ServiceArea, now: datetime) -> dict
             "obstacles": [obstacle_json(o) for o in current.obstacles]}
 
 
+class Built:
+    """One version of the bundle: the JSON body, its ETag, and the body gzipped (made at the
+    first request that accepts it: a phone on a mobile network downloads a thirteenth of it)."""
+
+    #: zlib's fastest level: 275 kB of the inner city's bundle become 21 kB in under a
+    #: millisecond; the best level saves 3 kB more at three times the time
+    GZIP_LEVEL = 1
+
+    def __init__(self, body: bytes, etag: str) -> None:
+        self.body, self.etag = body, etag
+        self._gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=self.GZIP_LEVEL, mtime=0)
+        return self._gzipped
+
+
 class BundleCache:
-    """Remembers the last bundle (as encoded JSON), so an unchanged bundle, and a 304, costs a
-    dictionary look-up instead of serialising thousands of beacons. Keyed by the snapshot's
-    generation and the notices and obstacles in force, it is rebuilt on the first request after
-    any write or window change; the rebuild encodes only the rows that changed (each beacon's,
-    place's and notice's JSON is remembered by the row's content) and joins the rest, which
-    gives the same bytes as encoding the whole bundle at once.
+    """Remembers the last bundle (as encoded JSON, and gzipped once a phone asks for that), so an
+    unchanged bundle, and a 304, costs a dictionary look-up instead of serialising thousands of
+    beacons. Keyed by the snapshot's generation and the notices and obstacles in force, it is
+    rebuilt on the first request after any write or window change; the rebuild encodes only the
+    rows that changed (each beacon's, place's and notice's JSON is remembered by the row's
+    content) and joins the rest, which gives the same bytes as encoding the whole bundle at once.
+    ``generated_at`` is when this process built this version.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._value: tuple[bytes, str] | None = None
+        self._value: Built | None = None
         self._pieces: dict[Any, bytes] = {}
 
     def get(self, snapshot: Snapshot, area: ServiceArea, now: datetime) -> tuple[bytes, str]:
         """(JSON body, etag) of the bundle at `now`."""
+        built = self.built(snapshot, area, now)
+        return built.body, built.etag
+
+    def built(self, snapshot: Snapshot, area: ServiceArea, now: datetime) -> Built:
+        """The bundle at `now`, as built (or remembered) for the snapshot."""
         key = (snapshot.generation, area, snapshot.current(now).key)
         with self._lock:
             cached = self._value if key == self._key else None
         if cached is None:
             encoded = self._encode(snapshot, area, now)
-            cached = (encoded, f'"{hashlib.sha256(encoded).hexdigest()}"')
+            etag = f'"{hashlib.sha256(encoded).hexdigest()}"'
+            head = _encode({"version": etag[1:17], "generated_at": _iso(now)})
+            cached = Built(head[:-1] + b"," + encoded[1:], etag)
             with self._lock:
                 self._key, self._value = key, cached
-        encoded, etag = cached
-        head = _encode({"version": etag[1:17], "generated_at": _iso(now)})
-        return head[:-1] + b"," + encoded[1:], etag
+        return cached
 
     def _encode(self, snapshot: Snapshot, area: ServiceArea, now: datetime) -> bytes:
         """`_encode(bundle_content(...))`, from remembered pieces: orjson writes a dict with

@@ -3,8 +3,9 @@ on SQLite and PostgreSQL, with 1 and 2 worker processes, and reads beside a staf
 
 Data: the real inner-city network and the shipped 886-beacon plan (imported before the server
 starts). The read mix is the issue's: 30 % routes between inner-city places (real OSM places),
-30 % beacon lookups (plan beacons), 20 % bundle with If-None-Match (a 304 once current), 20 %
-place search (real place names). Each connection is one keep-alive HTTP/1.1 client sending its
+30 % beacon lookups (plan beacons), 20 % bundle with If-None-Match (a 304 once current) and
+`Accept-Encoding: gzip` (as the phone's httpx client sends it), 20 % place search (real place
+names). Each connection is one keep-alive HTTP/1.1 client sending its
 next request when the last answer arrived (closed loop); after a 503 it waits the Retry-After the
 server asked for, as the phone app does; an answer not there after `TIMEOUT_S` is a time-out.
 The connections are spread over client processes (one per 250), so the figures are not the

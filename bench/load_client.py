@@ -80,7 +80,9 @@ async def _reader(port: int, deck, start: int, stop_at: float, out: dict, codes:
     while time.monotonic() < stop_at:
         method, target, body = deck[i % len(deck)]
         i += 1
-        headers = {"If-None-Match": etag["v"]} if method == "BUNDLE" and "v" in etag else {}
+        # the bundle asked as the phone's HTTP client asks it: with its ETag, accepting gzip
+        headers = ({"Accept-Encoding": "gzip"} | ({"If-None-Match": etag["v"]} if "v" in etag
+                                                  else {})) if method == "BUNDLE" else {}
         t0 = time.perf_counter()
         try:
             status, answer, _ = await conn.ask(method, target, body, headers)

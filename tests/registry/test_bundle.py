@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from registry_data import UUID, ibeacon, place
 
 BEACON_KEYS = {
@@ -196,6 +197,7 @@ def test_openapi_lists_the_registry(client):
 def test_the_bundle_built_from_remembered_pieces_is_the_whole_bundle_encoded(ctx, clock):
     """The shipped 886-beacon plan, places, a notice and an obstacle: the cache's bytes equal
     the bundle encoded at once, after the first build and after edits that reuse the pieces."""
+    import gzip
     from pathlib import Path
 
     from registry_data import AREA
@@ -229,9 +231,43 @@ def test_the_bundle_built_from_remembered_pieces_is_the_whole_bundle_encoded(ctx
         return len(snapshot.beacons)
 
     assert same_bytes() == 886
+    built = cache.built(ctx.snapshots.get(), AREA, clock.now)
+    assert len(built.gzipped) * 10 < len(built.body)  # 275 kB of JSON, ~21 kB on the air
+    assert gzip.decompress(built.gzipped) == built.body
     with ctx.session_factory.begin() as session:
         beacon = session.get(Beacon, 5)
         beacon.placement_de = "neben dem Briefkasten \\u00e4\u00f6\u00fc"
         service.retire(session, "staff", service.BEACON, 6, session.get(Beacon, 6).version)
     ctx.snapshots.invalidate()
     assert same_bytes() == 885
+
+
+def test_a_phone_that_accepts_gzip_gets_it_with_its_own_etag(client, auth):
+    """The same bytes, gzipped once per version; the ETag names the gzipped bytes apart, and
+    an If-None-Match with either form is a 304 for either kind of request."""
+    import gzip
+
+    client.post("/v1/staff/beacons", json=ibeacon(), headers=auth("staff"))
+    plain = client.get("/v1/bundle", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept-Encoding"
+    tag = plain.headers["etag"]
+    with client.stream("GET", "/v1/bundle", headers={"Accept-Encoding": "gzip"}) as zipped:
+        raw = b"".join(zipped.iter_raw())
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.headers["etag"] == tag[:-1] + '-gzip"'
+        zipped_tag = zipped.headers["etag"]
+    assert gzip.decompress(raw) == plain.content
+    for sent, accept in ((tag, "gzip"), (zipped_tag, "identity"), (zipped_tag, "gzip")):
+        r = client.get("/v1/bundle", headers={"If-None-Match": sent, "Accept-Encoding": accept})
+        assert r.status_code == 304, (sent, accept)
+
+
+@pytest.mark.parametrize(("header", "gzip_ok"), [
+    ("gzip", True), ("br, gzip;q=0.5", True), ("*", True), ("GZIP", True),
+    ("gzip;q=0", False), ("gzip;q=0.000", False), ("gzip;q=x", False), ("identity", False),
+    ("", False), (None, False), ("deflate, br", False)])
+def test_accept_encoding_is_read_with_its_weights(header, gzip_ok):
+    from beacon_registry.api.routes.bundle import accepts_gzip
+
+    assert accepts_gzip(header) is gzip_ok
