@@ -31,7 +31,7 @@ from scipy.special import ndtr
 
 from mobile.positioning.beacons import BeaconInfo, PositionFix
 from mobile.positioning.geo import RouteLine
-from mobile.positioning.grid_fix import HEAR_HALF_M, HEAR_NEAR, HEAR_WIDTH_M
+from mobile.positioning.grid_fix import HEAR_NEAR, HEAR_WIDTH_M
 from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
 from mobile.positioning.turn_cue import TurnDetector, corner_likelihood, route_corners
 
@@ -139,10 +139,14 @@ class MatchSettings:
     turn_outlier: float = 0.1
     #: once a second, whether each known beacon near the particles was heard in that second
     #: weighs them (a phone hears a near beacon most seconds, a far one hardly ever: the free
-    #: fix's silence model, `grid_fix.HEAR_*`), each place's chance at least `reception_floor`.
-    #: Off for a radio that hears beacons 40 m away (the old ideal one)
+    #: fix's silence model, `grid_fix.HEAR_*`, but halved at `reception_half_m`), each
+    #: place's chance at least `reception_floor`. Off for a radio that hears beacons 40 m away
+    #: (the old ideal one). The UJI phones heard 13-34 % of packets at 12-16 m against
+    #: 43-84 % within 4 m (docs/RADIO.md); halved at 10 m the model says 5-12 % there, so a
+    #: beacon first heard 13 m ahead pulled the estimate metres ahead of the walker
     reception: bool = True
     reception_floor: float = 0.03
+    reception_half_m: float = 12.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -302,12 +306,12 @@ class RouteMatcher:
             return
         px, py = self._points()
         mx, my = float(np.sum(self._w * px)), float(np.sum(self._w * py))
-        like = np.ones_like(px)
+        like, half = np.ones_like(px), self.settings.reception_half_m
         for b in self._known.values():
             if math.hypot(b.x - mx, b.y - my) > 30.0:
                 continue
             d = np.hypot(px - b.x, py - b.y)
-            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - HEAR_HALF_M) / HEAR_WIDTH_M, 50.0)))
+            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - half) / HEAR_WIDTH_M, 50.0)))
             hear = np.maximum(hear, self.settings.reception_floor)
             like = like * (hear if b.key in heard else 1.0 - hear)
         self._weigh(like)

@@ -24,7 +24,8 @@ def test_the_detour_leaves_the_route_at_its_junction(a, b, router, place_of, whe
     detour = wrong_turn(cc_network, route, 0.4 * float(body["distance_m"]))
     path = detour.path
     # up to the junction the walker is on the route; 5 m of path later clearly off it
-    before = [route.project(*path.xy_at(s))[1] for s in np.arange(0.0, detour.junction_m - 2.0, 5.0)]
+    before = [route.project(*path.xy_at(s))[1]
+              for s in np.arange(0.0, detour.junction_m - 2.0, 5.0)]
     assert max(before) <= ON_ROUTE_M
     start = path.project(*route.xy_at(detour.junction_m))[0]
     assert route.project(*path.xy_at(start + 5.0))[1] > ON_ROUTE_M
