@@ -142,8 +142,9 @@ class MatchSettings:
     #: fix's silence model, `grid_fix.HEAR_*`, but halved at `reception_half_m`), each
     #: place's chance at least `reception_floor`. Off for a radio that hears beacons 40 m away
     #: (the old ideal one). The UJI phones heard 13-34 % of packets at 12-16 m against
-    #: 43-84 % within 4 m (docs/RADIO.md); halved at 10 m the model says 5-12 % there, so a
-    #: beacon first heard 13 m ahead pulled the estimate metres ahead of the walker
+    #: 43-84 % within 4 m (docs/RADIO.md); halved at 10 m (the free fix's) the model says
+    #: 2-11 % there (at 12 m: 5-20 %), so a beacon first heard 13 m ahead pulled the estimate
+    #: metres ahead of the walker
     reception: bool = True
     reception_floor: float = 0.03
     reception_half_m: float = 12.0
