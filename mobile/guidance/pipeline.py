@@ -175,8 +175,10 @@ class GuidancePipeline:
 
     def on_compass(self, t: float, degrees: float) -> None:
         """The phone's heading (degrees from north): phrases departures and re-routes
-        relative to the walker, and tells the route matcher which way they walk."""
-        self.logger.event("heading", t=t, degrees=round(degrees % 360.0, 1))
+        relative to the walker, and tells the route matcher which way they walk. Logged at
+        full precision: the matcher weighs its particles with it, so a replay needs the very
+        readings to reach the same estimate."""
+        self.logger.event("heading", t=t, degrees=degrees % 360.0)
         self.facing.compass_deg = degrees % 360.0
         if self.matcher is not None:
             self.matcher.on_heading(t, degrees)

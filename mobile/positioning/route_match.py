@@ -31,18 +31,25 @@ from scipy.special import ndtr
 
 from mobile.positioning.beacons import BeaconInfo, PositionFix
 from mobile.positioning.geo import RouteLine
-from mobile.positioning.grid_fix import HEAR_HALF_M, HEAR_NEAR, HEAR_WIDTH_M
+from mobile.positioning.grid_fix import HEAR_NEAR, HEAR_WIDTH_M
 from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
+from mobile.positioning.turn_cue import TurnDetector, corner_likelihood, route_corners
 
 log = logging.getLogger(__name__)
 
 #: the particles' 90 % radius × this is the stated along-route radius. Weighed with the σ of
 #: their shared errors (`correlated_sigma_db`) the particles spread wider than the error they
 #: make; measured on a simulated street lined with beacons (tests/mobile/engine/
-#: test_engine_locate.py), 0.8 covers the truth 80-95 % of the time. On GPS-only stretches of
-#: the simulator (whose GPS errors are independent, unlike a real phone's) it is cautious.
+#: test_engine_locate.py), 0.7 covers the truth 80-95 % of the time (0.8 did until hearing
+#: was halved at 12 m: 97.6 %). On GPS-only stretches of the simulator (whose GPS errors are
+#: independent, unlike a real phone's) it is cautious.
 #: (With the plain per-packet σ of 6.3 dB the particles were too sure and needed 1.5.)
-RADIUS_SCALE = 0.8
+RADIUS_SCALE = 0.7
+#: the windows of the route near the walker that the compass is compared with (its directions,
+#: its corners) are the particles' 90 % radius × this: tuned on the simulated walks (no false
+#: alarm, leaving noticed), and kept apart from the stated radius so that re-measuring that
+#: one does not move them
+WINDOW_SCALE = 0.8
 
 
 def correlated_sigma_db(packet_db: float = 3.3, fixed_db: float = 5.0,
@@ -127,12 +134,26 @@ class MatchSettings:
     heading_span_m: float = 1.5
     heading_outlier: float = 0.1
     heading_behind_m: float = 8.0
+    #: a swing of the compass from the route's direction before a corner to its direction
+    #: after it (each within `turn_match_deg`) places the walker at that corner at the swing's
+    #: moment, σ `turn_sigma_m` (`mobile.positioning.turn_cue`), for corners within
+    #: `turn_near_m` (at least twice the matched radius) of the estimate; `turn_outlier` of
+    #: swings fit no corner. 0 = not used
+    turn_sigma_m: float = 1.5
+    turn_match_deg: float = 40.0
+    turn_near_m: float = 8.0
+    turn_outlier: float = 0.1
     #: once a second, whether each known beacon near the particles was heard in that second
     #: weighs them (a phone hears a near beacon most seconds, a far one hardly ever: the free
-    #: fix's silence model, `grid_fix.HEAR_*`), each place's chance at least `reception_floor`.
-    #: Off for a radio that hears beacons 40 m away (the old ideal one)
+    #: fix's silence model, `grid_fix.HEAR_*`, but halved at `reception_half_m`), each
+    #: place's chance at least `reception_floor`. Off for a radio that hears beacons 40 m away
+    #: (the old ideal one). The UJI phones heard 13-34 % of packets at 12-16 m against
+    #: 43-84 % within 4 m (docs/RADIO.md); halved at 10 m (the free fix's) the model says
+    #: 2-11 % there (at 12 m: 5-20 %), so a beacon first heard 13 m ahead pulled the estimate
+    #: metres ahead of the walker
     reception: bool = True
     reception_floor: float = 0.03
+    reception_half_m: float = 12.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -169,6 +190,8 @@ class RouteMatcher:
             np.interp(np.maximum(self._S - span, 0.0), self._S, self._Y)
         self._bearing = np.arctan2(ahead[0] - behind[0], ahead[1] - behind[1])
         self._heading_t = -1e9
+        self._corners = route_corners(route) if st.turn_sigma_m > 0 else []
+        self._turns = TurnDetector()
         self._known: dict[str, BeaconInfo] = {}
         self._heard_now: set[str] = set()
         self._rx_t: float | None = None
@@ -213,6 +236,14 @@ class RouteMatcher:
         self._headings.append((t, degrees))
         while self._headings and t - self._headings[0][0] > st.heading_window_s:
             self._headings.pop(0)
+        turn = self._turns.add(t, degrees) if self._corners else None
+        if turn is not None:
+            self._advance(t)
+            like = corner_likelihood(self._s, self._v, t, turn, self._corners,
+                                     max(st.turn_near_m, 2.0 * self.radius_m(scale=WINDOW_SCALE)),
+                                     st.turn_sigma_m, st.turn_match_deg, st.turn_outlier)
+            if like is not None:
+                self._weigh(like)
         if st.heading_sigma_deg <= 0 or t - self._heading_t < st.heading_every_s:
             return
         self._heading_t = t
@@ -240,7 +271,7 @@ class RouteMatcher:
             return False
         facing = math.atan2(sum(math.sin(a) for a in recent), sum(math.cos(a) for a in recent))
         p = self.progress_at(t)
-        reach = max(self.radius_m(), st.heading_reach_m)
+        reach = max(self.radius_m(scale=WINDOW_SCALE), st.heading_reach_m)
         lo, hi = max(p - reach, 0.0), min(p + reach, self.route.length_m - 1.0)
         for s in np.linspace(lo, max(hi, lo), max(int(hi - lo) + 1, 2)):
             bearing = math.radians(self.route.heading_at(float(s), 1.0))
@@ -282,12 +313,12 @@ class RouteMatcher:
             return
         px, py = self._points()
         mx, my = float(np.sum(self._w * px)), float(np.sum(self._w * py))
-        like = np.ones_like(px)
+        like, half = np.ones_like(px), self.settings.reception_half_m
         for b in self._known.values():
             if math.hypot(b.x - mx, b.y - my) > 30.0:
                 continue
             d = np.hypot(px - b.x, py - b.y)
-            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - HEAR_HALF_M) / HEAR_WIDTH_M, 50.0)))
+            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - half) / HEAR_WIDTH_M, 50.0)))
             hear = np.maximum(hear, self.settings.reception_floor)
             like = like * (hear if b.key in heard else 1.0 - hear)
         self._weigh(like)
@@ -318,10 +349,16 @@ class RouteMatcher:
         self._weigh(np.exp(-0.5 * ((np.hypot(px - x, py - y)) / sigma) ** 2) + 1e-6)
 
     def progress_at(self, t: float) -> float:
-        """Progress extrapolated to `t` with each particle's speed, within the route."""
+        """Progress extrapolated to `t` with each particle's speed, within the route: the
+        particles' weighted median, not their mean. Particles that drew a new speed drift
+        ahead or behind until the packets weed them out, most slowly on GPS alone, and the
+        mean follows them; the median does not (on the simulated walks it puts more
+        instructions 6 ± 2 m before their points and lowers the on-route error)."""
         dt = 0.0 if self._t is None else max(t - self._t, 0.0)
-        s = float(np.sum(self._w * (self._s + self._v * dt)))
-        return min(max(s, 0.0), self.route.length_m)
+        s = self._s + self._v * dt
+        order = np.argsort(s)
+        half = min(int(np.searchsorted(np.cumsum(self._w[order]), 0.5)), len(s) - 1)
+        return min(max(float(s[order][half]), 0.0), self.route.length_m)
 
     @property
     def speed_mps(self) -> float:
@@ -332,7 +369,7 @@ class RouteMatcher:
         mean = float(np.sum(self._w * self._s))
         return float(math.sqrt(np.sum(self._w * (self._s - mean) ** 2)))
 
-    def radius_m(self, coverage: float = 0.9) -> float:
+    def radius_m(self, coverage: float = 0.9, scale: float = RADIUS_SCALE) -> float:
         """Metres along the route within which the truth lies with probability `coverage`: the
         particles' radius × `RADIUS_SCALE` (packets share the shadowing of a place, which the
         filter treats as independent, so its particles are too sure), at least 0.5 m."""
@@ -341,7 +378,7 @@ class RouteMatcher:
         order = np.argsort(dist)
         mass = np.cumsum(self._w[order])
         k = min(int(np.searchsorted(mass, coverage)), len(dist) - 1)
-        return max(RADIUS_SCALE * float(dist[order][k]), 0.5)
+        return max(scale * float(dist[order][k]), 0.5)
 
     # --- off route ------------------------------------------------------------------------
     def update_fix(self, fix: PositionFix) -> RouteState:

@@ -37,7 +37,9 @@ class NoDetour(ValueError):
 
 def wrong_turn(net, route: RouteLine, leave_at_m: float) -> Detour:
     """The walker's path: the route up to the first junction after `leave_at_m` that has a
-    street leaving the route, then that street and straight on for `WALK_ON_M`."""
+    street leaving the route, then that street and straight on for `WALK_ON_M`. A street whose
+    first stretch ends on the route again is the route itself (or a way along it), not a turn
+    off: taking it would put the walker's real turn metres after `junction_m`."""
     nx_, ny_ = to_xy_many(net.node_lat.tolist(), net.node_lon.tolist())
     nodes_x, nodes_y = np.asarray(nx_), np.asarray(ny_)
     out_edges: dict[int, list[int]] = {}
@@ -52,6 +54,9 @@ def wrong_turn(net, route: RouteLine, leave_at_m: float) -> Detour:
             junctions.append((s, u))
     for s, u in sorted(junctions):
         for e in out_edges[u]:
+            v = int(net.edge_v[e])
+            if route.project(float(nodes_x[v]), float(nodes_y[v]))[1] <= ON_ROUTE_M:
+                continue  # the route's own street (or one along it): the walker has not left
             tail = _walk_on(net, e, nodes_x, nodes_y, route)
             if tail is not None:
                 head = [route.latlon_at(v) for v in np.arange(0.0, s, 2.0)]
