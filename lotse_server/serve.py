@@ -10,6 +10,7 @@ the database (rate limits and sighting counters live there, ETags come from cont
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -117,6 +118,11 @@ def _serving(inner, threads: int, settle_heap: bool):
     return lifespan
 
 
+#: modules a worker imports only once serving (uvicorn's protocol and loop, anyio's backend)
+PRELOADED = ("anyio._backends._asyncio", "uvicorn.protocols.http.httptools_impl",
+             "uvicorn.lifespan.on", "uvicorn.loops.asyncio")
+
+
 def check_ready(osm_path: Path | None = None, build: bool = False):
     """What the workers need, made ready once before they are forked: the graph files (built
     if asked), the registry database (migrated), and the router over the mapped graph, which
@@ -134,6 +140,11 @@ def check_ready(osm_path: Path | None = None, build: bool = False):
     router = Router(network)
     network.index  # noqa: B018 - the spatial index, built before the fork to be shared
     router.prepare()  # the profiles' weights and search bounds, shared by the workers too
+    # what each worker would otherwise load after the fork, into pages of its own: the name
+    # matcher's compiled scorers, the server's protocol modules, anyio's thread backend
+    network.search_places("Markt")
+    for module in PRELOADED:
+        importlib.import_module(module)
     return router
 
 
