@@ -176,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             app = build_app(args.osm, build=args.build, settle_heap=True)
         else:
             router = check_ready(args.osm, build=args.build)
+            # built once, before the fork, so the workers share its pages; each worker then
+            # opens database connections of its own (the pool starts empty in every one)
+            app = build_app(args.osm, network=router.net, router=router, settle_heap=True)
+            app.state.registry.session_factory.kw["bind"].dispose()
     except LotseRoutingError as exc:
         print(f"lotse serve: {exc}", file=sys.stderr)
         return 1
@@ -190,9 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     from lotse_server.prefork import run_workers
 
     try:
-        return run_workers(lambda: build_app(args.osm, network=router.net, router=router,
-                                             settle_heap=True),
-                           args.host, args.port, args.workers, uvicorn_options(args))
+        return run_workers(lambda: app, args.host, args.port, args.workers,
+                           uvicorn_options(args))
     except OSError as exc:
         print(f"lotse serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
