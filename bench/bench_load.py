@@ -56,6 +56,11 @@ MIX = (("route", 30), ("lookup", 30), ("bundle", 20), ("search", 20))
 #: connections of the writer cells, and connections per client process
 WRITER_READ_CONNECTIONS = 200
 CONNECTIONS_PER_CLIENT = 250
+#: how much lower the load clients (and the writer) run than the server and the probe: they
+#: share the server's cores here, where a deployment's clients are other machines; at equal
+#: priority, the clients opening 1,000 connections at once kept the runnable server off the
+#: cores for tens of milliseconds (its wait on the run queue, /proc/thread-self/schedstat)
+CLIENT_NICE = 10
 
 
 def settings_osm() -> Path:
@@ -150,8 +155,32 @@ def _probe(port: int, duration: float, out) -> None:
     out.send(asyncio.run(probe()))
 
 
-def cell(port: int, deck, connections: int, duration: float, writer: dict | None) -> dict:
-    """One measured cell: client processes, the probe process and (maybe) the writer."""
+def run_queue_wait_s(pid: int) -> float | None:
+    """Seconds the threads of process `pid` and its children have waited, runnable, for a core
+    (Linux schedstat); None where the kernel does not say."""
+    total, todo = 0, [pid]
+    try:
+        while todo:
+            proc = Path("/proc") / str(todo.pop())
+            for task in (proc / "task").iterdir():
+                total += int((task / "schedstat").read_text().split()[1])
+                children = task / "children"
+                if children.exists():
+                    todo += [int(c) for c in children.read_text().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e9
+
+
+def _as_client(job: dict, pipe) -> None:
+    os.nice(CLIENT_NICE)
+    run_clients(job, pipe)
+
+
+def cell(port: int, deck, connections: int, duration: float, writer: dict | None,
+         server_pid: int | None = None) -> dict:
+    """One measured cell: client processes, the probe process and (maybe) the writer; with
+    `server_pid`, also how long the server waited for a core while the cell ran."""
     ctx = multiprocessing.get_context("fork")
     procs = max(1, math.ceil(connections / CONNECTIONS_PER_CLIENT))
     share = [connections // procs + (i < connections % procs) for i in range(procs)]
@@ -161,10 +190,11 @@ def cell(port: int, deck, connections: int, duration: float, writer: dict | None
         job = {"port": port, "deck": deck, "connections": n, "first": sum(share[:i]),
                "spread": connections, "duration": duration,
                "writer": writer if i == 0 else None}
-        children.append(ctx.Process(target=run_clients, args=(job, theirs)))
+        children.append(ctx.Process(target=_as_client, args=(job, theirs)))
         pipes.append(mine)
     probe_in, probe_out = ctx.Pipe(duplex=False)
     children.append(ctx.Process(target=_probe, args=(port, duration, probe_out)))
+    waited = run_queue_wait_s(server_pid) if server_pid else None
     started = time.perf_counter()
     for child in children:
         child.start()
@@ -173,7 +203,11 @@ def cell(port: int, deck, connections: int, duration: float, writer: dict | None
     for child in children:
         child.join()
     elapsed = time.perf_counter() - started
-    return _row(results, health, connections, elapsed, writer is not None)
+    row = _row(results, health, connections, elapsed, writer is not None)
+    after = run_queue_wait_s(server_pid) if waited is not None else None
+    row["server_cpu_wait_ms_per_s"] = None if after is None else \
+        round((after - waited) * 1e3 / elapsed, 1)
+    return row
 
 
 def _row(results: list[dict], health: list[float], connections: int, elapsed: float,
@@ -215,7 +249,7 @@ def table(rows: list[dict]) -> str:
     """Every cell as one Markdown table (the README's form)."""
     head = ("| database | workers | connections | served req/s | ratio | median ms | p99 ms | "
             "503 shed | other 5xx | time-outs | /healthz p99 / max ms | writes ok / failed / "
-            "locked | write p99 ms |")
+            "locked | write p99 ms | server's wait for a core, ms/s |")
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for r in rows:
         w = r.get("writes")
@@ -226,7 +260,8 @@ def table(rows: list[dict]) -> str:
             f"{r['shed_503']} | {r['errors_5xx_other']} | {r['timeouts']} | "
             f"{r['healthz_p99_ms']} / {r['healthz_max_ms']} | "
             + (f"{w['ok']} / {w['failed']} / {w['locked']} | {w.get('p99_ms', '-')} |" if w
-               else "- | - |"))
+               else "- | - |")
+            + f" {r.get('server_cpu_wait_ms_per_s', '-')} |")
     return "\n".join(lines)
 
 
@@ -272,7 +307,7 @@ def main() -> int:
                 baseline = None
                 for connections, writer in plan:
                     row = {"database": db_name, "workers": workers,
-                           **cell(port, deck, connections, duration, writer)}
+                           **cell(port, deck, connections, duration, writer, proc.pid)}
                     baseline = baseline or row["req_per_s"] or 1.0
                     row["ratio_to_first"] = round(row["req_per_s"] / baseline, 2)
                     rows.append(row)
