@@ -18,8 +18,12 @@ created, beacons' placement text changed, obstacles created (away from the walk 
 places), in turn. Every write changes the bundle. A write is failed unless answered 2xx;
 "database is locked" answers are counted apart; a shed write (503) is retried after Retry-After.
 
-The load generator runs on the same machine as the server; on a shared one, compare rows of one
-run (ratio column: throughput against the first row of the same database and worker count).
+The load generator runs on the same machine as the server, at a lower priority (`CLIENT_NICE`),
+as it would run on other machines in a deployment; the last column says how long the server
+still waited for a core (ms per second of the cell, summed over its processes and threads). On
+a shared machine, compare rows of one run (ratio column: throughput against the first row of
+the same database and worker count). Under Linux autogroup scheduling, `nice` works only within
+one session: run other jobs on the machine with a lowered autogroup (/proc/<pid>/autogroup).
 
     .venv/bin/python bench/bench_load.py                # every cell, 60 s each (~16 min)
     .venv/bin/python bench/bench_load.py --quick        # every cell, 8 s each (~3 min)
@@ -57,10 +61,11 @@ MIX = (("route", 30), ("lookup", 30), ("bundle", 20), ("search", 20))
 WRITER_READ_CONNECTIONS = 200
 CONNECTIONS_PER_CLIENT = 250
 #: how much lower the load clients (and the writer) run than the server and the probe: they
-#: share the server's cores here, where a deployment's clients are other machines; at equal
+#: share the server's two cores here, where a deployment's clients are other machines. At equal
 #: priority, the clients opening 1,000 connections at once kept the runnable server off the
-#: cores for tens of milliseconds (its wait on the run queue, /proc/thread-self/schedstat)
-CLIENT_NICE = 10
+#: cores for tens of milliseconds (its run-queue wait, /proc/<pid>/task/*/schedstat); at 10 the
+#: clients of the 2-worker cells got too little CPU to keep the server busy
+CLIENT_NICE = 5
 
 
 def settings_osm() -> Path:
