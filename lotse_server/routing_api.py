@@ -7,6 +7,7 @@ no route 404); request validation errors are flattened into one readable ``detai
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import MISSING, fields
 from datetime import UTC, datetime
 from typing import Any, Literal, get_type_hints
@@ -17,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from accessibility import messages
 from accessibility.facts import ManeuverFacts
@@ -159,18 +162,17 @@ def _document_route_body(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter:
-    api = APIRouter(prefix="/v1/routes", tags=["routes"])
+RouteAnswer = Callable[[bytes], Awaitable[Response]]
 
-    @api.post("", summary="An accessible walking route with spoken-ready maneuvers",
-              response_class=JSONResponse, openapi_extra=_ROUTE_BODY_DOC,
-              responses={200: {"model": RouteBody}, 404: {"model": ErrorBody},
-                         422: {"model": ErrorBody}})
-    async def post_route(request: Request) -> Response:
-        # routed on the event loop itself: a route takes about a millisecond of compiled search
-        # and numpy, so a thread pool hop (and its fight for the GIL) would cost more than it saves
+
+def route_answerer(router: Router, provider: OverlayProvider | None) -> RouteAnswer:
+    """The answer to a POST /v1/routes body (the raw bytes): parsed by orjson, routed on the
+    event loop itself (a route takes about a millisecond of compiled search and numpy, so a
+    thread pool hop, and its fight for the GIL, would cost more than it saves)."""
+
+    async def answer(raw: bytes) -> Response:
         try:
-            body = RouteRequest.model_validate(orjson.loads(await request.body()))
+            body = RouteRequest.model_validate(orjson.loads(raw))
         except (ValidationError, orjson.JSONDecodeError) as exc:
             return _invalid_body(exc)
         when = body.when or datetime.now(UTC)
@@ -199,6 +201,44 @@ def routes_router(router: Router, provider: OverlayProvider | None) -> APIRouter
         # serialised once, by orjson, straight from numpy (no .tolist() of the geometry)
         return Response(orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY),
                         media_type="application/json")
+
+    return answer
+
+
+def route_endpoint(answer: RouteAnswer) -> ASGIApp:
+    """POST /v1/routes as a bare ASGI app, for a server to call past the framework's routing
+    and per-request wrappers (``lotse_server.middleware.HotPaths``): they cost about a fifth
+    of a route's time. A body over its limit (raised while reading) is answered here, as the
+    framework's handler would."""
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        chunks, more = [], True
+        try:
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunks.append(message.get("body", b""))
+                more = message.get("more_body", False)
+        except HTTPException as exc:
+            response: Response = JSONResponse({"detail": exc.detail, "field": "body"},
+                                              status_code=exc.status_code)
+        else:
+            response = await answer(b"".join(chunks))
+        await response(scope, receive, send)
+
+    return endpoint
+
+
+def routes_router(answer: RouteAnswer) -> APIRouter:
+    api = APIRouter(prefix="/v1/routes", tags=["routes"])
+
+    @api.post("", summary="An accessible walking route with spoken-ready maneuvers",
+              response_class=JSONResponse, openapi_extra=_ROUTE_BODY_DOC,
+              responses={200: {"model": RouteBody}, 404: {"model": ErrorBody},
+                         422: {"model": ErrorBody}})
+    async def post_route(request: Request) -> Response:
+        return await answer(await request.body())
 
     return api
 
@@ -257,7 +297,10 @@ def create_app(network: WalkNetwork, overlay_provider: OverlayProvider | None = 
         return {"status": "ok", "graph_hash": network.graph_hash, "nodes": network.n_nodes,
                 "edges": network.n_edges, "bbox": list(network.bbox), "attribution": ATTRIBUTION}
 
-    app.include_router(routes_router(router, overlay_provider))
+    answer = route_answerer(router, overlay_provider)
+    app.include_router(routes_router(answer))
+    #: endpoints a server may call directly (method, path): the same answers, fewer layers
+    app.state.hot_paths = {("POST", "/v1/routes"): route_endpoint(answer)}
     _document_route_body(app)
     app.include_router(places_router(network))
     app.include_router(graph_router(network))

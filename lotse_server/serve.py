@@ -63,7 +63,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     from lotse_server.admission import LoadShedder
     from lotse_server.answer_cache import AnswerCache
     from lotse_server.capacity import Capacity
-    from lotse_server.middleware import BodyLimit, QueryTextGuard, SecurityHeaders
+    from lotse_server.middleware import BodyLimit, HotPaths, QueryTextGuard, SecurityHeaders
     from lotse_server.overlay_cache import CachedRegistryOverlays
     from lotse_server.routing_api import create_app
     from lotse_server.web import mount_web
@@ -82,6 +82,7 @@ def build_app(osm_path: Path | None = None, cache_dir: Path | None = None,
     errors.install(app)
     openapi.install(app)
     # added innermost first: the shedder sees a request before anything parses it
+    app.add_middleware(HotPaths, paths=app.state.hot_paths)
     app.add_middleware(BodyLimit, default=MAX_BODY_BYTES, uploads={
         r"/v1/staff/(beacons|places)/import": MAX_UPLOAD_BYTES,
         r"/console/api/(beacons|places)/import-preview": MAX_UPLOAD_BYTES,
