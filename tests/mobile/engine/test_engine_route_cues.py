@@ -253,6 +253,6 @@ def _standing_by_a_beacon(heard_share: float) -> float:
 def test_how_often_the_phone_hears_a_near_beacon_is_learnt():
     """Phones differ (the UJI phones heard 43-84 % of seconds within 4 m): one that hears a
     beacon 2 m away every second is learnt to (its silence then says more), one that hears it
-    every other second stays near the cautious 40 % it starts from (the free fix keeps it)."""
+    every other second stays near the cautious 40 % it starts from."""
     assert _standing_by_a_beacon(1.0) > 0.75
     assert 0.35 < _standing_by_a_beacon(0.5) < 0.55
