@@ -36,6 +36,8 @@ HAPTICS = "tests/mobile/engine/test_pinned_haptics.py"
 CROSSING_COSTS = "tests/routing/test_pinned_crossing_costs.py"
 POSITIONING = "tests/mobile/engine/test_pinned_positioning.py"
 REPLAY = "tests/triplog/test_pinned_replay_reroute.py"
+ROUTE_CUES = "tests/mobile/engine/test_engine_route_cues.py"
+GUIDANCE = "tests/mobile/engine/test_engine_guidance.py"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,21 @@ BREAKS: tuple[Break, ...] = (
           "mobile/positioning/route_match.py",
           (("settle_s: float = 5.0", "settle_s: float = 0.0"),),
           (POSITIONING,)),
+    Break("first-packet-alone", "a beacon's first packet weighed without the silence before it",
+          "mobile/positioning/hearing.py",
+          (("if not first or back < 1.0", "if first or not first or back < 1.0"),),
+          (ROUTE_CUES,)),
+    Break("hearing-not-learnt", "the phone's chance of hearing a near beacon stays at its prior",
+          "mobile/positioning/hearing.py",
+          (("self._near_seconds += 1.0", "self._near_seconds += 0.0"),
+           ("self._near_heard += key in heard", "self._near_heard += 0.0")),
+          (ROUTE_CUES,)),
+    Break("depart-chains-6m", "only a point within instruction_m of the start is said with the "
+          "departure, not one within chain_m",
+          "mobile/guidance/decision_callouts.py",
+          (("chainable(m) and m.at_m < self.decisions.tm.chain_m]",
+            "chainable(m) and m.at_m < self.decisions.tm.instruction_m]"),),
+          (GUIDANCE,)),
     Break("replay-ignores-reroutes", "the re-run of a log drops the re-routes the walk received",
           "tester_log/review/replay.py",
           (("return RerunSetup(routes[0] if routes else None, routes[1:],",

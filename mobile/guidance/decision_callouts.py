@@ -23,8 +23,11 @@ log = logging.getLogger(__name__)
 
 class DepartCallouts:
     """The first maneuver, said once at once, with a direction (relative to the walker's facing
-    when known, else the compass point), and the decision point too close to the start to get
-    its own instruction ("Danach: Rechts abbiegen …"), which then counts as instructed."""
+    when known, else the compass point), and a decision point as close after the start as
+    `chain_m` ("Danach: Rechts abbiegen …"), which then counts as instructed: the departure is
+    a decision point like the others, and one this close after another is said with it (its
+    own instruction would follow the departure within seconds, timed on the least sure
+    estimate of the walk, before the walker's pace is known)."""
 
     def __init__(self, route: ActiveRoute, decisions: DecisionCallouts,
                  enabled: bool = True) -> None:
@@ -35,7 +38,7 @@ class DepartCallouts:
         """The first maneuver's text and the decision points chained to it."""
         first = self.route.maneuvers[0]
         near = [m for m in self.route.maneuvers[1:2]
-                if chainable(m) and m.at_m < self.decisions.tm.instruction_m]
+                if chainable(m) and m.at_m < self.decisions.tm.chain_m]
         text, chained = instruction_text(first, near, voice, facing_deg, wrap)
         self.decisions.instructed.update(m.index for m in chained)
         self.decisions.prepped.update(m.index for m in chained)

@@ -31,8 +31,8 @@ from scipy.special import ndtr
 
 from mobile.positioning.beacons import BeaconInfo, PositionFix
 from mobile.positioning.geo import RouteLine
-from mobile.positioning.grid_fix import HEAR_NEAR, HEAR_WIDTH_M
-from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT
+from mobile.positioning.hearing import Hearing
+from mobile.positioning.rssi import DEFAULT_PATH_LOSS_EXPONENT, correlated_sigma_db
 from mobile.positioning.turn_cue import TurnDetector, corner_likelihood, route_corners
 
 log = logging.getLogger(__name__)
@@ -40,33 +40,17 @@ log = logging.getLogger(__name__)
 #: the particles' 90 % radius × this is the stated along-route radius. Weighed with the σ of
 #: their shared errors (`correlated_sigma_db`) the particles spread wider than the error they
 #: make; measured on a simulated street lined with beacons (tests/mobile/engine/
-#: test_engine_locate.py), 0.7 covers the truth 80-95 % of the time (0.8 did until hearing
-#: was halved at 12 m: 97.6 %). On GPS-only stretches of the simulator (whose GPS errors are
-#: independent, unlike a real phone's) it is cautious.
+#: test_engine_locate.py), 0.65 covers the truth 90.5 % of the time (0.7: 96.8 % once the
+#: silence before a first packet and the phone's hearing were weighed; 0.8: 97.6 % once
+#: hearing was halved at 12 m). On GPS-only stretches of the simulator (whose GPS errors
+#: are independent, unlike a real phone's) it is cautious.
 #: (With the plain per-packet σ of 6.3 dB the particles were too sure and needed 1.5.)
-RADIUS_SCALE = 0.7
+RADIUS_SCALE = 0.65
 #: the windows of the route near the walker that the compass is compared with (its directions,
 #: its corners) are the particles' 90 % radius × this: tuned on the simulated walks (no false
 #: alarm, leaving noticed), and kept apart from the stated radius so that re-measuring that
 #: one does not move them
 WINDOW_SCALE = 0.8
-
-
-def correlated_sigma_db(packet_db: float = 3.3, fixed_db: float = 5.0,
-                       correlation_m: float = 1.5, beacon_db: float = 2.0,
-                       speed_mps: float = 1.2, heard_per_s: float = 0.65,
-                       passage_m: float = 24.0) -> float:
-    """The σ (dB) to weigh one packet with when packets are taken as independent though their
-    errors are not: the fixed shadowing is shared by the packets of one beacon a metre or two
-    apart, and a beacon's power error by every packet of its passage. Each shared part's
-    variance counts as often as the packets that share it (1 + 2 Σ ρ_k for a Gaussian
-    correlation ρ over the spacing of successive packets; all packets of a passage of
-    `passage_m` for the power error), so the filter gets the information it really has."""
-    spacing = speed_mps / heard_per_s
-    rho = [math.exp(-0.5 * (k * spacing / correlation_m) ** 2) for k in range(1, 20)]
-    shared_fixed = 1.0 + 2.0 * sum(rho)
-    passage = passage_m / spacing
-    return math.sqrt(packet_db**2 + shared_fixed * fixed_db**2 + passage * beacon_db**2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +129,8 @@ class MatchSettings:
     turn_outlier: float = 0.1
     #: once a second, whether each known beacon near the particles was heard in that second
     #: weighs them (a phone hears a near beacon most seconds, a far one hardly ever: the free
-    #: fix's silence model, `grid_fix.HEAR_*`, but halved at `reception_half_m`), each
+    #: fix's silence model, `grid_fix.HEAR_*`, but halved at `reception_half_m` and with the
+    #: chance up close learnt per phone, `mobile.positioning.hearing`), each
     #: place's chance at least `reception_floor`. Off for a radio that hears beacons 40 m away
     #: (the old ideal one). The UJI phones heard 13-34 % of packets at 12-16 m against
     #: 43-84 % within 4 m (docs/RADIO.md); halved at 10 m (the free fix's) the model says
@@ -154,6 +139,9 @@ class MatchSettings:
     reception: bool = True
     reception_floor: float = 0.03
     reception_half_m: float = 12.0
+    #: when a beacon is first heard, its silence over this many seconds before (along each
+    #: particle's walk back) is weighed too (`mobile.positioning.hearing`); 0 = not
+    reception_before_s: float = 10.0
     #: an on-route fix takes back this many seconds of the off-route count for each second
     off_route_recover: float = 2.0
     #: no off-route judgement in the first seconds of fixes on a route: the first fixes of a
@@ -192,9 +180,7 @@ class RouteMatcher:
         self._heading_t = -1e9
         self._corners = route_corners(route) if st.turn_sigma_m > 0 else []
         self._turns = TurnDetector()
-        self._known: dict[str, BeaconInfo] = {}
-        self._heard_now: set[str] = set()
-        self._rx_t: float | None = None
+        self._hearing = Hearing(st.reception_half_m, st.reception_floor, st.reception_before_s)
         self._rng = np.random.default_rng(st.seed)
         n = st.particles
         # around the start (a walker a little behind the route's first point is at it)
@@ -301,33 +287,26 @@ class RouteMatcher:
     def _points(self) -> tuple[np.ndarray, np.ndarray]:
         return np.interp(self._s, self._S, self._X), np.interp(self._s, self._S, self._Y)
 
+    def _points_back(self, seconds: float) -> tuple[np.ndarray, np.ndarray]:
+        """The particles' places `seconds` ago, each walked back at its own speed."""
+        s = np.clip(self._s - self._v * seconds, 0.0, self.route.length_m)
+        return np.interp(s, self._S, self._X), np.interp(s, self._S, self._Y)
+
     def _reception(self, t: float) -> None:
         """Once a second: weigh by which known beacons near the particles were heard."""
-        if self._rx_t is None:
-            self._rx_t = t
-        if t - self._rx_t < 1.0:
-            return
-        self._rx_t = t
-        heard, self._heard_now = self._heard_now, set()
-        if not self.settings.reception or not self._known:
-            return
         px, py = self._points()
-        mx, my = float(np.sum(self._w * px)), float(np.sum(self._w * py))
-        like, half = np.ones_like(px), self.settings.reception_half_m
-        for b in self._known.values():
-            if math.hypot(b.x - mx, b.y - my) > 30.0:
-                continue
-            d = np.hypot(px - b.x, py - b.y)
-            hear = HEAR_NEAR / (1.0 + np.exp(np.minimum((d - half) / HEAR_WIDTH_M, 50.0)))
-            hear = np.maximum(hear, self.settings.reception_floor)
-            like = like * (hear if b.key in heard else 1.0 - hear)
-        self._weigh(like)
+        like = self._hearing.second(t, px, py, self._w)
+        if like is not None and self.settings.reception:
+            self._weigh(like)
 
     def on_packet(self, t: float, beacon: BeaconInfo, rssi: float, measured_power: float) -> None:
         """One raw packet from a known beacon."""
         self._advance(t)
-        self._known[beacon.key] = beacon
-        self._heard_now.add(beacon.key)
+        px, py = self._points()
+        silence = self._hearing.heard(t, beacon, self._points_back,
+                                      (float(np.sum(self._w * px)), float(np.sum(self._w * py))))
+        if silence is not None and self.settings.reception:
+            self._weigh(silence)
         self._reception(t)
         st = self.settings
         px, py = self._points()

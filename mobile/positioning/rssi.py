@@ -73,3 +73,20 @@ class KalmanRssi:
     @property
     def sigma_db(self) -> float:
         return math.sqrt(self.variance)
+
+
+def correlated_sigma_db(packet_db: float = 3.3, fixed_db: float = 5.0,
+                       correlation_m: float = 1.5, beacon_db: float = 2.0,
+                       speed_mps: float = 1.2, heard_per_s: float = 0.65,
+                       passage_m: float = 24.0) -> float:
+    """The σ (dB) to weigh one packet with when packets are taken as independent though their
+    errors are not: the fixed shadowing is shared by the packets of one beacon a metre or two
+    apart, and a beacon's power error by every packet of its passage. Each shared part's
+    variance counts as often as the packets that share it (1 + 2 Σ ρ_k for a Gaussian
+    correlation ρ over the spacing of successive packets; all packets of a passage of
+    `passage_m` for the power error), so the filter gets the information it really has."""
+    spacing = speed_mps / heard_per_s
+    rho = [math.exp(-0.5 * (k * spacing / correlation_m) ** 2) for k in range(1, 20)]
+    shared_fixed = 1.0 + 2.0 * sum(rho)
+    passage = passage_m / spacing
+    return math.sqrt(packet_db**2 + shared_fixed * fixed_db**2 + passage * beacon_db**2)

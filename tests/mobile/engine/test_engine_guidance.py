@@ -167,3 +167,23 @@ def test_a_turn_right_after_the_start_is_said_with_the_departure(new_pipeline, r
     point = result.decision_points[0]
     assert point["index"] == first.index and point["times_announced"] == 1
     assert pipeline.loop.first_text(pipeline.voice) == voice.texts[0]  # also after a re-route
+
+
+def test_a_turn_8_m_after_the_start_is_said_with_the_departure(new_pipeline, router, place_of,
+                                                               plan_records, when):
+    """Rathaus → Marktplatz turns 8.3 m after its start: closer than `chain_m` (10 m), the
+    distance within which any two decision points are said together. The departure is a
+    decision point too, so the turn follows it as "Danach: …" rather than in its own
+    instruction a few seconds later, timed while the walker's pace is still unknown."""
+    body = router.route(place_of("Rathaus"), place_of("Marktplatz"), when=when).to_dict()
+    pipeline, clock, voice, _ = new_pipeline()
+    pipeline.set_route(0.0, body)
+    first = next(m for m in pipeline.route.decisions)
+    assert pipeline.timings.instruction_m <= first.at_m < pipeline.timings.chain_m
+    walk = SimulatedWalk(pipeline.route.line, sim_beacons(plan_records), RadioModel(), seed=0)
+    result = run_walk(pipeline, walk, clock, max_s=20.0)
+    assert voice.texts[0].count("Danach: ") == 1 and "rechts" in voice.texts[0].split(
+        "Danach: ")[1].lower(), voice.texts[0]
+    point = result.decision_points[0]
+    assert point["index"] == first.index and point["times_announced"] == 1
+    assert point["chained_with"] == pipeline.route.maneuvers[0].index

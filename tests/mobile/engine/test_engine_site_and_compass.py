@@ -14,7 +14,8 @@ from mobile.positioning.beacons import PositionFix
 from mobile.positioning.calibration import RadioCalibration
 from mobile.positioning.geo import RouteLine
 from mobile.positioning.grid_fix import Reading, grid_fix
-from mobile.positioning.route_match import RouteMatcher, correlated_sigma_db
+from mobile.positioning.route_match import RouteMatcher
+from mobile.positioning.rssi import correlated_sigma_db
 from mobile.simulation.compass import CompassModel, SimulatedCompass
 from mobile.simulation.model import RadioModel, SimulatedWalk
 

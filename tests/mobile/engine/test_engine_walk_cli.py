@@ -69,8 +69,10 @@ def test_walk_leaving_the_route_is_told_and_rerouted(capsys):
     left = data["left_route"]
     assert left["at_m"] >= 100.0 and left["false_before"] == 0
     assert left["told_after_s"] is not None and left["told_after_s"] <= 15.0
-    # seeded: the same walk each time; the new route starts across the walker's way
-    assert left["reroute_text"] == "Neue Route: Wenden Sie sich nach rechts auf dem Marktplatz."
+    # seeded: the same walk each time; the new route starts across the walker's way and turns
+    # left within `chain_m` of its start, said with it
+    assert left["reroute_text"] == \
+        "Neue Route: Wenden Sie sich nach rechts. Danach: Links abbiegen."
     assert data["reroutes"] >= 1
     assert not data["arrived"]  # the walker kept walking the wrong way
 
