@@ -20,7 +20,8 @@ taken and none has come free for `max_wait_s` (the running requests are stuck, e
 database that does not answer), or when the process already holds `limit` requests. One that
 was let in to wait and still has no turn after twice `max_wait_s` is answered the same way then.
 A client is better told to come back than left waiting for an answer it will give up on. The
-probes are never held or shed.
+probes and the pages' static files are never held or shed (a page whose script was shed is
+broken without saying so; a page or API answer that is shed says so in its 503).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lotse_server.middleware import PROBE_PATHS, send_json
+from lotse_server.middleware import ASSET_PREFIX, PROBE_PATHS, send_json
 
 
 class LoadShedder:
@@ -86,7 +87,8 @@ class LoadShedder:
         return (len(self._waiting) + 1) * observed / len(self._departures)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PROBE_PATHS:
+        if scope["type"] != "http" or scope["path"] in PROBE_PATHS \
+                or scope["path"].startswith(ASSET_PREFIX):
             await self.app(scope, receive, send)
             return
         if self._full() or not await self._admit():

@@ -29,6 +29,9 @@ DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/redoc")
 #: probes answer however busy the service is
 PROBE_PATHS = ("/healthz", "/readyz")
+#: the pages' scripts and styles: files read from disk, never held or shed, because a page
+#: that loaded without one of its scripts is broken in a way its user cannot tell
+ASSET_PREFIX = "/web/static/"
 
 
 async def send_json(send: Send, status: int, body: dict, headers: dict[str, str] | None = None):

@@ -42,6 +42,10 @@ def test_beyond_capacity_requests_are_shed_but_probes_answer(db_url, cc_network)
         assert r.json()["retry_after"] == 1 and "busy" in r.json()["detail"]
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").json()["status"] == "ready"
+        # a page may be shed as a whole (its 503 says so), never its scripts one by one
+        assert client.get("/console").status_code == 503
+        script = client.get("/web/static/console_core.js")
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     app.state.registry.session_factory.kw["bind"].dispose()
 
 

@@ -66,6 +66,34 @@ def test_sign_in_keeps_the_token_out_of_the_url(browser, web_server, api, check_
     check_page("console, beacons (empty registry)")
 
 
+#: in the page: window.fetch answers 503 "busy" (with or without Retry-After) a given number of
+#: times before the real fetch; the test reads how often it was asked and what came back
+BUSY_FETCH = """
+const [times, retryAfter, done] = arguments;
+const real = window.fetch;
+let asked = 0;
+window.fetch = function (url, init) {
+  asked += 1;
+  if (asked > times) { return real(url, init); }
+  const headers = {"Content-Type": "application/json"};
+  if (retryAfter !== null) { headers["Retry-After"] = retryAfter; }
+  return Promise.resolve(new Response('{"detail": "busy"}', {status: 503, headers}));
+};
+Lotse.api("GET", "/v1/staff/beacons?limit=1")
+  .then(res => { window.fetch = real; done([asked, res.status]); });
+"""
+
+
+@pytest.mark.parametrize(("times", "retry_after", "asked", "status"), [
+    (1, "0", 2, 200),      # asked again after the time the server named: the real answer
+    (3, "0", 3, 503),      # twice at most, then the 503 goes to the caller (who says it)
+    (1, None, 1, 503),     # a 503 without Retry-After is not a "come back"
+])
+def test_busy_server_is_asked_again_when_it_says_when(browser, times, retry_after, asked,
+                                                      status):
+    assert browser.execute_async_script(BUSY_FETCH, times, retry_after) == [asked, status]
+
+
 def test_import_shows_the_bad_row_before_anything_is_written(browser, api, check_page,
                                                              tmp_path):
     plan = json.loads(PLAN.read_text(encoding="utf-8"))

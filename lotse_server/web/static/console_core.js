@@ -21,7 +21,7 @@
     } else if (body !== undefined && body !== null) {
       init.body = JSON.stringify(body); headers["Content-Type"] = "application/json";
     }
-    return fetch(path, init).then(function (r) {
+    return Lotse.fetch(path, init).then(function (r) {
       var type = r.headers.get("content-type") || "";
       var read = options.blob ? r.blob() : type.indexOf("json") >= 0 ? r.json() : r.text();
       return read.then(function (data) {

@@ -13,6 +13,21 @@ window.Lotse = window.Lotse || {};
     return text;
   };
 
+  /** fetch, asked again (twice at most) when the server answers 503 with Retry-After: such an
+      answer means it was too busy to start on the request, so asking again after the time it
+      names is safe for every method. Other answers, and the last 503, go to the caller. */
+  var RETRIES = 2, LONGEST_WAIT_MS = 5000;
+  Lotse.fetch = function (url, init, retries) {
+    retries = retries === undefined ? RETRIES : retries;
+    return fetch(url, init).then(function (r) {
+      var after = r.headers.get("retry-after");
+      if (r.status !== 503 || after === null || retries <= 0) { return r; }
+      var wait = Math.min(LONGEST_WAIT_MS, 1000 * (parseFloat(after) || 1));
+      return new Promise(function (resolve) { setTimeout(resolve, wait); })
+        .then(function () { return Lotse.fetch(url, init, retries - 1); });
+    });
+  };
+
   var STYLE = {
     footway: { color: "#4d4d4d", weight: 2 },
     square: { color: "#8a6500", weight: 3 },
@@ -42,7 +57,10 @@ window.Lotse = window.Lotse || {};
   /** Adds the walk network (fetched once per page) and fits the map to it. */
   Lotse.addNetwork = function (map, fit) {
     Lotse.networkPromise = Lotse.networkPromise ||
-      fetch("/web/network.geojson").then(function (r) { return r.json(); });
+      Lotse.fetch("/web/network.geojson").then(function (r) {
+        if (!r.ok) { throw new Error("network layer: HTTP " + r.status); }
+        return r.json();
+      });
     return Lotse.networkPromise.then(function (data) {
       var layer = L.geoJSON(data, {
         interactive: false,

@@ -50,8 +50,8 @@
     function search() {
       var q = input.value.trim(), mine = ++asked;
       if (q.length < 2) { close(); return; }
-      fetch("/v1/places/search?limit=8&q=" + encodeURIComponent(q))
-        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+      Lotse.fetch("/v1/places/search?limit=8&q=" + encodeURIComponent(q))
+        .then(function (r) { if (!r.ok) { throw new Error(); } return r.json(); })
         .then(function (data) { if (mine === asked) { show(data.results); } })
         .catch(function () { comboStatus.textContent = Lotse.t("search_failed"); });
     }
@@ -103,8 +103,11 @@
     event.preventDefault();
     var region = document.getElementById("result-region");
     comboStatus.textContent = Lotse.t("planning");
-    fetch("/", { method: "POST", body: new FormData(form), headers: { "X-Lotse-Partial": "1" } })
-      .then(function (r) { return r.text(); })
+    Lotse.fetch("/", { method: "POST", body: new FormData(form), headers: { "X-Lotse-Partial": "1" } })
+      .then(function (r) {  // the planner answers in HTML, errors included; JSON is the server's
+        if ((r.headers.get("content-type") || "").indexOf("text/html") < 0) { throw new Error(); }
+        return r.text();
+      })
       .then(function (html) {
         region.innerHTML = html;
         var link = document.getElementById("route-link");
