@@ -29,7 +29,6 @@ time is given next to wall time, and the clients of step 5 run on the same cores
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import random
 import resource
@@ -49,6 +48,7 @@ import wrk_driver  # noqa: E402
 from route_http import http_sequential, python_clients, wrk_line, wrk_routes  # noqa: E402
 
 from lotse_common.settings import SHARED_OSM  # noqa: E402
+from lotse_server.heap import settle  # noqa: E402
 
 CITY = SHARED_OSM / "kaiserslautern.osm.gz"
 #: figures of the issue, measured there side by side with Valhalla (not installable here)
@@ -155,10 +155,9 @@ def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, l
     for a, b in warm_pairs or pairs[:20]:
         warm.route(a, b, profile=profile)
         warm_base.route(a, b, profile=profile)
-    # as `lotse serve` does once built (lotse_server.heap): what exists now is out of the
-    # cyclic collector's sight, so a full collection walks only what the routes make
-    gc.collect()
-    gc.freeze()
+    # as `lotse serve` does once built: what exists now is out of the cyclic collector's sight,
+    # and collections come as rarely as in the server (lotse_server.heap)
+    settle()
     for start in range(0, len(pairs), BLOCK):
         block = pairs[start:start + BLOCK]
         _timed_routes(cold, block, profile, None, out["cold_cpu"])

@@ -35,15 +35,22 @@ WARM_PATHS = ("/readyz", "/v1/bundle", "/v1/places/search?q=Markt")
 #: garbage that reaches the oldest generation stays small (its size did not grow over a minute
 #: of such load with full collections left out), so it can wait ten times longer.
 FULL_COLLECTION_EVERY = 100
+#: allocations of tracked objects, less deallocations, before a young collection (CPython's
+#: default is 700). A route's answer builds some thousands of dicts and lists that live until it
+#: is sent: at 700 the collector ran several times per route, each time moving the half-built
+#: answer a generation up and walking it again (5-7 % of a route's CPU, ~10 % at p99). At 50,000
+#: the objects of most requests are gone by reference count before a collection comes; one young
+#: collection then walks at most 50,000 objects (a few milliseconds).
+YOUNG_COLLECTION_AFTER = 50_000
 
 
 def settle() -> None:
     """Collect what building the app left over, then freeze the rest out of the collector's
-    sight, and make full collections rarer; call once the app is built and before serving."""
+    sight, and make collections rarer; call once the app is built and before serving."""
     gc.collect()
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+    _, middle, _ = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_AFTER, middle, FULL_COLLECTION_EVERY)
 
 
 async def ask(app: ASGIApp, target: str, base: Scope) -> int:

@@ -39,12 +39,30 @@ def test_settle_freezes_what_is_alive_and_collects_cycles_first(thawed) -> None:
     assert not any(id(node) in tracked for node in kept)
     assert dropped() is None  # collected before the freeze, not kept forever
     assert gc.get_threshold()[2] == heap.FULL_COLLECTION_EVERY  # full collections rarer
+    assert gc.get_threshold()[0] == heap.YOUNG_COLLECTION_AFTER  # young ones too
 
 
 def test_objects_made_after_settling_are_still_collected(thawed) -> None:
     heap.settle()
     node = _Node()
     assert id(node) in {id(o) for o in gc.get_objects()}
+
+
+def test_cycles_made_after_settling_are_collected_without_being_asked(thawed) -> None:
+    """Collections come rarer, but they come: a cycle dropped while serving goes once enough
+    objects were made after it (no gc.collect here)."""
+    heap.settle()
+    cycle = _Node()
+    cycle.other = cycle
+    dropped = weakref.ref(cycle)
+    del cycle
+    made = []
+    for _ in range(2 * heap.YOUNG_COLLECTION_AFTER):
+        made.append(_Node())
+        if dropped() is None:
+            break
+    assert dropped() is None
+    assert len(made) > heap.YOUNG_COLLECTION_AFTER // 2  # not at CPython's default of 700
 
 
 def test_a_served_app_warms_up_then_settles_before_its_first_client(thawed, tmp_path, cc_network,
