@@ -350,3 +350,22 @@ def test_console_in_english(browser, web_server, check_page):
     assert browser.find_element(By.ID, "obstacles-heading").text == "Obstacles"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     check_page("console in English, obstacles")
+
+
+def test_a_script_that_did_not_load_is_said(browser, web_server):
+    """A console without one of its scripts says so in its alert region (read out by screen
+    readers) instead of falling back to another panel without a word."""
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/console_places.js"]})
+    try:
+        browser.get(web_server["url"] + "/console#places")  # signed in: same tab
+        incomplete = messages.text("web.js.page_incomplete", "de")
+        _wait(browser).until(lambda d: d.find_element(By.ID, "alert").text == incomplete)
+    finally:
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+        browser.execute_cdp_cmd("Network.disable", {})
+    browser.refresh()  # the same page again, with all its scripts
+    _wait(browser).until(EC.visibility_of_element_located((By.ID, "places")))
+    assert browser.find_element(By.ID, "alert").text == ""

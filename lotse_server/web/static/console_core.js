@@ -151,6 +151,11 @@
     });
     showPanel();
     map.invalidateSize();
+    // a panel whose script did not load would fall back to the first one without a word
+    var links = Array.prototype.slice.call(document.querySelectorAll("[data-panel-link]"));
+    if (links.some(function (a) { return !Lotse.panels[a.getAttribute("data-panel-link")]; })) {
+      Lotse.alert(t("page_incomplete"));
+    }
   }
   document.getElementById("signin-form").addEventListener("submit", function (event) {
     event.preventDefault();
