@@ -44,15 +44,11 @@ AMBIGUOUS_DEG = 45.0
 #: message), in this order: the hazard at the node, the turn, then what the new way is
 SAY_ORDER = ("barrier", "turn", "cross", "steps", "open_square", "tactile_paving")
 #: junctions (pairs of whole edges) whose maneuvers are remembered (as ready dicts to copy,
-#: about 680 bytes each: 11 MB at most per worker); then the memory starts afresh. Random
-#: routes in the inner city touch 4,900 pairs in 1,000 routes and 11,500 in 15,000, so this
-#: holds what a server meets; at 6,000 it started afresh every few thousand routes (5 % of a
-#: route's mean time, timed in turns)
-JUNCTION_MEMO_SIZE = 16_000
-#: maneuver texts remembered by the facts the phrasing reads (about 400 bytes each: 5 MB at
-#: most); then afresh. Random inner-city routes in one language make 2,400 in 1,000 routes and
-#: 6,300 in 15,000, so this holds both languages' common ones
-TEXT_MEMO_SIZE = 12_000
+#: about 550 bytes each: 3.3 MB at most per worker); then the memory starts afresh
+JUNCTION_MEMO_SIZE = 6_000
+#: maneuver texts remembered by the facts the phrasing reads (about 250 bytes each: 1 MB at
+#: most); then afresh
+TEXT_MEMO_SIZE = 4_000
 #: the facts an "at" text is made of (the angle too when there is no turn word): the phrasing
 #: reads no others, so maneuvers that differ only in angle, clock or surface share one text
 _SAID_BY = itemgetter(*AT_FIELD_NAMES)
