@@ -197,11 +197,9 @@ class BidirectionalGraph:
                  limit: float = np.inf) -> Path | None:
         """Cheapest path origin -> dest, or None if there is none (within ``limit``)."""
         net, cost, s = self.net, weights.cost, self._scratch()
-        e_o, t_o, r_o = origin.edge, origin.fraction, int(net.edge_rev[origin.edge])
-        e_d, t_d, r_d = dest.edge, dest.fraction, int(net.edge_rev[dest.edge])
         # leave the origin's way at either end; reach the destination's way from either end
-        leave_o, arrive_o = self._ends(cost, origin)
-        leave_d, arrive_d = self._ends(cost, dest)
+        leave_o, arrive_o = way_ends(net, cost, origin)
+        leave_d, arrive_d = way_ends(net, cost, dest)
         s.src_node[:], s.src_cost[:] = leave_o
         s.dst_node[:], s.dst_cost[:] = arrive_d
         tables: LandmarkTables | None = weights.bounds
@@ -227,33 +225,45 @@ class BidirectionalGraph:
         best = _direct(net, cost, origin, dest)
         if count < 0 or best is not None and best.cost <= s.out_cost[0]:
             return best
-        first = Piece(e_o, t_o, 1.0) if s.out_slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
-        last = Piece(e_d, 0.0, t_d) if s.out_slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
-        inner = s.out_edges[:count]
-        middle = list(map(self._whole.__getitem__, inner.tolist()))
-        edges = np.empty(count + 2, dtype=np.int64)
-        edges[0], edges[1:-1], edges[-1] = first.edge, inner, last.edge
-        shares = np.ones(count + 2)
-        shares[0], shares[-1] = first.end - first.start, last.end - last.start
-        return Path(float(s.out_cost[0]), [first, *middle, last], edges, shares)
-
-    def _ends(self, cost: np.ndarray, snap: Snap
-              ) -> tuple[tuple[list[int], list[float]], tuple[list[int], list[float]]]:
-        """The ends of a snapped point's way, with the cost of walking from the point to each
-        (leave) and from each to the point (arrive); -1 and inf where the way is one-way."""
-        net, e, t = self.net, snap.edge, snap.fraction
-        r = int(net.edge_rev[e])
-        u, v = int(net.edge_u[e]), int(net.edge_v[e])
-        if r < 0:
-            return (([v, -1], [_part(cost[e], 1 - t), np.inf]),
-                    ([u, -1], [_part(cost[e], t), np.inf]))
-        return (([v, u], [_part(cost[e], 1 - t), _part(cost[r], t)]),
-                ([u, v], [_part(cost[e], t), _part(cost[r], 1 - t)]))
+        return assemble_path(net, origin, dest, s.out_edges[:count], s.out_slots,
+                             float(s.out_cost[0]), self._whole)
 
     def _xy(self, snap: Snap) -> tuple[float, float]:
         """A snapped point in the nodes' projection."""
         proj = self.proj
         return (snap.lon - proj.lon0) * proj.kx, (snap.lat - proj.lat0) * proj.ky
+
+
+def way_ends(net: WalkNetwork, cost: np.ndarray, snap: Snap
+             ) -> tuple[tuple[list[int], list[float]], tuple[list[int], list[float]]]:
+    """The ends of a snapped point's way, with the cost of walking from the point to each
+    (leave) and from each to the point (arrive); -1 and inf where the way is one-way."""
+    e, t = snap.edge, snap.fraction
+    r = int(net.edge_rev[e])
+    u, v = int(net.edge_u[e]), int(net.edge_v[e])
+    if r < 0:
+        return (([v, -1], [_part(cost[e], 1 - t), np.inf]),
+                ([u, -1], [_part(cost[e], t), np.inf]))
+    return (([v, u], [_part(cost[e], 1 - t), _part(cost[r], t)]),
+            ([u, v], [_part(cost[e], t), _part(cost[r], 1 - t)]))
+
+
+def assemble_path(net: WalkNetwork, origin: Snap, dest: Snap, inner: np.ndarray,
+                  slots: np.ndarray, cost: float, whole: list[Piece]) -> Path:
+    """The path a kernel found: the part of the origin's way up to the end it was left by
+    (``slots[0]``: 0 the way's own end, 1 its reverse's), the whole edges between, and the part
+    of the destination's way from the end it was reached at (``slots[1]`` likewise)."""
+    e_o, t_o, r_o = origin.edge, origin.fraction, int(net.edge_rev[origin.edge])
+    e_d, t_d, r_d = dest.edge, dest.fraction, int(net.edge_rev[dest.edge])
+    first = Piece(e_o, t_o, 1.0) if slots[0] == 0 else Piece(r_o, 1 - t_o, 1.0)
+    last = Piece(e_d, 0.0, t_d) if slots[1] == 0 else Piece(r_d, 0.0, 1 - t_d)
+    count = len(inner)
+    middle = list(map(whole.__getitem__, inner.tolist()))
+    edges = np.empty(count + 2, dtype=np.int64)
+    edges[0], edges[1:-1], edges[-1] = first.edge, inner, last.edge
+    shares = np.ones(count + 2)
+    shares[0], shares[-1] = first.end - first.start, last.end - last.start
+    return Path(cost, [first, *middle, last], edges, shares)
 
 
 def _geometry_lengths(xy: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -72,6 +72,8 @@ class Weights:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: the compiled search's landmark tables for this vector (``search_bounds``), if any
     bounds: Any = None
+    #: the vector customized into the contraction hierarchy (``hierarchy.Metric``), if any
+    metric: Any = None
 
 
 class PairGraph:

@@ -25,6 +25,8 @@ from routing_service.bidirectional import BidirectionalGraph, kernel_available
 from routing_service.compiled import WalkNetwork
 from routing_service.costs import SPEED_M_S, STEPS_EXTRA_S, CostModel
 from routing_service.errors import InvalidRequest, NoRoute
+from routing_service.hierarchy import HierarchyGraph
+from routing_service.hierarchy import kernel_available as hierarchy_available
 from routing_service.leg import build_leg
 from routing_service.maneuvers import Describer
 from routing_service.options import MAX_DETOUR_FACTOR, PROFILES, RouteOptions
@@ -37,8 +39,10 @@ from routing_service.overlays import (
 )
 from routing_service.pathfind import PairGraph, Path, Weights
 
-if kernel_available():
-    SearchGraph: type = BidirectionalGraph
+if hierarchy_available():  # LOTSE_SEARCH=bidirectional or =scipy chooses a fallback
+    SearchGraph: type = HierarchyGraph
+elif kernel_available():
+    SearchGraph = BidirectionalGraph
 else:  # a source checkout without the compiled kernel: scipy's Dijkstra, with a radius
     SearchGraph = PairGraph
 

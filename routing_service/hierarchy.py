@@ -1,0 +1,198 @@
+"""Point-to-point search on a customizable contraction hierarchy (``_hierarchy.c``).
+
+The hierarchy is made once per graph from the nodes' positions alone (nested dissection, then
+the contraction), so it holds for every cost vector; each vector is then "customized" into the
+hierarchy's arcs in a few milliseconds and kept with the router's cached weights. A query walks
+only the ancestors of its two ends in the hierarchy's elimination tree, which is why its cost
+hardly grows with the city, and needs no bound, radius or second search: it is exact.
+
+Costs change per profile, option set and set of active obstacles; each such vector is its own
+``Weights`` (customized once, when the router first needs it). ``kernel_available()`` is False
+when the extension was not built; the router then uses the bidirectional search or scipy's.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.machinery
+import os
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+
+import numpy as np
+
+from routing_service.bidirectional import assemble_path, way_ends
+from routing_service.compiled import WalkNetwork
+from routing_service.pathfind import Path, Piece, Weights, _direct
+from routing_service.snap import Snap
+
+_P = ctypes.c_void_p
+_I32, _I64 = ctypes.c_int32, ctypes.c_int64
+
+
+def _load_kernel() -> ctypes.CDLL | None:
+    if os.environ.get("LOTSE_SEARCH") in ("scipy", "bidirectional"):
+        return None
+    here = FilePath(__file__).parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = here / f"_hierarchy{suffix}"
+        if path.is_file():
+            lib = ctypes.CDLL(str(path))  # CDLL: the GIL is released during each call
+            lib.lotse_cch_build.restype = _P
+            lib.lotse_cch_build.argtypes = [_I32, _I64, _P, _P, _P, _P]
+            lib.lotse_cch_free.argtypes = [_P]
+            lib.lotse_cch_arcs.restype = _I64
+            lib.lotse_cch_arcs.argtypes = [_P]
+            lib.lotse_cch_export.argtypes = [_P] * 7
+            lib.lotse_cch_customize.argtypes = [_I32, _I64] + [_P] * 13
+            lib.lotse_cch_ws_new.restype = _P
+            lib.lotse_cch_ws_new.argtypes = [_I32]
+            lib.lotse_cch_ws_free.argtypes = [_P]
+            lib.lotse_cch_ws_visited.restype = _I64
+            lib.lotse_cch_ws_visited.argtypes = [_P]
+            lib.lotse_cch_query.restype = _I64
+            lib.lotse_cch_query.argtypes = (
+                [_P] * 12 + [_I32, _P, _P, _I32, _P, _P, _P, _I64, _P, _P])
+            return lib
+    return None
+
+
+_KERNEL = _load_kernel()
+
+
+def kernel_available() -> bool:
+    return _KERNEL is not None
+
+
+def _ptr(array: np.ndarray) -> int:
+    return array.ctypes.data
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One cost vector customized into the hierarchy's arcs (both directions of each)."""
+
+    up: np.ndarray
+    down: np.ndarray
+    up_edge: np.ndarray
+    down_edge: np.ndarray
+    up_via: np.ndarray
+    down_via: np.ndarray
+
+    @property
+    def ptrs(self) -> tuple[int, ...]:
+        return tuple(_ptr(a) for a in (self.up, self.down, self.up_edge, self.down_edge,
+                                       self.up_via, self.down_via))
+
+
+class _Scratch:
+    """One thread's query workspace and its small in/out buffers."""
+
+    def __init__(self, n_nodes: int) -> None:
+        self.ws = _KERNEL.lotse_cch_ws_new(n_nodes)
+        if not self.ws:
+            raise MemoryError("route search workspace")
+        weakref.finalize(self, _KERNEL.lotse_cch_ws_free, self.ws)
+        self.src_node = np.zeros(2, dtype=np.int32)
+        self.dst_node = np.zeros(2, dtype=np.int32)
+        self.src_cost = np.zeros(2, dtype=np.float64)
+        self.dst_cost = np.zeros(2, dtype=np.float64)
+        self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
+        self.out_slots = np.zeros(2, dtype=np.int32)
+        self.out_cost = np.zeros(1, dtype=np.float64)
+        self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
+                                            self.dst_cost, self.out_edges))
+        self.tail_ptrs = (_ptr(self.out_slots), _ptr(self.out_cost))
+
+
+class HierarchyGraph:
+    """The network's contraction hierarchy, searched by the compiled kernel."""
+
+    def __init__(self, net: WalkNetwork) -> None:
+        if _KERNEL is None:
+            raise RuntimeError("the compiled hierarchy kernel is not built")
+        self.net = net
+        n, m = net.n_nodes, net.n_edges
+        self.edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
+        self.edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
+        xy = net.index.proj.forward(np.column_stack((net.node_lon, net.node_lat)))
+        x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+        built = _KERNEL.lotse_cch_build(n, m, _ptr(self.edge_u), _ptr(self.edge_v),
+                                        _ptr(x), _ptr(y))
+        if not built:
+            raise MemoryError("contraction hierarchy")
+        try:
+            arcs = int(_KERNEL.lotse_cch_arcs(built))
+            self.rank, self.order, self.parent = (np.zeros(n, dtype=np.int32) for _ in range(3))
+            self.first = np.zeros(n + 1, dtype=np.int64)
+            self.head, self.tail = np.zeros(arcs, np.int32), np.zeros(arcs, np.int32)
+            _KERNEL.lotse_cch_export(built, *(_ptr(a) for a in (
+                self.rank, self.order, self.parent, self.first, self.head, self.tail)))
+        finally:
+            _KERNEL.lotse_cch_free(built)
+        self._static = tuple(_ptr(a) for a in (self.rank, self.parent, self.first, self.head,
+                                               self.tail))
+        #: the whole-edge piece of every edge, made once (a long path is 150 of them)
+        self._whole = [Piece(e) for e in range(m)]
+        self._local = threading.local()
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.head)
+
+    def height(self) -> int:
+        """The elimination tree's height: the most nodes one side of a query can visit."""
+        depth = np.zeros(self.net.n_nodes, dtype=np.int64)
+        for v in self.order[::-1].tolist():  # parents rank above their children
+            p = self.parent[v]
+            depth[v] = depth[p] + 1 if p >= 0 else 1
+        return int(depth.max(initial=0))
+
+    def weights(self, cost: np.ndarray, lower: Weights | None = None) -> Weights:
+        """The cost vector customized into the hierarchy (``lower`` is not needed here: the
+        hierarchy has no bound to reuse)."""
+        cost = np.ascontiguousarray(cost, dtype=np.float64)
+        arcs = self.n_arcs
+        metric = Metric(np.empty(arcs), np.empty(arcs), np.empty(arcs, np.int32),
+                        np.empty(arcs, np.int32), np.empty(2 * arcs, np.int32),
+                        np.empty(2 * arcs, np.int32))
+        _KERNEL.lotse_cch_customize(
+            self.net.n_nodes, self.net.n_edges, _ptr(self.order), _ptr(self.rank),
+            _ptr(self.first), _ptr(self.head), _ptr(self.edge_u), _ptr(self.edge_v),
+            _ptr(cost), *metric.ptrs)
+        return Weights(cost, None, metric=metric)
+
+    def settled(self) -> int:
+        """Nodes this thread's last query visited on both sides."""
+        return int(_KERNEL.lotse_cch_ws_visited(self._scratch().ws))
+
+    def _scratch(self) -> _Scratch:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = _Scratch(self.net.n_nodes)
+        return scratch
+
+    def shortest(self, weights: Weights, origin: Snap, dest: Snap,
+                 limit: float = np.inf) -> Path | None:
+        """Cheapest path origin -> dest, or None if there is none (costing at most ``limit``)."""
+        net, cost, s = self.net, weights.cost, self._scratch()
+        metric: Metric = weights.metric
+        leave_o, _ = way_ends(net, cost, origin)
+        _, arrive_d = way_ends(net, cost, dest)
+        s.src_node[:], s.src_cost[:] = leave_o
+        s.dst_node[:], s.dst_cost[:] = arrive_d
+        src_node, src_cost, dst_node, dst_cost, out_edges = s.ptrs
+        count = _KERNEL.lotse_cch_query(
+            s.ws, *self._static, *metric.ptrs, 2, src_node, src_cost, 2, dst_node, dst_cost,
+            out_edges, len(s.out_edges), *s.tail_ptrs)
+        if count == -2:
+            raise MemoryError("route search")
+        if count >= 0 and s.out_cost[0] > limit:
+            count = -1
+        best = _direct(net, cost, origin, dest)
+        if count < 0 or best is not None and best.cost <= s.out_cost[0]:
+            return best
+        return assemble_path(net, origin, dest, s.out_edges[:count], s.out_slots,
+                             float(s.out_cost[0]), self._whole)
