@@ -9,8 +9,9 @@
 3. in-process, profile blind with maneuvers: 1,000 random pairs (fixed seed) as full routes
    (search, maneuvers, text, JSON bytes), wall and CPU time of the routing thread, interleaved
    with the baseline (the same router on scipy's Dijkstra); each stage alone (snap, search,
-   path geometry, description, JSON); the search alone with the compiled kernel with and
-   without its A* bounds and with scipy's Dijkstra (the fallback) on the same pairs;
+   path geometry, description, JSON); the search alone on the contraction hierarchy (the
+   router's), with the bidirectional A* kernel (the fallback before it) and with scipy's
+   Dijkstra on the same pairs, and the nodes each compiled search visited;
 4. HTTP, sequential, the same pairs against the server of step 2 (127.0.0.1, keep-alive), from
    an httpx client and from wrk on one connection (baseline: wrk on ``GET /healthz``);
 5. HTTP, ``--workers 2`` and ``--clients`` concurrent clients (httpx, bounded by
@@ -32,7 +33,6 @@ import argparse
 import os
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import wrk_driver  # noqa: E402
 from route_http import http_sequential, python_clients, wrk_line, wrk_routes  # noqa: E402
+from served import descendants, memory_of_tree, start_server, stop  # noqa: E402, F401
 
 from lotse_common.settings import SHARED_OSM  # noqa: E402
 from lotse_server.heap import settle  # noqa: E402
@@ -54,9 +55,6 @@ CITY = SHARED_OSM / "kaiserslautern.osm.gz"
 #: figures of the issue, measured there side by side with Valhalla (not installable here)
 VALHALLA = ("Valhalla (quoted from the issue, not measured here): in-process Lotse was 0.7-0.8x "
             "Valhalla's time; 10x city build 3 s, 139 MB")
-#: a server child that is not stopped by us stops itself after this many seconds
-SERVER_LIMIT_S = 600
-
 
 def pct(ms: list[float]) -> str:
     ms = sorted(ms)
@@ -149,7 +147,7 @@ def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, l
 
     out: dict[str, list[float]] = {k: [] for k in (
         "wall", "cpu", "fallback_cpu", "cold_cpu", "cold_fallback_cpu", "snap", "search",
-        "leg", "describe", "json", "kernel", "plain_kernel", "scipy", "settled")}
+        "leg", "describe", "json", "kernel", "astar", "scipy", "settled", "astar_settled")}
     cold, cold_base = Router(net), scipy_router()
     warm, warm_base = Router(net), scipy_router()
     for a, b in warm_pairs or pairs[:20]:
@@ -185,82 +183,39 @@ def in_process(net, pairs, profile: str = "blind", warm_pairs=()) -> dict[str, l
         for key, start, end in (("snap", t0, t1), ("search", t1, t2), ("leg", t2, t3),
                                 ("describe", t3, t4), ("json", t4, t5)):
             out[key].append((end - start) * 1000)
-    plain = BidirectionalGraph(net, bounded=False)
-    plain_weights = plain.weights(weights.cost)
+    astar = BidirectionalGraph(net)
+    astar_weights = astar.weights(weights.cost)
     fallback = PairGraph(net)
     fallback_weights = fallback.weights(weights.cost)
     for a, b in pairs:
         o, d = net.snap(*a), net.snap(*b)
         for key, graph, w in (("kernel", staged.graph, weights),
-                              ("plain_kernel", plain, plain_weights),
+                              ("astar", astar, astar_weights),
                               ("scipy", fallback, fallback_weights)):
             t = time.thread_time()
             graph.shortest(w, o, d)
             out[key].append((time.thread_time() - t) * 1000)
-        settled = staged.graph.settled() if hasattr(staged.graph, "settled") else -1
-        if settled >= 0:  # the compiled search counts what it settled (when built with it)
-            out["settled"].append(float(settled))
+            if hasattr(graph, "settled") and key != "scipy":  # nodes visited: deterministic
+                out["settled" if key == "kernel" else "astar_settled"].append(
+                    float(graph.settled()))
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def hierarchy_line(net) -> str:
+    """How long the contraction hierarchy takes to make, its size, and one customization."""
+    from routing_service.costs import CostModel
+    from routing_service.hierarchy import HierarchyGraph
+    from routing_service.options import RouteOptions
 
-
-def start_server(osm: Path, cache: Path, workdir: Path, workers: int
-                 ) -> tuple[subprocess.Popen, str, float]:
-    """``lotse serve`` on 127.0.0.1; (process, base url, seconds to its first route)."""
-    import httpx
-
-    port = free_port()
-    env = {**os.environ, "LOTSE_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": f"sqlite:///{workdir / 'registry.db'}"}
     t = time.perf_counter()
-    server = subprocess.Popen(
-        ["timeout", str(SERVER_LIMIT_S), sys.executable, "-m", "lotse", "serve", "--osm",
-         str(osm), "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    body = {"from": {"lat": 49.4447, "lon": 7.7700}, "to": {"lat": 49.4395, "lon": 7.7680}}
-    with httpx.Client(base_url=url, timeout=5) as client:
-        for _ in range(3000):  # bounded wait
-            try:
-                if client.post("/v1/routes", json=body).status_code == 200:
-                    return server, url, time.perf_counter() - t
-            except httpx.TransportError:
-                time.sleep(0.01)
-    stop(server)
-    raise SystemExit("server did not answer")
-
-
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, 15)
-    server.wait(timeout=20)
-
-
-def descendants(pid: int) -> list[int]:
-    kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [pid, *(d for k in kids.split() for d in descendants(int(k)))]
-
-
-def memory_of_tree(pid: int) -> list[tuple[int, float, float, float]]:
-    """(pid, RSS, PSS, private MB) of the Python processes among a process and its descendants.
-    A forked worker's private memory is what it adds beyond the pages it shares."""
-    out = []
-    for p in descendants(pid):
-        try:
-            if b"python" not in Path(f"/proc/{p}/cmdline").read_bytes():
-                continue
-            rows = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:]
-        except OSError:
-            continue
-        kb = {k: int(v.split()[0]) for k, v in (row.split(":", 1) for row in rows)}
-        private = kb["Private_Clean"] + kb["Private_Dirty"]
-        out.append((p, kb["Rss"] / 1024, kb["Pss"] / 1024, private / 1024))
-    return out
+    graph = HierarchyGraph(net)
+    made = time.perf_counter() - t
+    cost = CostModel(net).costs("blind", RouteOptions())
+    t = time.perf_counter()
+    graph.weights(cost)
+    custom = time.perf_counter() - t
+    return (f"contraction hierarchy: made in {made:.2f} s, {graph.n_arcs} arcs, elimination "
+            f"tree {graph.height()} high; one cost vector customized in {custom * 1000:.0f} ms")
 
 
 def shifted_pairs(pairs, tiles: int, seed: int):
@@ -293,16 +248,17 @@ def main() -> int:
                     help="also time routes on a --tiles city tiled from the compiled arrays")
     ap.add_argument("--starts", type=int, default=3, help="server starts timed to a first route")
     args = ap.parse_args()
-    from routing_service.bidirectional import kernel_available
     from routing_service.graph_files import open_compiled
+    from routing_service.router import SearchGraph
 
     work = Path(tempfile.mkdtemp(prefix="lotse-bench-"))
     cache = work / "cache"
-    print(f"extract {args.osm.name}; compiled search kernel: {kernel_available()}; {load()}")
+    print(f"extract {args.osm.name}; the router searches with {SearchGraph.__name__}; {load()}")
     secs, cpu, peak = build(args.osm, cache)
     print(f"build-graph: {secs:.1f} s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB   ({load()})")
     net = open_compiled(args.osm, cache)
     print(f"graph: {net.n_nodes} nodes, {net.n_edges} directed edges")
+    print(f"  {hierarchy_line(net)}")
     pairs = random_pairs(net, args.pairs, args.seed)
 
     warm_pairs = random_pairs(net, args.pairs, args.seed + 1)
@@ -320,33 +276,33 @@ def main() -> int:
     print("  stages alone, CPU:")
     for key in ("snap", "search", "leg", "describe", "json"):
         print(f"    {key:9s} {pct(one[key])}")
-    print(f"  search only, CPU, kernel with A* bounds:  {pct(one['kernel'])}")
-    print(f"  search only, CPU, kernel without bounds:  {pct(one['plain_kernel'])}")
+    print(f"  search only, CPU, contraction hierarchy:  {pct(one['kernel'])}")
+    print(f"  search only, CPU, bidirectional A*:       {pct(one['astar'])}")
     print(f"  search only, CPU, scipy fallback:         {pct(one['scipy'])}")
-    print(f"  search p99 ratios: bounds/no bounds "
-          f"{ratio(one['kernel'], one['plain_kernel'], 0.99):.2f}, "
-          f"bounds/scipy {ratio(one['kernel'], one['scipy'], 0.99):.2f}")
+    print(f"  search p99 ratios: hierarchy/A* "
+          f"{ratio(one['kernel'], one['astar'], 0.99):.2f}, "
+          f"hierarchy/scipy {ratio(one['kernel'], one['scipy'], 0.99):.2f}")
 
     if args.tiled_arrays:  # route time against city size, without building a tiled extract
         from tiled_arrays import shift_pairs, tile_network
 
         big = tile_network(net, args.tiles)
+        print(f"  {args.tiles}x: {hierarchy_line(big)}")
         many = in_process(big, shift_pairs(net, pairs, args.tiles, args.seed),
                           warm_pairs=shift_pairs(net, warm_pairs, args.tiles, args.seed + 1))
         print(f"\n{args.tiles}x city tiled from the arrays ({big.n_nodes} nodes, {load()}): "
               f"route CPU {pct(many['cpu'])}")
-        print(f"  search with bounds {pct(many['kernel'])}; without {pct(many['plain_kernel'])}")
+        print(f"  search on the hierarchy {pct(many['kernel'])}; A* {pct(many['astar'])}")
         print(f"  p99 {args.tiles}x / 1x: route, fresh routers "
               f"{ratio(many['cold_cpu'], one['cold_cpu'], 0.99):.2f}, after other routes "
               f"{ratio(many['cpu'], one['cpu'], 0.99):.2f}, "
-              f"search with bounds {ratio(many['kernel'], one['kernel'], 0.99):.2f}, "
-              f"without {ratio(many['plain_kernel'], one['plain_kernel'], 0.99):.2f}")
-        if one["settled"] and many["settled"]:
-            print(f"  nodes the bounded search settled (deterministic), p50 / p99: "
-                  f"1x {quantile(one['settled'], 0.5):.0f} / {p99(one['settled']):.0f}, "
-                  f"{args.tiles}x {quantile(many['settled'], 0.5):.0f} / "
-                  f"{p99(many['settled']):.0f}, "
-                  f"p99 ratio {ratio(many['settled'], one['settled'], 0.99):.2f}")
+              f"search on the hierarchy {ratio(many['kernel'], one['kernel'], 0.99):.2f}, "
+              f"A* {ratio(many['astar'], one['astar'], 0.99):.2f}")
+        for key, name in (("settled", "hierarchy"), ("astar_settled", "A*")):
+            print(f"  nodes the {name} search visited (deterministic), p50 / p99: "
+                  f"1x {quantile(one[key], 0.5):.0f} / {p99(one[key]):.0f}, "
+                  f"{args.tiles}x {quantile(many[key], 0.5):.0f} / {p99(many[key]):.0f}, "
+                  f"p99 ratio {ratio(many[key], one[key], 0.99):.2f}")
 
     firsts = []
     for _ in range(args.starts - 1):  # the last start serves the sequential run below
@@ -403,16 +359,19 @@ def main() -> int:
         print(f"\nsynthetic {args.tiles}x city: {big.n_nodes} nodes, {big.n_edges} edges; "
               f"build-graph {secs:.1f} s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB   "
               f"({load()})")
+        print(f"  {hierarchy_line(big)}")
         many = in_process(big, shifted_pairs(pairs, args.tiles, args.seed),
                           warm_pairs=shifted_pairs(warm_pairs, args.tiles, args.seed + 1))
         print(f"  in-process CPU: {pct(many['cpu'])}; fresh router: {pct(many['cold_cpu'])}")
-        print(f"  search only, CPU, kernel: {pct(many['kernel'])}; scipy: {pct(many['scipy'])}")
+        print(f"  search only, CPU, hierarchy: {pct(many['kernel'])}; A*: {pct(many['astar'])}; "
+              f"scipy: {pct(many['scipy'])}")
         # fresh routers on both sides: a warm one has seen the streets of the timed pairs far
         # more often in the 1x city than in ten copies of it
         print(f"  p99 CPU {args.tiles}x / 1x, fresh routers: "
               f"{p99(many['cold_cpu']) / p99(one['cold_cpu']):.2f}   "
               f"after {args.pairs} other routes: {p99(many['cpu']) / p99(one['cpu']):.2f}   "
-              f"kernel: {p99(many['kernel']) / p99(one['kernel']):.2f}   "
+              f"hierarchy: {p99(many['kernel']) / p99(one['kernel']):.2f}   "
+              f"A*: {p99(many['astar']) / p99(one['astar']):.2f}   "
               f"scipy: {p99(many['scipy']) / p99(one['scipy']):.2f}")
     print(f"\n{VALHALLA}")
     print(f"this process's peak memory: "
