@@ -238,11 +238,10 @@ fail:
 
 int64_t lotse_cch_ws_visited(const Workspace *w) { return w->visited; }
 
-/* One side's search: its entries' ancestors in rising rank, relaxing upward arcs with `cost`.
- * Returns how many nodes its chain holds (they are in w->chain[side]). */
-static int32_t climb(Workspace *w, int side, const int32_t *rank, const int32_t *parent,
-                     const int64_t *first, const int32_t *head, const double *cost,
-                     int32_t count, const int32_t *node, const double *start) {
+/* One side's chain: its entries' ancestors in rising rank (in w->chain[side]), their distances
+ * unknown but for the entries' own. Returns its length. */
+static int32_t chain_up(Workspace *w, int side, const int32_t *rank, const int32_t *parent,
+                        int32_t count, const int32_t *node, const double *start) {
     double *dist = w->dist[side];
     int64_t *pred = w->pred[side];
     uint32_t *stamp = w->stamp[side];
@@ -269,17 +268,17 @@ static int32_t climb(Workspace *w, int side, const int32_t *rank, const int32_t 
         int32_t x = node[i];
         if (x >= 0 && start[i] < dist[x]) { dist[x] = start[i]; pred[x] = -2 - i; }
     }
-    for (int32_t c = 0; c < total; c++) {
-        int32_t x = chain[c];
-        double d = dist[x];
-        if (!(d < INFINITY)) continue;
-        for (int64_t k = first[x]; k < first[x + 1]; k++) {
-            double nd = d + cost[k];
-            int32_t y = head[k];
-            if (nd < dist[y]) { dist[y] = nd; pred[y] = k; }
-        }
-    }
     return total;
+}
+
+static void relax(double *dist, int64_t *pred, const int64_t *first, const int32_t *head,
+                  const double *cost, int32_t x) {
+    double d = dist[x];
+    for (int64_t k = first[x]; k < first[x + 1]; k++) {
+        double nd = d + cost[k];
+        int32_t y = head[k];
+        if (nd < dist[y]) { dist[y] = nd; pred[y] = k; }
+    }
 }
 
 static int push_arc(Workspace *w, int64_t *top, int64_t item) {
@@ -338,17 +337,27 @@ int64_t lotse_cch_query(Workspace *w, const int32_t *rank, const int32_t *parent
         for (int s = 0; s < 2; s++) memset(w->stamp[s], 0, ((size_t)w->n + 1) * sizeof(uint32_t));
         w->gen = 1;
     }
-    int32_t nf = climb(w, 0, rank, parent, first, head, up, n_src, src_node, src_cost);
-    int32_t nb = climb(w, 1, rank, parent, first, head, down, n_dst, dst_node, dst_cost);
-    w->visited = nf + nb;
+    int32_t nf = chain_up(w, 0, rank, parent, n_src, src_node, src_cost);
+    int32_t nb = chain_up(w, 1, rank, parent, n_dst, dst_node, dst_cost);
+    /* both chains in one rising walk: a node's distance is final when it is reached (every arc
+     * into it comes from below), a node on both chains may be where the path turns, and a node
+     * already as dear as the best path so far has nothing to relax (the top of the tree, for a
+     * short route) */
+    double *df = w->dist[0], *db = w->dist[1];
+    const int32_t *cf = w->chain[0], *cb = w->chain[1];
     double best = INFINITY;
-    int32_t meet = -1;
-    for (int32_t c = 0; c < nf; c++) {
-        int32_t x = w->chain[0][c];
-        if (w->stamp[1][x] != w->gen) continue;
-        double d = w->dist[0][x] + w->dist[1][x];
-        if (d < best) { best = d; meet = x; }
+    int32_t meet = -1, i = 0, j = 0;
+    int64_t relaxed = 0;
+    while (i < nf || j < nb) {
+        int on_f = i < nf && (j >= nb || rank[cf[i]] <= rank[cb[j]]);
+        int on_b = j < nb && (i >= nf || rank[cb[j]] <= rank[cf[i]]);
+        int32_t x = on_f ? cf[i++] : cb[j];
+        if (on_b) j++;
+        if (on_f && on_b && df[x] + db[x] < best) { best = df[x] + db[x]; meet = x; }
+        if (on_f && df[x] < best) { relax(df, w->pred[0], first, head, up, x); relaxed++; }
+        if (on_b && db[x] < best) { relax(db, w->pred[1], first, head, down, x); relaxed++; }
     }
+    w->visited = relaxed;
     if (meet < 0) return -1;
     *out_cost = best;
     /* forward half: the arcs from the meeting node back to a source (kept in `merged`, free

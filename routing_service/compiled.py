@@ -92,6 +92,9 @@ class WalkNetwork:
     places: list[dict[str, Any]]
     source_name: str = ""
     compiled_path: Path | None = None
+    #: the contraction hierarchy's arrays (``routing_service.hierarchy``), when the build made
+    #: them: mapped like the rest, so workers share them and none orders the graph again
+    hierarchy: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # --- the contract's conveniences -------------------------------------------------------
@@ -147,6 +150,8 @@ class WalkNetwork:
         for prefix, cols in (("ntag:", self.node_tags), ("etag:", self.edge_tags)):
             for key, codes in cols.codes.items():
                 arrays[prefix + key] = codes
+        for key, values in self.hierarchy.items():
+            arrays["cch:" + key] = values
         return arrays
 
     def _meta(self) -> dict[str, Any]:
@@ -220,8 +225,10 @@ class WalkNetwork:
 
         node_tags = tags("ntag:", meta["node_vocab"])
         edge_tags = tags("etag:", meta["edge_vocab"])
+        hierarchy = {k[len("cch:"):]: data.pop(k) for k in list(data) if k.startswith("cch:")}
         return cls(graph_hash=meta["graph_hash"], node_tags=node_tags, edge_tags=edge_tags,
-                   places=places, source_name=meta.get("source", ""), compiled_path=path, **data)
+                   places=places, source_name=meta.get("source", ""), compiled_path=path,
+                   hierarchy=hierarchy, **data)
 
 
 def _file_name(array_name: str) -> str:

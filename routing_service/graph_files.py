@@ -1,8 +1,9 @@
 """The served graph on disk: one directory of memory-mappable arrays per extract content.
 
-``lotse build-graph`` writes it (``build_compiled``); servers only open it (``open_compiled``)
-and never build a graph in their own process unless told to, so a worker starts in a fraction
-of a second and all workers share the same read-only pages.
+``lotse build-graph`` writes it (``build_compiled``), the contraction hierarchy's order and arcs
+with it; servers only open it (``open_compiled``) and never build a graph in their own process
+unless told to, so a worker starts in a fraction of a second and all workers share the same
+read-only pages.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from routing_service import hierarchy
 from routing_service.compiled import WalkNetwork
 from routing_service.errors import OsmLoadError
 from routing_service.ingest import content_hash
@@ -56,6 +58,8 @@ def build_compiled(osm_path: Path, cache_dir: Path, force: bool = False) -> tupl
         return path, False
     graph_hash = path.name.removeprefix("lotse-graph-")
     net = build_network(Path(osm_path), graph_hash, source_name=Path(osm_path).name)
+    if hierarchy.kernel_available():  # else each router orders the graph itself
+        net.hierarchy = hierarchy.make_arrays(net)
     net.save_dir(path)
     log.info("compiled graph written to %s", path)
     return path, True

@@ -70,6 +70,39 @@ def _ptr(array: np.ndarray) -> int:
     return array.ctypes.data
 
 
+#: the hierarchy's arrays, as ``make_arrays`` returns them and the graph files keep them
+ARRAYS = {"rank": np.int32, "order": np.int32, "parent": np.int32, "first": np.int64,
+          "head": np.int32, "tail": np.int32}
+
+
+def make_arrays(net: WalkNetwork) -> dict[str, np.ndarray]:
+    """Order and contract the network (independent of costs: once per graph, by the build)."""
+    if _KERNEL is None:
+        raise RuntimeError("the compiled hierarchy kernel is not built")
+    n, m = net.n_nodes, net.n_edges
+    edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
+    edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
+    xy = net.index.proj.forward(np.column_stack((net.node_lon, net.node_lat)))
+    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    built = _KERNEL.lotse_cch_build(n, m, _ptr(edge_u), _ptr(edge_v), _ptr(x), _ptr(y))
+    if not built:
+        raise MemoryError("contraction hierarchy")
+    try:
+        arcs = int(_KERNEL.lotse_cch_arcs(built))
+        sizes = {"rank": n, "order": n, "parent": n, "first": n + 1, "head": arcs, "tail": arcs}
+        made = {k: np.zeros(sizes[k], dtype=t) for k, t in ARRAYS.items()}
+        _KERNEL.lotse_cch_export(built, *(_ptr(made[k]) for k in ARRAYS))
+    finally:
+        _KERNEL.lotse_cch_free(built)
+    return made
+
+
+def _valid(arrays: dict[str, np.ndarray], net: WalkNetwork) -> bool:
+    """Stored arrays fit for the kernel: all there, of its types, for this many nodes."""
+    return set(arrays) == set(ARRAYS) and len(arrays["rank"]) == net.n_nodes and all(
+        arrays[k].dtype == t and arrays[k].flags.c_contiguous for k, t in ARRAYS.items())
+
+
 @dataclass(frozen=True)
 class Metric:
     """One cost vector customized into the hierarchy's arcs (both directions of each)."""
@@ -114,28 +147,15 @@ class HierarchyGraph:
         if _KERNEL is None:
             raise RuntimeError("the compiled hierarchy kernel is not built")
         self.net = net
-        n, m = net.n_nodes, net.n_edges
         self.edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
         self.edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
-        xy = net.index.proj.forward(np.column_stack((net.node_lon, net.node_lat)))
-        x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
-        built = _KERNEL.lotse_cch_build(n, m, _ptr(self.edge_u), _ptr(self.edge_v),
-                                        _ptr(x), _ptr(y))
-        if not built:
-            raise MemoryError("contraction hierarchy")
-        try:
-            arcs = int(_KERNEL.lotse_cch_arcs(built))
-            self.rank, self.order, self.parent = (np.zeros(n, dtype=np.int32) for _ in range(3))
-            self.first = np.zeros(n + 1, dtype=np.int64)
-            self.head, self.tail = np.zeros(arcs, np.int32), np.zeros(arcs, np.int32)
-            _KERNEL.lotse_cch_export(built, *(_ptr(a) for a in (
-                self.rank, self.order, self.parent, self.first, self.head, self.tail)))
-        finally:
-            _KERNEL.lotse_cch_free(built)
+        made = net.hierarchy if _valid(net.hierarchy, net) else make_arrays(net)
+        self.rank, self.order, self.parent = made["rank"], made["order"], made["parent"]
+        self.first, self.head, self.tail = made["first"], made["head"], made["tail"]
         self._static = tuple(_ptr(a) for a in (self.rank, self.parent, self.first, self.head,
                                                self.tail))
         #: the whole-edge piece of every edge, made once (a long path is 150 of them)
-        self._whole = [Piece(e) for e in range(m)]
+        self._whole = [Piece(e) for e in range(net.n_edges)]
         self._local = threading.local()
 
     @property

@@ -97,11 +97,33 @@ def test_elimination_tree_is_sound(cc_network, hierarchy):
 
 def test_a_query_visits_two_paths_up_the_tree_at_most(cc_network, hierarchy):
     """The query's work is bounded by the tree's height, not by the network's size; the
-    separators keep the tree far lower than the network is large."""
+    separators keep the tree far lower than the network is large; and a short route stops
+    relaxing where the tree above it can only be dearer."""
     height = hierarchy.height()
     assert height < cc_network.n_nodes / 10
     cost = CostModel(cc_network).costs("blind", RouteOptions())
     weights = hierarchy.weights(cost)
-    for o, d in random_snaps(cc_network, 50, seed=41):
-        hierarchy.shortest(weights, o, d)
+    short = 0
+    for o, d in random_snaps(cc_network, 200, seed=41):
+        path = hierarchy.shortest(weights, o, d)
         assert 0 < hierarchy.settled() <= 2 * height
+        if len(path.pieces) <= 4:  # a short route: the tree above it is dearer than the path
+            assert hierarchy.settled() < height
+            short += 1
+    assert short >= 3
+
+
+def test_the_build_stores_the_hierarchy_and_routers_map_it(tmp_path, cc_osm):
+    """``lotse build-graph`` writes the order and arcs beside the graph: a router over the
+    mapped files orders nothing again and searches the very hierarchy a fresh one makes."""
+    from routing_service.graph_files import build_compiled, open_compiled
+    from routing_service.hierarchy import ARRAYS, make_arrays
+
+    build_compiled(cc_osm, tmp_path)
+    mapped = open_compiled(cc_osm, tmp_path)
+    assert set(mapped.hierarchy) == set(ARRAYS)
+    graph = Router(mapped).graph
+    assert isinstance(graph.head.base, np.memmap)
+    fresh = make_arrays(mapped)
+    for key in ARRAYS:
+        assert np.array_equal(mapped.hierarchy[key], fresh[key])
