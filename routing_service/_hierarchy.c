@@ -75,7 +75,10 @@ Hierarchy *lotse_cch_build(int32_t n, int64_t m, const int32_t *edge_u, const in
     if (!h->rank || !h->order || !h->parent || !h->first) goto fail;
     if (lotse_cch_order(n, m, edge_u, edge_v, x, y, h->rank)) goto fail;
     for (int32_t v = 0; v < n; v++) h->order[h->rank[v]] = v;
-    /* contraction: a node's upward neighbours all become neighbours of the lowest of them */
+    /* contraction: a node's upward neighbours all become neighbours of each other. Handing
+     * them to the lowest of them (its parent) is enough: when the parent's turn comes it hands
+     * them on in the same way, so every pair is joined, with each list growing only by what
+     * its children hand it (symbolic factorization along the elimination tree) */
     for (int64_t e = 0; e < m; e++) {
         int32_t u = edge_u[e], v = edge_v[e];
         if (u == v) continue;  /* self-loops never help a shortest path */
@@ -91,9 +94,8 @@ Hierarchy *lotse_cch_build(int32_t n, int64_t m, const int32_t *edge_u, const in
             if (kept == 0 || l->v[kept - 1] != l->v[i]) l->v[kept++] = l->v[i];
         l->len = kept;
         arcs += kept;
-        for (int32_t i = 0; i + 1 < kept; i++)
-            for (int32_t j = i + 1; j < kept; j++)
-                if (push(&up[l->v[i]], l->v[j])) goto fail;
+        for (int32_t j = 1; j < kept; j++)
+            if (push(&up[l->v[0]], l->v[j])) goto fail;
     }
     if (arcs >= INT32_MAX) goto fail;  /* arcs are numbered in int32 */
     h->n_arcs = arcs;
