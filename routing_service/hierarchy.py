@@ -26,7 +26,7 @@ import numpy as np
 from routing_service.bidirectional import assemble_path, way_ends
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct
-from routing_service.snap import Snap
+from routing_service.snap import LocalProjection, Snap
 
 _P = ctypes.c_void_p
 _I32, _I64 = ctypes.c_int32, ctypes.c_int64
@@ -82,7 +82,10 @@ def make_arrays(net: WalkNetwork) -> dict[str, np.ndarray]:
     n, m = net.n_nodes, net.n_edges
     edge_u = np.ascontiguousarray(net.edge_u, dtype=np.int32)
     edge_v = np.ascontiguousarray(net.edge_v, dtype=np.int32)
-    xy = net.index.proj.forward(np.column_stack((net.node_lon, net.node_lat)))
+    # metres east and north of the middle: all the separators need (not the spatial index)
+    middle = (float(np.mean(net.node_lat)), float(np.mean(net.node_lon))) if n else (0.0, 0.0)
+    proj = LocalProjection(*middle)
+    xy = proj.forward(np.column_stack((net.node_lon, net.node_lat)))
     x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
     built = _KERNEL.lotse_cch_build(n, m, _ptr(edge_u), _ptr(edge_v), _ptr(x), _ptr(y))
     if not built:
