@@ -149,19 +149,18 @@ static int64_t arc_of(const int64_t *first, const int32_t *head, const int32_t *
     return -1;
 }
 
-/* One cost vector's metric: up[k] = cost tail -> head, down[k] = cost head -> tail; the
- * original edge of each (or -1), and for a shortcut the arcs (v, tail) and (v, head) through
- * the node v below both (up_via[2k], up_via[2k + 1]; -1 for an original edge). */
+/* One cost vector's metric: up[k] = cost tail -> head, down[k] = cost head -> tail, and how
+ * each is walked (up_how, down_how): an original edge (its id, >= 0), through the node v below
+ * both ends (-2 - v: a shortcut over the arcs (v, tail) and (v, head)), or not at all (-1).
+ * Four numbers per arc: a worker keeps one metric per cached cost vector. */
 void lotse_cch_customize(int32_t n, int64_t m, const int32_t *order, const int32_t *rank,
                          const int64_t *first, const int32_t *head,
                          const int32_t *edge_u, const int32_t *edge_v, const double *cost,
-                         double *up, double *down, int32_t *up_edge, int32_t *down_edge,
-                         int32_t *up_via, int32_t *down_via) {
+                         double *up, double *down, int32_t *up_how, int32_t *down_how) {
     int64_t arcs = first[n];
     for (int64_t k = 0; k < arcs; k++) {
         up[k] = down[k] = INFINITY;
-        up_edge[k] = down_edge[k] = -1;
-        up_via[2 * k] = up_via[2 * k + 1] = down_via[2 * k] = down_via[2 * k + 1] = -1;
+        up_how[k] = down_how[k] = -1;
     }
     for (int64_t e = 0; e < m; e++) {
         int32_t u = edge_u[e], v = edge_v[e];
@@ -169,10 +168,10 @@ void lotse_cch_customize(int32_t n, int64_t m, const int32_t *order, const int32
         if (u == v || !(c < INFINITY)) continue;
         if (rank[u] < rank[v]) {
             int64_t k = arc_of(first, head, rank, u, v);
-            if (c < up[k]) { up[k] = c; up_edge[k] = (int32_t)e; }
+            if (c < up[k]) { up[k] = c; up_how[k] = (int32_t)e; }
         } else {
             int64_t k = arc_of(first, head, rank, v, u);
-            if (c < down[k]) { down[k] = c; down_edge[k] = (int32_t)e; }
+            if (c < down[k]) { down[k] = c; down_how[k] = (int32_t)e; }
         }
     }
     /* lower triangles, bottoms in rising rank: arcs (v, a) and (v, b) are final by then */
@@ -185,13 +184,8 @@ void lotse_cch_customize(int32_t n, int64_t m, const int32_t *order, const int32
                 if (!(via_up < INFINITY) && !(via_down < INFINITY)) continue;
                 int64_t k = arc_of(first, head, rank, head[i], head[j]);
                 if (k < 0) continue;  /* cannot happen in a chordal completion */
-                if (via_up < up[k]) {
-                    up[k] = via_up; up_edge[k] = -1; up_via[2 * k] = (int32_t)i; up_via[2 * k + 1] = (int32_t)j;
-                }
-                if (via_down < down[k]) {
-                    down[k] = via_down; down_edge[k] = -1;
-                    down_via[2 * k] = (int32_t)i; down_via[2 * k + 1] = (int32_t)j;
-                }
+                if (via_up < up[k]) { up[k] = via_up; up_how[k] = -2 - v; }
+                if (via_down < down[k]) { down[k] = via_down; down_how[k] = -2 - v; }
             }
         }
     }
@@ -295,28 +289,34 @@ static int push_arc(Workspace *w, int64_t *top, int64_t item) {
     return 0;
 }
 
+typedef struct {           /* what unpacking reads: the arcs, and how one metric walks them */
+    const int32_t *rank, *head, *tail;
+    const int64_t *first;
+    const int32_t *up_how, *down_how;
+} Graph;
+
 /* Unpacks arc k walked up (tail -> head, dir 0) or down (head -> tail, dir 1) into original
  * edges appended at out[*len]; -2 when out or memory runs short. */
-static int unpack(Workspace *w, int64_t k, int dir, const int32_t *up_edge,
-                  const int32_t *down_edge, const int32_t *up_via, const int32_t *down_via,
-                  int32_t *out, int64_t cap, int64_t *len) {
+static int unpack(Workspace *w, const Graph *g, int64_t k, int dir, int32_t *out, int64_t cap,
+                  int64_t *len) {
     int64_t top = 0;
     if (push_arc(w, &top, 2 * k + dir)) return -2;
     while (top > 0) {
         int64_t item = w->stack[--top];
         int64_t arc = item >> 1;
         int d = (int)(item & 1);
-        const int32_t *via = d ? down_via : up_via;
-        if (via[2 * arc] < 0) {
+        int32_t how = d ? g->down_how[arc] : g->up_how[arc];
+        if (how >= 0) {
             if (*len >= cap) return -2;
-            out[(*len)++] = d ? down_edge[arc] : up_edge[arc];
+            out[(*len)++] = how;
             continue;
         }
-        int64_t to_low = via[2 * arc], to_high = via[2 * arc + 1];  /* arcs (v, tail), (v, head) */
-        /* up: tail -> v -> head = (v, tail) down, then (v, head) up; down: the reverse.
-         * Pushed in reverse order of walking. */
-        int64_t first_item = d ? 2 * to_high + 1 : 2 * to_low + 1;
-        int64_t second_item = d ? 2 * to_low : 2 * to_high;
+        int32_t v = -2 - how;   /* tail -> v -> head: (v, tail) walked down, (v, head) up */
+        int64_t to_tail = arc_of(g->first, g->head, g->rank, v, g->tail[arc]);
+        int64_t to_head = arc_of(g->first, g->head, g->rank, v, g->head[arc]);
+        /* pushed in reverse order of walking; walking down, the reverse way */
+        int64_t first_item = d ? 2 * to_head + 1 : 2 * to_tail + 1;
+        int64_t second_item = d ? 2 * to_tail : 2 * to_head;
         if (push_arc(w, &top, second_item) || push_arc(w, &top, first_item)) return -2;
     }
     return 0;
@@ -328,13 +328,13 @@ static int unpack(Workspace *w, int64_t k, int dir, const int32_t *up_edge,
  * source and which target entry the path uses; out_cost: its cost. */
 int64_t lotse_cch_query(Workspace *w, const int32_t *rank, const int32_t *parent,
                         const int64_t *first, const int32_t *head, const int32_t *tail,
-                        const double *up, const double *down, const int32_t *up_edge,
-                        const int32_t *down_edge, const int32_t *up_via,
-                        const int32_t *down_via,
+                        const double *up, const double *down, const int32_t *up_how,
+                        const int32_t *down_how,
                         int32_t n_src, const int32_t *src_node, const double *src_cost,
                         int32_t n_dst, const int32_t *dst_node, const double *dst_cost,
                         int32_t *out_edges, int64_t out_cap, int32_t *out_slots,
                         double *out_cost) {
+    const Graph g = {rank, head, tail, first, up_how, down_how};
     if (++w->gen == 0) {  /* stamps wrapped around: clear them */
         for (int s = 0; s < 2; s++) memset(w->stamp[s], 0, ((size_t)w->n + 1) * sizeof(uint32_t));
         w->gen = 1;
@@ -375,13 +375,12 @@ int64_t lotse_cch_query(Workspace *w, const int32_t *rank, const int32_t *parent
     out_slots[0] = (int32_t)(-2 - w->pred[0][x]);
     int rc = 0;
     for (int64_t i = n_arcs - 1; i >= 0 && rc == 0; i--)
-        rc = unpack(w, back[i], 0, up_edge, down_edge, up_via, down_via, out_edges, out_cap,
-                    &len);
+        rc = unpack(w, &g, back[i], 0, out_edges, out_cap, &len);
     if (rc) return rc;
     x = meet;
     while (w->pred[1][x] >= 0) {
         int64_t k = w->pred[1][x];
-        rc = unpack(w, k, 1, up_edge, down_edge, up_via, down_via, out_edges, out_cap, &len);
+        rc = unpack(w, &g, k, 1, out_edges, out_cap, &len);
         if (rc) return rc;
         x = tail[k];
     }

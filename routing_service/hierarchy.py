@@ -46,7 +46,7 @@ def _load_kernel() -> ctypes.CDLL | None:
             lib.lotse_cch_arcs.restype = _I64
             lib.lotse_cch_arcs.argtypes = [_P]
             lib.lotse_cch_export.argtypes = [_P] * 7
-            lib.lotse_cch_customize.argtypes = [_I32, _I64] + [_P] * 13
+            lib.lotse_cch_customize.argtypes = [_I32, _I64] + [_P] * 11
             lib.lotse_cch_ws_new.restype = _P
             lib.lotse_cch_ws_new.argtypes = [_I32]
             lib.lotse_cch_ws_free.argtypes = [_P]
@@ -54,7 +54,7 @@ def _load_kernel() -> ctypes.CDLL | None:
             lib.lotse_cch_ws_visited.argtypes = [_P]
             lib.lotse_cch_query.restype = _I64
             lib.lotse_cch_query.argtypes = (
-                [_P] * 12 + [_I32, _P, _P, _I32, _P, _P, _P, _I64, _P, _P])
+                [_P] * 10 + [_I32, _P, _P, _I32, _P, _P, _P, _I64, _P, _P])
             return lib
     return None
 
@@ -110,17 +110,16 @@ def _valid(arrays: dict[str, np.ndarray], net: WalkNetwork) -> bool:
 class Metric:
     """One cost vector customized into the hierarchy's arcs (both directions of each)."""
 
-    up: np.ndarray
-    down: np.ndarray
-    up_edge: np.ndarray
-    down_edge: np.ndarray
-    up_via: np.ndarray
-    down_via: np.ndarray
+    up: np.ndarray    # cost tail -> head of every arc
+    down: np.ndarray  # cost head -> tail
+    #: how each direction is walked: an original edge (>= 0), a shortcut through node v
+    #: (-2 - v), or not at all (-1)
+    up_how: np.ndarray
+    down_how: np.ndarray
 
     @property
     def ptrs(self) -> tuple[int, ...]:
-        return tuple(_ptr(a) for a in (self.up, self.down, self.up_edge, self.down_edge,
-                                       self.up_via, self.down_via))
+        return tuple(_ptr(a) for a in (self.up, self.down, self.up_how, self.down_how))
 
 
 class _Scratch:
@@ -179,8 +178,7 @@ class HierarchyGraph:
         cost = np.ascontiguousarray(cost, dtype=np.float64)
         arcs = self.n_arcs
         metric = Metric(np.empty(arcs), np.empty(arcs), np.empty(arcs, np.int32),
-                        np.empty(arcs, np.int32), np.empty(2 * arcs, np.int32),
-                        np.empty(2 * arcs, np.int32))
+                        np.empty(arcs, np.int32))
         _KERNEL.lotse_cch_customize(
             self.net.n_nodes, self.net.n_edges, _ptr(self.order), _ptr(self.rank),
             _ptr(self.first), _ptr(self.head), _ptr(self.edge_u), _ptr(self.edge_v),

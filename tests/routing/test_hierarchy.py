@@ -59,6 +59,15 @@ def test_dearer_and_cheaper_obstacles(cc_network):
         assert compare(cc_network, cost, pairs, graph=HierarchyGraph) == len(pairs)
 
 
+def test_a_customized_vector_costs_24_bytes_per_arc(cc_network, hierarchy):
+    """A worker keeps one customized metric per cached cost vector: two costs and two
+    "how walked" codes per arc, nothing more."""
+    metric = hierarchy.weights(CostModel(cc_network).costs("walk", RouteOptions())).metric
+    size = sum(getattr(metric, f).nbytes for f in ("up", "down", "up_how", "down_how"))
+    assert size == 24 * hierarchy.n_arcs
+    assert set(vars(metric)) == {"up", "down", "up_how", "down_how"}
+
+
 def test_with_a_limit_it_gives_up_beyond_it(cc_network, hierarchy):
     cost = CostModel(cc_network).costs("walk", RouteOptions())
     weights = hierarchy.weights(cost)
