@@ -35,7 +35,7 @@ fi
 
 # Reinstall only when the project's dependency list or its compiled part changed.
 stamp=.venv/.lotse-installed
-want=$(cat pyproject.toml setup.py routing_service/*.c | sha256sum | cut -d' ' -f1)
+want=$(cat pyproject.toml setup.py routing_service/*.c routing_service/*.h | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/lotse ]; then
   echo "setup: installing the project into .venv"
   .venv/bin/pip install -q -e ".[server,app,report,test]"
