@@ -74,6 +74,8 @@ class Weights:
     bounds: Any = None
     #: the vector customized into the contraction hierarchy (``hierarchy.Metric``), if any
     metric: Any = None
+    #: a digest of the cost vector's bytes: equal vectors share one ``Weights``
+    digest: bytes = b""
 
 
 class PairGraph:

@@ -6,6 +6,7 @@ without overlays pays only for the Dijkstra search and the description.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -226,12 +227,22 @@ class Router:
         return entry
 
     def _weights(self, cost: np.ndarray, base: Weights | None = None) -> Weights:
-        """Search weights of a cost vector; the compiled search reuses the landmark tables of
-        ``base`` (the same profile without overlays, or with default options by day) when
-        ``cost`` is nowhere cheaper (it checks)."""
+        """Search weights of a cost vector. A vector equal to one already cached shares its
+        weights (options a profile ignores, darkness where no way is unlit: 20 distinct vectors
+        of the whole city's 48 option sets), so a worker keeps each customization once. The
+        compiled A* reuses the landmark tables of ``base`` (the same profile without overlays,
+        or with default options by day) when ``cost`` is nowhere cheaper (it checks)."""
+        digest = hashlib.blake2b(np.ascontiguousarray(cost).data, digest_size=16).digest()
+        with self._lock:
+            for weights, _ in self._cache.values():
+                if weights.digest == digest:
+                    return weights
         if self.bounded_search:
-            return self.graph.weights(cost)
-        return self.graph.weights(cost, lower=base)
+            made = self.graph.weights(cost)
+        else:
+            made = self.graph.weights(cost, lower=base)
+        made.digest = digest
+        return made
 
     def _plain_within(self, options: RouteOptions, active: list[Overlay], o_snap, d_snap,
                       path: Path, factor: float) -> Path | None:

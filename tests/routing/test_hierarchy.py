@@ -136,3 +136,17 @@ def test_the_build_stores_the_hierarchy_and_routers_map_it(tmp_path, cc_osm):
     fresh = make_arrays(mapped)
     for key in ARRAYS:
         assert np.array_equal(mapped.hierarchy[key], fresh[key])
+
+
+def test_equal_cost_vectors_share_one_customization(cc_network):
+    """Options a profile ignores (tactile paving for the plain walk) and darkness where no way
+    is unlit give the same vector: the router keeps its customization once. Different vectors
+    keep their own."""
+    router = Router(cc_network)
+    walk, _ = router._costs("walk", RouteOptions(), False, [])
+    assert router._costs("walk", RouteOptions(prefer_tactile_paving=True), False, [])[0] is walk
+    assert router._costs("walk", RouteOptions(), True, [])[0] is walk
+    steps, _ = router._costs("walk", RouteOptions(avoid_steps=True), False, [])
+    assert steps is not walk and not np.array_equal(steps.cost, walk.cost)
+    blind, _ = router._costs("blind", RouteOptions(), False, [])
+    assert blind is not walk
