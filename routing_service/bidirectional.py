@@ -78,14 +78,16 @@ def _ptr(array: np.ndarray) -> int:
     return array.ctypes.data
 
 
-class _Scratch:
-    """One thread's kernel workspace and small in/out buffers (a search writes into them)."""
+class SearchBuffers:
+    """One thread's workspace of a compiled search and its small in/out buffers: two weighted
+    sources and targets in, the path's edges, the entries it used and its cost out."""
 
-    def __init__(self, n_nodes: int) -> None:
-        self.ws = _KERNEL.lotse_ws_new(n_nodes)
+    def __init__(self, n_nodes: int, new, free) -> None:
+        """``new(n)`` makes the kernel's workspace, ``free(ws)`` frees it with this object."""
+        self.ws = new(n_nodes)
         if not self.ws:
-            raise MemoryError("search workspace")
-        weakref.finalize(self, _KERNEL.lotse_ws_free, self.ws)
+            raise MemoryError("route search workspace")
+        weakref.finalize(self, free, self.ws)
         self.src_node = np.zeros(2, dtype=np.int32)
         self.dst_node = np.zeros(2, dtype=np.int32)
         self.src_cost = np.zeros(2, dtype=np.float64)
@@ -93,6 +95,13 @@ class _Scratch:
         self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
         self.out_slots = np.zeros(2, dtype=np.int32)
         self.out_cost = np.zeros(1, dtype=np.float64)
+
+
+class _Scratch(SearchBuffers):
+    """The A* kernel's buffers, and the landmark bounds' per-search values."""
+
+    def __init__(self, n_nodes: int) -> None:
+        super().__init__(n_nodes, _KERNEL.lotse_ws_new, _KERNEL.lotse_ws_free)
         self.ends_xy = np.zeros(4, dtype=np.float64)
         # buffer addresses, taken once: ``array.ctypes`` builds a helper object on every access
         self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,

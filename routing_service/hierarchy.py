@@ -17,13 +17,12 @@ import ctypes
 import importlib.machinery
 import os
 import threading
-import weakref
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 import numpy as np
 
-from routing_service.bidirectional import assemble_path, way_ends
+from routing_service.bidirectional import SearchBuffers, assemble_path, way_ends
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct
 from routing_service.snap import LocalProjection, Snap
@@ -122,21 +121,11 @@ class Metric:
         return tuple(_ptr(a) for a in (self.up, self.down, self.up_how, self.down_how))
 
 
-class _Scratch:
-    """One thread's query workspace and its small in/out buffers."""
+class _Scratch(SearchBuffers):
+    """One thread's query workspace and buffers, their addresses taken once."""
 
     def __init__(self, n_nodes: int) -> None:
-        self.ws = _KERNEL.lotse_cch_ws_new(n_nodes)
-        if not self.ws:
-            raise MemoryError("route search workspace")
-        weakref.finalize(self, _KERNEL.lotse_cch_ws_free, self.ws)
-        self.src_node = np.zeros(2, dtype=np.int32)
-        self.dst_node = np.zeros(2, dtype=np.int32)
-        self.src_cost = np.zeros(2, dtype=np.float64)
-        self.dst_cost = np.zeros(2, dtype=np.float64)
-        self.out_edges = np.zeros(max(n_nodes, 1) + 2, dtype=np.int32)
-        self.out_slots = np.zeros(2, dtype=np.int32)
-        self.out_cost = np.zeros(1, dtype=np.float64)
+        super().__init__(n_nodes, _KERNEL.lotse_cch_ws_new, _KERNEL.lotse_cch_ws_free)
         self.ptrs = tuple(_ptr(a) for a in (self.src_node, self.src_cost, self.dst_node,
                                             self.dst_cost, self.out_edges))
         self.tail_ptrs = (_ptr(self.out_slots), _ptr(self.out_cost))
