@@ -1,4 +1,6 @@
-"""Point-to-point search with the compiled bidirectional A* (``_bidijkstra.c``).
+"""Point-to-point search with the compiled bidirectional A* (``_bidijkstra.c``): the router's
+fallback when the contraction hierarchy (``hierarchy``) is not built or ``LOTSE_SEARCH`` is
+``bidirectional``, and the baseline the bench times the hierarchy against.
 
 The kernel searches from both snapped points at once and stops when the two searches meet, so it
 settles only the nodes around the route, never the whole city, and needs no distance limit and
@@ -13,20 +15,19 @@ tables (``search_bounds``) sharpen the bound where the straight line is weak.
 
 ``kernel_available()`` is False when the extension was not built (a source checkout without
 ``pip install``); the router then falls back to scipy's Dijkstra (``pathfind.PairGraph``).
-Set ``LOTSE_SEARCH=scipy`` to force that fallback.
+Set ``LOTSE_SEARCH=scipy`` to force that fallback. ``way_ends``, ``assemble_path`` and
+``SearchBuffers`` serve both compiled searches.
 """
 
 from __future__ import annotations
 
 import ctypes
-import importlib.machinery
-import os
 import threading
 import weakref
-from pathlib import Path as FilePath
 
 import numpy as np
 
+from routing_service import kernels
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct, _part
 from routing_service.search_bounds import LandmarkTables, landmark_tables, pick_landmarks
@@ -41,41 +42,33 @@ ASTAR_MARGIN = 1e-6
 
 
 def _load_kernel() -> ctypes.CDLL | None:
-    if os.environ.get("LOTSE_SEARCH") == "scipy":
+    lib = kernels.load("_bidijkstra", unless_search=("scipy",))
+    if lib is None:
         return None
-    here = FilePath(__file__).parent
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = here / f"_bidijkstra{suffix}"
-        if path.is_file():
-            lib = ctypes.CDLL(str(path))  # CDLL: the GIL is released during each call
-            lib.lotse_ws_new.restype = _P
-            lib.lotse_ws_new.argtypes = [ctypes.c_int32]
-            lib.lotse_ws_free.argtypes = [_P]
-            if hasattr(lib, "lotse_ws_settled"):  # a kernel built before it had no counter
-                lib.lotse_ws_settled.restype = ctypes.c_int64
-                lib.lotse_ws_settled.argtypes = [_P]
-            lib.lotse_bidijkstra.restype = ctypes.c_int64
-            lib.lotse_bidijkstra.argtypes = [
-                _P, _P, _P, _P, _P, _P, _P, _P,
-                ctypes.c_int32, _P, _P, ctypes.c_int32, _P, _P, ctypes.c_double,
-                _P, _P, ctypes.c_double, _P,
-                ctypes.c_int32, _P, _P, _P,
-                _P, ctypes.c_int64, _P, _P]
-            lib.lotse_dijkstra_all.restype = ctypes.c_int64
-            lib.lotse_dijkstra_all.argtypes = [_P, _P, _P, _P, ctypes.c_int32, _P]
-            return lib
-    return None
+    lib.lotse_ws_new.restype = _P
+    lib.lotse_ws_new.argtypes = [ctypes.c_int32]
+    lib.lotse_ws_free.argtypes = [_P]
+    if hasattr(lib, "lotse_ws_settled"):  # a kernel built before it had no counter
+        lib.lotse_ws_settled.restype = ctypes.c_int64
+        lib.lotse_ws_settled.argtypes = [_P]
+    lib.lotse_bidijkstra.restype = ctypes.c_int64
+    lib.lotse_bidijkstra.argtypes = [
+        _P, _P, _P, _P, _P, _P, _P, _P,
+        ctypes.c_int32, _P, _P, ctypes.c_int32, _P, _P, ctypes.c_double,
+        _P, _P, ctypes.c_double, _P,
+        ctypes.c_int32, _P, _P, _P,
+        _P, ctypes.c_int64, _P, _P]
+    lib.lotse_dijkstra_all.restype = ctypes.c_int64
+    lib.lotse_dijkstra_all.argtypes = [_P, _P, _P, _P, ctypes.c_int32, _P]
+    return lib
 
 
 _KERNEL = _load_kernel()
+_ptr = kernels.address
 
 
 def kernel_available() -> bool:
     return _KERNEL is not None
-
-
-def _ptr(array: np.ndarray) -> int:
-    return array.ctypes.data
 
 
 class SearchBuffers:

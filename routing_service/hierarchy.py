@@ -14,14 +14,12 @@ when the extension was not built; the router then uses the bidirectional search 
 from __future__ import annotations
 
 import ctypes
-import importlib.machinery
-import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 
 import numpy as np
 
+from routing_service import kernels
 from routing_service.bidirectional import SearchBuffers, assemble_path, way_ends
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct
@@ -32,41 +30,33 @@ _I32, _I64 = ctypes.c_int32, ctypes.c_int64
 
 
 def _load_kernel() -> ctypes.CDLL | None:
-    if os.environ.get("LOTSE_SEARCH") in ("scipy", "bidirectional"):
+    lib = kernels.load("_hierarchy", unless_search=("scipy", "bidirectional"))
+    if lib is None:
         return None
-    here = FilePath(__file__).parent
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = here / f"_hierarchy{suffix}"
-        if path.is_file():
-            lib = ctypes.CDLL(str(path))  # CDLL: the GIL is released during each call
-            lib.lotse_cch_build.restype = _P
-            lib.lotse_cch_build.argtypes = [_I32, _I64, _P, _P, _P, _P]
-            lib.lotse_cch_free.argtypes = [_P]
-            lib.lotse_cch_arcs.restype = _I64
-            lib.lotse_cch_arcs.argtypes = [_P]
-            lib.lotse_cch_export.argtypes = [_P] * 7
-            lib.lotse_cch_customize.argtypes = [_I32, _I64] + [_P] * 11
-            lib.lotse_cch_ws_new.restype = _P
-            lib.lotse_cch_ws_new.argtypes = [_I32]
-            lib.lotse_cch_ws_free.argtypes = [_P]
-            lib.lotse_cch_ws_visited.restype = _I64
-            lib.lotse_cch_ws_visited.argtypes = [_P]
-            lib.lotse_cch_query.restype = _I64
-            lib.lotse_cch_query.argtypes = (
-                [_P] * 10 + [_I32, _P, _P, _I32, _P, _P, _P, _I64, _P, _P])
-            return lib
-    return None
+    lib.lotse_cch_build.restype = _P
+    lib.lotse_cch_build.argtypes = [_I32, _I64, _P, _P, _P, _P]
+    lib.lotse_cch_free.argtypes = [_P]
+    lib.lotse_cch_arcs.restype = _I64
+    lib.lotse_cch_arcs.argtypes = [_P]
+    lib.lotse_cch_export.argtypes = [_P] * 7
+    lib.lotse_cch_customize.argtypes = [_I32, _I64] + [_P] * 11
+    lib.lotse_cch_ws_new.restype = _P
+    lib.lotse_cch_ws_new.argtypes = [_I32]
+    lib.lotse_cch_ws_free.argtypes = [_P]
+    lib.lotse_cch_ws_visited.restype = _I64
+    lib.lotse_cch_ws_visited.argtypes = [_P]
+    lib.lotse_cch_query.restype = _I64
+    lib.lotse_cch_query.argtypes = (
+        [_P] * 10 + [_I32, _P, _P, _I32, _P, _P, _P, _I64, _P, _P])
+    return lib
 
 
 _KERNEL = _load_kernel()
+_ptr = kernels.address
 
 
 def kernel_available() -> bool:
     return _KERNEL is not None
-
-
-def _ptr(array: np.ndarray) -> int:
-    return array.ctypes.data
 
 
 #: the hierarchy's arrays, as ``make_arrays`` returns them and the graph files keep them

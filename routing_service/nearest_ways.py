@@ -15,10 +15,10 @@ points, and on points exactly at nodes, where several ways are equally near.
 from __future__ import annotations
 
 import ctypes
-import importlib.machinery
-from pathlib import Path
 
 import numpy as np
+
+from routing_service import kernels
 
 #: side of a grid cell (metres): a point on the network finds its way in the first ring or two
 CELL_M = 25.0
@@ -27,17 +27,14 @@ _D = ctypes.c_double
 
 
 def _load() -> ctypes.CDLL | None:
-    here = Path(__file__).parent
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = here / f"_nearest{suffix}"
-        if path.is_file():
-            lib = ctypes.CDLL(str(path))
-            lib.lotse_nearest.restype = ctypes.c_int32
-            lib.lotse_nearest.argtypes = [_P, _P, _P, _P, _P, _P, _P, _D, _D, _D, _D, _P]
-            lib.lotse_locate.restype = None
-            lib.lotse_locate.argtypes = [_P, ctypes.c_int32, _D, _D, _P]
-            return lib
-    return None
+    lib = kernels.load("_nearest")
+    if lib is None:
+        return None
+    lib.lotse_nearest.restype = ctypes.c_int32
+    lib.lotse_nearest.argtypes = [_P, _P, _P, _P, _P, _P, _P, _D, _D, _D, _D, _P]
+    lib.lotse_locate.restype = None
+    lib.lotse_locate.argtypes = [_P, ctypes.c_int32, _D, _D, _P]
+    return lib
 
 
 _KERNEL = _load()
