@@ -90,6 +90,22 @@ class SearchBuffers:
         self.out_cost = np.zeros(1, dtype=np.float64)
 
 
+class PerThreadSearch:
+    """A compiled search whose buffers are per thread, made at the thread's first search (the
+    kernel writes into them; threads search at once, the GIL released)."""
+
+    net: WalkNetwork
+    _local: threading.local
+    #: the buffers' class (a ``SearchBuffers``), made for ``net.n_nodes``
+    buffers: type
+
+    def _scratch(self):
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self.buffers(self.net.n_nodes)
+        return scratch
+
+
 class _Scratch(SearchBuffers):
     """The A* kernel's buffers, and the landmark bounds' per-search values."""
 
@@ -113,8 +129,10 @@ class _Scratch(SearchBuffers):
         return self.lm_ptr
 
 
-class BidirectionalGraph:
+class BidirectionalGraph(PerThreadSearch):
     """Forward and backward adjacency of a network, searched by the compiled kernel."""
+
+    buffers = _Scratch
 
     def __init__(self, net: WalkNetwork, bounded: bool = True) -> None:
         """``bounded=False``: plain bidirectional Dijkstra (no A* bounds; a baseline)."""
@@ -188,12 +206,6 @@ class BidirectionalGraph:
         if not hasattr(_KERNEL, "lotse_ws_settled"):
             return -1
         return int(_KERNEL.lotse_ws_settled(self._scratch().ws))
-
-    def _scratch(self) -> _Scratch:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = _Scratch(self.net.n_nodes)
-        return scratch
 
     def shortest(self, weights: Weights, origin: Snap, dest: Snap,
                  limit: float = np.inf) -> Path | None:

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from routing_service import kernels
-from routing_service.bidirectional import SearchBuffers, assemble_path, way_ends
+from routing_service.bidirectional import (
+    PerThreadSearch,
+    SearchBuffers,
+    assemble_path,
+    way_ends,
+)
 from routing_service.compiled import WalkNetwork
 from routing_service.pathfind import Path, Piece, Weights, _direct
 from routing_service.snap import LocalProjection, Snap
@@ -121,8 +126,10 @@ class _Scratch(SearchBuffers):
         self.tail_ptrs = (_ptr(self.out_slots), _ptr(self.out_cost))
 
 
-class HierarchyGraph:
+class HierarchyGraph(PerThreadSearch):
     """The network's contraction hierarchy, searched by the compiled kernel."""
+
+    buffers = _Scratch
 
     def __init__(self, net: WalkNetwork) -> None:
         if _KERNEL is None:
@@ -167,12 +174,6 @@ class HierarchyGraph:
     def settled(self) -> int:
         """Nodes this thread's last query visited on both sides."""
         return int(_KERNEL.lotse_cch_ws_visited(self._scratch().ws))
-
-    def _scratch(self) -> _Scratch:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = _Scratch(self.net.n_nodes)
-        return scratch
 
     def shortest(self, weights: Weights, origin: Snap, dest: Snap,
                  limit: float = np.inf) -> Path | None:
