@@ -140,7 +140,7 @@ class WalkNetwork:
         tmp.replace(path)
         self.compiled_path = path
 
-    def _arrays(self) -> dict[str, np.ndarray]:
+    def _arrays(self, hierarchy: bool = True) -> dict[str, np.ndarray]:
         arrays: dict[str, np.ndarray] = {
             "node_osmid": self.node_osmid, "node_lat": self.node_lat, "node_lon": self.node_lon,
             "edge_u": self.edge_u, "edge_v": self.edge_v, "edge_length": self.edge_length,
@@ -150,7 +150,7 @@ class WalkNetwork:
         for prefix, cols in (("ntag:", self.node_tags), ("etag:", self.edge_tags)):
             for key, codes in cols.codes.items():
                 arrays[prefix + key] = codes
-        for key, values in self.hierarchy.items():
+        for key, values in self.hierarchy.items() if hierarchy else ():
             arrays["cch:" + key] = values
         return arrays
 
@@ -162,8 +162,10 @@ class WalkNetwork:
         }
 
     def to_bytes(self) -> bytes:
-        """The single-file form phones download (compressed, no pickle)."""
-        arrays, meta = self._arrays(), self._meta()
+        """The single-file form phones download (compressed, no pickle). Without the
+        hierarchy's arrays: a phone routes with what it has built (the fallback search), and an
+        app from before them reads the file as it always has."""
+        arrays, meta = self._arrays(hierarchy=False), self._meta()
         arrays["meta_json"] = np.array(json.dumps(meta, ensure_ascii=False))
         arrays["places_json"] = np.array(json.dumps(self.places, ensure_ascii=False))
         buf = io.BytesIO()

@@ -8,6 +8,8 @@ is its lowest upward neighbour), and a query visits no more nodes than two paths
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from test_search_kernel import compare, path_cost, random_snaps
@@ -136,6 +138,10 @@ def test_the_build_stores_the_hierarchy_and_routers_map_it(tmp_path, cc_osm):
     fresh = make_arrays(mapped)
     for key in ARRAYS:
         assert np.array_equal(mapped.hierarchy[key], fresh[key])
+    # the file phones download stays as it was: no hierarchy in it
+    with np.load(io.BytesIO(mapped.to_bytes())) as download:
+        assert not [name for name in download.files if name.startswith("cch:")]
+        assert "edge_u" in download.files
 
 
 def test_equal_cost_vectors_share_one_customization(cc_network):
